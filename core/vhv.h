@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vhv core: what the module-level pieces (probe, device nodes, VM objects)
+ * share with each other.
+ */
+#ifndef VHV_CORE_VHV_H
+#define VHV_CORE_VHV_H
+
+#include <linux/types.h>
+
+struct file;
+
+/* Host properties found once at load by vhv_probe_host(). */
+struct vhv_host {
+	/* Largest guest IPA size vhv's stage-2 can offer, in bits. */
+	unsigned int ipa_limit;
+};
+
+extern struct vhv_host vhv_host;
+
+int vhv_probe_host(void);
+bool vhv_kvm_is_active(const struct device *misc_dev);
+
+int vhv_dev_init(void);
+void vhv_dev_exit(void);
+
+long vhv_check_extension(long cap);
+int vhv_vm_create(unsigned long type);
+
+#endif /* VHV_CORE_VHV_H */
