@@ -1,0 +1,263 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared by the testbed commands (run-tests, demo, kernel-fetch): host
+# packages, Debian arm64 kernels in a cache outside the clone, builds of
+# vhv.ko and the static test binaries, initramfs images and QEMU boots.
+# Documentation/testing.rst describes the whole.
+#
+# shellcheck shell=bash
+
+VHV_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+VHV_CACHE=${VHV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vhv}
+VHV_OUT=${VHV_OUT:-$VHV_SRC/build}
+HOST_DEB_ARCH=$(dpkg --print-architecture 2>/dev/null || echo unknown)
+
+log() { echo "[testbed] $*" >&2; }
+die() { echo "[testbed] error: $*" >&2; exit 1; }
+
+# The kernel flavours of the test matrix and the Debian meta-package each
+# resolves through, so that the archive's current version is used.
+declare -A KERNEL_META=(
+	[6.12]=linux-image-6.12-arm64
+	[6.1]=linux-image-arm64
+	[6.12-16k]=linux-image-6.12-arm64-16k
+)
+
+# Packages of the build host (names for amd64 and arm64 Debian 12).
+host_packages() {
+	local common="make cpio gzip xz-utils dwarves qemu-system-arm"
+	case $HOST_DEB_ARCH in
+	amd64) echo "$common gcc-aarch64-linux-gnu libc6-dev-arm64-cross" ;;
+	arm64) echo "$common gcc gcc-12 libc6-dev busybox-static" ;;
+	*) die "unsupported build host architecture '$HOST_DEB_ARCH' (Debian amd64 or arm64 needed)" ;;
+	esac
+}
+
+# arm64 packages are fetched with apt-get download, never installed: on an
+# amd64 host installing :arm64 headers would remove the host's gcc.
+arm64_suffix() { [ "$HOST_DEB_ARCH" = arm64 ] || echo ":arm64"; }
+
+APT_UPDATED=
+apt_update() {
+	[ -n "$APT_UPDATED" ] && return 0
+	log "apt-get update"
+	apt-get update -qq >&2 || die "apt-get update failed"
+	APT_UPDATED=1
+}
+
+ensure_host() {
+	local missing=() p
+	[ "$HOST_DEB_ARCH" = amd64 ] && ! dpkg --print-foreign-architectures | grep -qx arm64 &&
+		missing+=(arch:arm64)
+	for p in $(host_packages); do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+	done
+	if ! apt-cache show "${KERNEL_META[6.12]}$(arm64_suffix)" >/dev/null 2>&1; then
+		missing+=(arm64-package-lists)
+	fi
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" -eq 0 ] || die "missing: ${missing[*]}; run as root once so that the testbed can apt-get them"
+	if [[ " ${missing[*]} " == *" arch:arm64 "* ]]; then
+		log "dpkg --add-architecture arm64"
+		dpkg --add-architecture arm64
+	fi
+	apt_update
+	local pkgs=()
+	for p in "${missing[@]}"; do
+		case $p in arch:*|arm64-package-lists) ;; *) pkgs+=("$p") ;; esac
+	done
+	if [ ${#pkgs[@]} -gt 0 ]; then
+		log "apt-get install ${pkgs[*]}"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >&2 ||
+			die "apt-get install failed"
+	fi
+}
+
+# First Depends of a package matching a pattern, without arch or <virtual>.
+pkg_dep() {
+	apt-cache depends --no-recommends --no-suggests "$1" 2>/dev/null |
+		awk -v pat="$2" '/Depends:/ { gsub(/[<>]/, "", $2); sub(/:.*/, "", $2); if ($2 ~ pat) { print $2; exit } }'
+}
+
+# Sets KREL (the kernel's uname -r) and the four package names of FLAVOUR.
+kernel_resolve() {
+	local flavour=$1 meta=${KERNEL_META[$1]:-}
+	[ -n "$meta" ] || die "unknown kernel flavour '$flavour' (known: ${!KERNEL_META[*]})"
+	PKG_IMAGE=$(pkg_dep "$meta$(arm64_suffix)" '^linux-image-')
+	[ -n "$PKG_IMAGE" ] || die "cannot resolve $meta: are the arm64 package lists there (apt-get update as root)?"
+	KREL=${PKG_IMAGE#linux-image-}
+	PKG_HEADERS=linux-headers-$KREL
+	PKG_COMMON=$(pkg_dep "$PKG_HEADERS$(arm64_suffix)" '^linux-headers-.*-common$')
+	PKG_KBUILD=$(pkg_dep "$PKG_HEADERS$(arm64_suffix)" '^linux-kbuild-')
+	if [ -z "$PKG_COMMON" ] || [ -z "$PKG_KBUILD" ]; then
+		die "cannot resolve the headers of $KREL"
+	fi
+}
+
+deb_fetch() {
+	local pkg=$1 debs=$VHV_CACHE/debs
+	mkdir -p "$debs"
+	local base=${pkg%%:*}
+	compgen -G "$debs/${base}_*.deb" >/dev/null && return 0
+	log "downloading $pkg"
+	(cd "$debs" && apt-get download -q "$pkg" >/dev/null 2>&1) || die "apt-get download $pkg failed"
+}
+
+deb_path() { compgen -G "$VHV_CACHE/debs/${1%%:*}_*.deb" | sort -V | tail -n1; }
+
+# Unpacks FLAVOUR into $VHV_CACHE/kernels/$KREL once; sets KTREE.
+kernel_fetch() {
+	kernel_resolve "$1"
+	KTREE=$VHV_CACHE/kernels/$KREL
+	[ -f "$KTREE/.complete" ] && return 0
+	local sfx p
+	sfx=$(arm64_suffix)
+	for p in "$PKG_IMAGE$sfx" "$PKG_HEADERS$sfx" "$PKG_COMMON" "$PKG_KBUILD"; do
+		deb_fetch "$p"
+	done
+	log "unpacking $KREL into $KTREE"
+	rm -rf "$KTREE" && mkdir -p "$KTREE"
+	for p in "$PKG_IMAGE" "$PKG_HEADERS" "$PKG_COMMON" "$PKG_KBUILD"; do
+		dpkg -x "$(deb_path "$p")" "$KTREE" || die "cannot unpack $p"
+	done
+	# The headers' Makefile includes the -common tree by an absolute
+	# /usr/src path; scripts/ and tools/ are relative links that already
+	# resolve inside the cache.
+	local hdr=$KTREE/usr/src/linux-headers-$KREL common=$KTREE/usr/src/$PKG_COMMON
+	[ -d "$common" ] || die "no -common tree in $PKG_COMMON"
+	echo "include $common/Makefile" >"$hdr/Makefile"
+	touch "$KTREE/.complete"
+}
+
+kernel_headers() { kernel_fetch "$1"; echo "$KTREE/usr/src/linux-headers-$KREL"; }
+kernel_image() { kernel_fetch "$1"; echo "$KTREE/boot/vmlinuz-$KREL"; }
+kernel_modules() { kernel_fetch "$1"; echo "$KTREE/lib/modules/$KREL"; }
+
+# The kernel's UAPI headers as `make headers_install` would give them, so
+# that the tests see the KVM ABI of this kernel, not the older one of the
+# cross libc. Processed with the kernel's own headers_install.sh.
+kernel_uapi() {
+	kernel_fetch "$1"
+	local out=$KTREE/uapi
+	if [ ! -f "$out/.complete" ]; then
+		local common kbuild f rel
+		common=$KTREE/usr/src/$PKG_COMMON
+		kbuild=$KTREE/usr/lib/$PKG_KBUILD
+		rm -rf "$out"
+		log "installing UAPI headers of $KREL"
+		while read -r f; do
+			case $f in
+			*/arch/arm64/include/uapi/*) rel=${f#*/arch/arm64/include/uapi/} ;;
+			*) rel=${f#*/include/uapi/} ;;
+			esac
+			mkdir -p "$out/$(dirname "$rel")"
+			(cd "$kbuild" && sh scripts/headers_install.sh "$f" "$out/$rel") ||
+				die "headers_install failed on $f"
+		done < <(find "$common/include/uapi/linux" "$common/include/uapi/asm-generic" \
+				"$common/arch/arm64/include/uapi/asm" -name '*.h')
+		cp -r "$KTREE/usr/src/linux-headers-$KREL/arch/arm64/include/generated/uapi/asm/." "$out/asm/"
+		touch "$out/.complete"
+	fi
+	echo "$out"
+}
+
+# Cross compiler for the static test binaries.
+target_cc() {
+	case $HOST_DEB_ARCH in
+	arm64) echo gcc ;;
+	*) echo aarch64-linux-gnu-gcc ;;
+	esac
+}
+
+# Builds vhv.ko for FLAVOUR from a copy of the source tree (Kbuild builds
+# in place, and the flavours must not share objects); echoes its path.
+# The build log is kept beside it for the warning check.
+build_module() {
+	local flavour=$1 dir=$VHV_OUT/mod-$1
+	rm -rf "$dir" && mkdir -p "$dir/src"
+	(cd "$VHV_SRC" && git ls-files -co --exclude-standard 2>/dev/null || find . -type f -not -path './build/*' -not -path './.git/*') |
+		grep -v '^build/' | (cd "$VHV_SRC" && cpio -pdm --quiet "$dir/src") || die "cannot copy the source tree"
+	log "building vhv.ko for $flavour"
+	if ! make -C "$dir/src" KVER="$flavour" >"$dir/build.log" 2>&1; then
+		cat "$dir/build.log" >&2
+		die "vhv.ko does not build for $flavour"
+	fi
+	cp "$dir/src/vhv.ko" "$dir/vhv.ko"
+	echo "$dir/vhv.ko"
+}
+
+build_selftests() {
+	local uapi
+	uapi=$(kernel_uapi 6.12)
+	log "building selftests"
+	make -s -C "$VHV_SRC/selftests" O="$VHV_OUT/selftests" CC="$(target_cc)" UAPI="$uapi" >&2 ||
+		die "selftests do not build"
+}
+
+build_tools() {
+	local uapi
+	uapi=$(kernel_uapi 6.12)
+	make -s -C "$VHV_SRC/tools/vhv-run" O="$VHV_OUT/tools" CC="$(target_cc)" UAPI="$uapi" >&2 ||
+		die "vhv-run does not build"
+}
+
+# The modules the initramfs needs to reach the virtio console (hvc0),
+# which carries test output apart from the kernel's serial console.
+# Debian 6.12 builds virtio_console in; 6.1 has it as a module.
+copy_virtio_modules() {
+	local moddir=$1 dest=$2 m f
+	mkdir -p "$dest"
+	for m in drivers/virtio/virtio_mmio drivers/char/virtio_console; do
+		f=$(compgen -G "$moddir/kernel/$m.ko*" | head -n1) || continue
+		case $f in
+		*.xz) xz -dc "$f" >"$dest/$(basename "$m").ko" ;;
+		*) cp "$f" "$dest/" ;;
+		esac
+	done
+}
+
+# cpio.gz of a directory, owned by root, reproducible order.
+pack_cpio() {
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$2"
+}
+
+# The part of every initramfs that does not depend on the kernel: busybox,
+# /init, the test binaries and the tools.
+build_base_initramfs() {
+	local root=$VHV_OUT/initramfs/base bb
+	rm -rf "$root" && mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests,lib/modules}
+	bb=/bin/busybox
+	[ "$HOST_DEB_ARCH" = arm64 ] || {
+		deb_fetch "busybox-static$(arm64_suffix)"
+		mkdir -p "$VHV_CACHE/busybox" && dpkg -x "$(deb_path busybox-static)" "$VHV_CACHE/busybox"
+		bb=$VHV_CACHE/busybox/bin/busybox
+	}
+	cp "$bb" "$root/bin/busybox"
+	cp "$VHV_SRC/tools/testbed/init" "$root/init"
+	chmod 755 "$root/init"
+	cp "$VHV_OUT"/selftests/bin/* "$root/tests/"
+	[ -d "$VHV_OUT/tools" ] && cp "$VHV_OUT"/tools/* "$root/bin/"
+	pack_cpio "$root" "$VHV_OUT/initramfs/base.cpio.gz"
+}
+
+# initramfs = base + the kernel's virtio modules + one vhv.ko, as two
+# concatenated cpio archives (the kernel unpacks them in order).
+build_initramfs() {
+	local kernel=$1 ko=$2 out=$3 root
+	root=$(mktemp -d "$VHV_OUT/initramfs/extra.XXXXXX")
+	copy_virtio_modules "$(kernel_modules "$kernel")" "$root/lib/modules"
+	cp "$ko" "$root/lib/modules/vhv.ko"
+	pack_cpio "$root" "$root.cpio.gz"
+	cat "$VHV_OUT/initramfs/base.cpio.gz" "$root.cpio.gz" >"$out"
+	rm -rf "$root" "$root.cpio.gz"
+}
+
+# qemu_args IMAGE CPU VIRT APPEND INITRD: the emulated host. Sets the
+# array QEMU_ARGS (for the caller), without console wiring.
+qemu_args() {
+	local image=$1 cpu=$2 virt=$3 append=$4 initrd=$5
+	# shellcheck disable=SC2034 # used by the caller
+	QEMU_ARGS=(-M "virt,virtualization=$virt,gic-version=3" -cpu "$cpu" -smp 2 -m 1G
+		-nic none -no-reboot -kernel "$image" -initrd "$initrd"
+		-append "console=ttyAMA0 panic=-1 loglevel=5 $append")
+}
