@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vhv advertises exactly what works (Documentation/api.rst lists it):
+ * every capability number answers 0 except these, on the system fd and
+ * on a VM fd alike. vhv-only: in-kernel KVM advertises far more.
+ */
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#include "lib/test.h"
+#include "lib/vmm.h"
+
+/* Capability numbers beyond the highest KVM defines today, to be sure. */
+#define CAP_SCAN_END	1024
+
+static const long advertised[] = {
+	KVM_CAP_CHECK_EXTENSION_VM,
+	KVM_CAP_ARM_VM_IPA_SIZE,
+};
+
+static bool is_advertised(long cap)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(advertised); i++)
+		if (advertised[i] == cap)
+			return true;
+	return false;
+}
+
+static void check_exact_set(int fd)
+{
+	long cap, val;
+
+	for (cap = 0; cap < CAP_SCAN_END; cap++) {
+		val = vmm_check_extension(fd, cap);
+		if (is_advertised(cap))
+			EXPECT_GE(val, 1);
+		else if (val)
+			vt_fail(__FILE__, __LINE__, "capability %ld answers %ld, not advertised by vhv",
+				cap, val);
+	}
+}
+
+TEST(system_fd_advertises_exactly_the_implemented_set)
+{
+	vmm_require_vhv();
+	check_exact_set(vmm_open_dev());
+}
+
+TEST(vm_fd_advertises_exactly_the_implemented_set)
+{
+	int fd;
+
+	vmm_require_vhv();
+	fd = vmm_open_dev();
+	check_exact_set(vmm_create_vm(fd, 0));
+}
+
+/* vhv's stage-2 reaches 48 bits at most (it does not use FEAT_LPA2). */
+TEST(ipa_limit_is_parange_capped_at_48)
+{
+	long limit;
+
+	vmm_require_vhv();
+	limit = vmm_check_extension(vmm_open_dev(), KVM_CAP_ARM_VM_IPA_SIZE);
+	ASSERT_GE(limit, 40);
+	ASSERT_LE(limit, 48);
+}

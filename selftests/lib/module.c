@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Loading vhv.ko from a test: see module.h. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "module.h"
+#include "test.h"
+
+static const char *vmod_path(void)
+{
+	const char *ko = getenv("VHV_KO");
+
+	return ko && *ko ? ko : "/lib/modules/vhv.ko";
+}
+
+int vmod_load(const char *params)
+{
+	return vmod_load_flags(params, 0);
+}
+
+int vmod_load_flags(const char *params, int flags)
+{
+	int fd, ret;
+
+	fd = open(vmod_path(), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params ? params : "", flags);
+	ret = ret ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+int vmod_unload(void)
+{
+	return syscall(SYS_delete_module, "vhv", O_NONBLOCK) ? -errno : 0;
+}
+
+bool vmod_loaded(void)
+{
+	struct stat st;
+
+	return !stat("/sys/module/vhv", &st);
+}
+
+int vmod_log_open(void)
+{
+	int fd = ASSERT_OK(open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+
+	ASSERT_OK(lseek(fd, 0, SEEK_END));
+	return fd;
+}
+
+int vmod_log_grep(int log_fd, int max_level, const char *needle, char *buf, size_t len)
+{
+	char rec[2048];
+	size_t used = 0;
+	int found = 0;
+	ssize_t n;
+
+	if (len)
+		buf[0] = '\0';
+	/* One record per read(); EAGAIN once the cursor is at the end. */
+	while ((n = read(log_fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		char *text, *end;
+
+		if (n < 0)
+			continue;	/* overwritten records: go on */
+		rec[n] = '\0';
+		/* "<prio>,<seq>,<usec>,<flags>;<text>": the level is prio & 7. */
+		if ((strtol(rec, NULL, 10) & 7) > max_level)
+			continue;
+		text = strchr(rec, ';');
+		if (!text || !strstr(++text, needle))
+			continue;
+		end = strchr(text, '\n');
+		if (end)
+			*end = '\0';
+		found++;
+		if (used < len)
+			used += snprintf(buf + used, len - used, "%s\n", text);
+	}
+	return found;
+}
+
+long meminfo_kb(const char *field)
+{
+	char line[256];
+	size_t flen = strlen(field);
+	long kb = -1;
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "r");
+	ASSERT_TRUE(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, field, flen) && line[flen] == ':') {
+			kb = strtol(line + flen + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	ASSERT_GE(kb, 0);
+	return kb;
+}
+
+long pages_in_use_events(void)
+{
+	char name[64];
+	long val, net = 0;
+	FILE *f;
+
+	f = fopen("/proc/vmstat", "r");
+	ASSERT_TRUE(f);
+	while (fscanf(f, "%63s %ld", name, &val) == 2) {
+		if (!strncmp(name, "pgalloc_", 8))
+			net += val;
+		else if (!strcmp(name, "pgfree"))
+			net -= val;
+	}
+	fclose(f);
+	return net;
+}
+
+void meminfo_settle(int timeout_s)
+{
+	long prev = meminfo_kb("MemFree"), now;
+	int i;
+
+	for (i = 0; i < timeout_s; i++) {
+		sleep(1);
+		now = meminfo_kb("MemFree");
+		if (labs(now - prev) <= 64)
+			return;
+		prev = now;
+	}
+	vt_note("MemFree still moving after %d s", timeout_s);
+}
