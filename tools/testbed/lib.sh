@@ -52,9 +52,8 @@ ensure_host() {
 	for p in $(host_packages); do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 	done
-	if ! apt-cache show "${KERNEL_META[6.12]}$(arm64_suffix)" >/dev/null 2>&1; then
+	compgen -G "/var/lib/apt/lists/*binary-arm64_Packages*" >/dev/null ||
 		missing+=(arm64-package-lists)
-	fi
 	[ ${#missing[@]} -eq 0 ] && return 0
 	[ "$(id -u)" -eq 0 ] || die "missing: ${missing[*]}; run as root once so that the testbed can apt-get them"
 	if [[ " ${missing[*]} " == *" arch:arm64 "* ]]; then
@@ -73,25 +72,54 @@ ensure_host() {
 	fi
 }
 
-# First Depends of a package matching a pattern, without arch or <virtual>.
-pkg_dep() {
-	apt-cache depends --no-recommends --no-suggests "$1" 2>/dev/null |
-		awk -v pat="$2" '/Depends:/ { gsub(/[<>]/, "", $2); sub(/:.*/, "", $2); if ($2 ~ pat) { print $2; exit } }'
+# Depends of packages, as "package dependency" lines, without arch
+# qualifiers or the <> of virtual names; one apt-cache call for all, as
+# each call costs a second of loading the package cache.
+pkg_deps() {
+	apt-cache depends --no-recommends --no-suggests "$@" 2>/dev/null | awk '
+		/^[^ ]/ { pkg = $1; sub(/:.*/, "", pkg); next }
+		/Depends:/ { dep = $2; gsub(/[<>]/, "", dep); sub(/:.*/, "", dep); print pkg, dep }'
+}
+
+# Resolves every flavour through its meta-package once per process:
+# RESOLVED[flavour] = "release image headers common kbuild".
+declare -A RESOLVED=()
+kernel_resolve_all() {
+	local sfx f meta line pkg dep
+	local -A image_of=() common_of=() kbuild_of=()
+	sfx=$(arm64_suffix)
+	local metas=() heads=()
+	for f in "${!KERNEL_META[@]}"; do metas+=("${KERNEL_META[$f]}$sfx"); done
+	while read -r pkg dep; do
+		[[ $dep == linux-image-* ]] && [ -z "${image_of[$pkg]:-}" ] && image_of[$pkg]=$dep
+	done < <(pkg_deps "${metas[@]}")
+	for meta in "${!image_of[@]}"; do heads+=("linux-headers-${image_of[$meta]#linux-image-}$sfx"); done
+	[ ${#heads[@]} -gt 0 ] || die "cannot resolve Debian's arm64 kernels: are the arm64 package lists there (apt-get update as root)?"
+	while read -r pkg dep; do
+		case $dep in
+		linux-headers-*-common) common_of[$pkg]=$dep ;;
+		linux-kbuild-*) kbuild_of[$pkg]=$dep ;;
+		esac
+	done < <(pkg_deps "${heads[@]}")
+	for f in "${!KERNEL_META[@]}"; do
+		line=${image_of[${KERNEL_META[$f]}]:-}
+		[ -n "$line" ] || continue
+		local rel=${line#linux-image-}
+		local hdr=linux-headers-$rel
+		if [ -z "${common_of[$hdr]:-}" ] || [ -z "${kbuild_of[$hdr]:-}" ]; then
+			continue
+		fi
+		RESOLVED[$f]="$rel $line $hdr ${common_of[$hdr]} ${kbuild_of[$hdr]}"
+	done
 }
 
 # Sets KREL (the kernel's uname -r) and the four package names of FLAVOUR.
 kernel_resolve() {
-	local flavour=$1 meta=${KERNEL_META[$1]:-}
-	[ -n "$meta" ] || die "unknown kernel flavour '$flavour' (known: ${!KERNEL_META[*]})"
-	PKG_IMAGE=$(pkg_dep "$meta$(arm64_suffix)" '^linux-image-')
-	[ -n "$PKG_IMAGE" ] || die "cannot resolve $meta: are the arm64 package lists there (apt-get update as root)?"
-	KREL=${PKG_IMAGE#linux-image-}
-	PKG_HEADERS=linux-headers-$KREL
-	PKG_COMMON=$(pkg_dep "$PKG_HEADERS$(arm64_suffix)" '^linux-headers-.*-common$')
-	PKG_KBUILD=$(pkg_dep "$PKG_HEADERS$(arm64_suffix)" '^linux-kbuild-')
-	if [ -z "$PKG_COMMON" ] || [ -z "$PKG_KBUILD" ]; then
-		die "cannot resolve the headers of $KREL"
-	fi
+	local flavour=$1
+	[ -n "${KERNEL_META[$flavour]:-}" ] || die "unknown kernel flavour '$flavour' (known: ${!KERNEL_META[*]})"
+	[ ${#RESOLVED[@]} -gt 0 ] || kernel_resolve_all
+	[ -n "${RESOLVED[$flavour]:-}" ] || die "cannot resolve ${KERNEL_META[$flavour]} and its headers"
+	read -r KREL PKG_IMAGE PKG_HEADERS PKG_COMMON PKG_KBUILD <<<"${RESOLVED[$flavour]}"
 }
 
 deb_fetch() {
@@ -170,20 +198,41 @@ target_cc() {
 }
 
 # Builds vhv.ko for FLAVOUR from a copy of the source tree (Kbuild builds
-# in place, and the flavours must not share objects); echoes its path.
-# The build log is kept beside it for the warning check.
+# in place, and the flavours must not share objects) into
+# $VHV_OUT/mod-FLAVOUR/vhv.ko, with the build log beside it for the
+# warning check. Several may run at once once their kernels are fetched.
 build_module() {
 	local flavour=$1 dir=$VHV_OUT/mod-$1
 	rm -rf "$dir" && mkdir -p "$dir/src"
 	(cd "$VHV_SRC" && git ls-files -co --exclude-standard 2>/dev/null || find . -type f -not -path './build/*' -not -path './.git/*') |
 		grep -v '^build/' | (cd "$VHV_SRC" && cpio -pdm --quiet "$dir/src") || die "cannot copy the source tree"
 	log "building vhv.ko for $flavour"
-	if ! make -C "$dir/src" KVER="$flavour" >"$dir/build.log" 2>&1; then
+	if ! make -C "$dir/src" KDIR="$(kernel_headers "$flavour")" >"$dir/build.log" 2>&1; then
 		cat "$dir/build.log" >&2
 		die "vhv.ko does not build for $flavour"
 	fi
 	cp "$dir/src/vhv.ko" "$dir/vhv.ko"
-	echo "$dir/vhv.ko"
+}
+
+module_path() { echo "$VHV_OUT/mod-$1/vhv.ko"; }
+
+# Everything a run needs built, the independent builds in parallel:
+# vhv.ko for each FLAVOUR given, the selftests and vhv-run.
+build_all() {
+	local f pids=()
+	for f in "$@" 6.12; do kernel_fetch "$f"; done
+	kernel_uapi 6.12 >/dev/null
+	for f in "$@"; do
+		build_module "$f" &
+		pids+=($!)
+	done
+	build_selftests &
+	pids+=($!)
+	build_tools &
+	pids+=($!)
+	for f in "${pids[@]}"; do
+		wait "$f" || die "a build failed (see above)"
+	done
 }
 
 build_selftests() {
@@ -201,9 +250,9 @@ build_tools() {
 		die "vhv-run does not build"
 }
 
-# The modules the initramfs needs to reach the virtio console (hvc0),
-# which carries test output apart from the kernel's serial console.
-# Debian 6.12 builds virtio_console in; 6.1 has it as a module.
+# The modules the initramfs needs to reach the virtio-serial port that
+# carries test output apart from the kernel's serial console. Debian
+# 6.12 builds virtio_console in; 6.1 has it as a module.
 copy_virtio_modules() {
 	local moddir=$1 dest=$2 m f
 	mkdir -p "$dest"
