@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
+#include "lib/mem.h"
 #include "lib/module.h"
 #include "lib/test.h"
 #include "lib/vmm.h"
@@ -81,19 +82,21 @@ static void load_use_unload(void)
 }
 
 /*
- * Noise, measured on the emulated hosts (Documentation/testing.rst): the
- * first ~25 cycles warm the kernel's caches (up to 300 kB of slab on the
- * 16K kernel), and MemFree keeps rising for ~10 s after boot as the
- * kernel hands over boot-time memory. After warm-up and settling, 100
- * cycles move Slab by at most 16 kB and the net page count by a few
- * pages. A leak of 512 bytes of slab, or of one page, per cycle fails
- * (tried by hand on the 4K and 16K kernels).
+ * Bounds from noise measured on the emulated hosts (Documentation/
+ * testing.rst). The first ~25 cycles warm the kernel's caches (up to
+ * 300 kB of slab on the 16K kernel), and MemFree rises for ~10 s after
+ * boot as the kernel hands over boot-time memory, so 30 cycles of warm-up
+ * and a settled MemFree come first. Then, over 100 cycles, the pages in
+ * use (counted exactly from /proc/vmstat) move by under 10, Slab by up
+ * to 40 kB and MemAvailable by up to 750 kB on their own. One page or
+ * 1 kB of slab leaked per cycle fails. Small leaks per VM are the
+ * business of lifecycle.c, which creates thousands.
  */
 #define WARMUP_CYCLES		30
 #define CYCLES			100
-#define SLAB_NOISE_KB		24
 #define PAGES_NOISE		50
-#define AVAILABLE_NOISE_KB	256
+#define SLAB_NOISE_KB		64
+#define AVAILABLE_NOISE_KB	2048
 
 TEST_TIMEOUT(load_unload_cycles_leave_no_memory_behind, 600)
 {
@@ -105,18 +108,20 @@ TEST_TIMEOUT(load_unload_cycles_leave_no_memory_behind, 600)
 	for (i = 0; i < WARMUP_CYCLES; i++)
 		load_use_unload();
 	meminfo_settle(30);
+	mem_quiesce(30);
 	slab0 = meminfo_kb("Slab");
 	avail0 = meminfo_kb("MemAvailable");
 	pages0 = pages_in_use_events();
 	for (i = 0; i < CYCLES; i++)
 		load_use_unload();
+	mem_quiesce(30);
 	pages1 = pages_in_use_events();
 	slab1 = meminfo_kb("Slab");
 	avail1 = meminfo_kb("MemAvailable");
-	vt_note("over %d cycles: Slab %+ld kB, MemAvailable %+ld kB, pages in use %+ld",
-		CYCLES, slab1 - slab0, avail1 - avail0, pages1 - pages0);
+	vt_note("over %d cycles: pages in use %+ld, Slab %+ld kB, MemAvailable %+ld kB",
+		CYCLES, pages1 - pages0, slab1 - slab0, avail1 - avail0);
 	ASSERT_EQ(vmod_load(NULL), 0);
-	EXPECT_LE(slab1 - slab0, SLAB_NOISE_KB);
 	EXPECT_LE(pages1 - pages0, PAGES_NOISE);
+	EXPECT_LE(slab1 - slab0, SLAB_NOISE_KB);
 	EXPECT_LE(avail0 - avail1, AVAILABLE_NOISE_KB);
 }

@@ -27,17 +27,4 @@ int vmod_log_open(void);
  */
 int vmod_log_grep(int log_fd, int max_level, const char *needle, char *buf, size_t len);
 
-/* A field of /proc/meminfo, in kB. */
-long meminfo_kb(const char *field);
-/*
- * Pages allocated and not freed since boot, from the exact event counters
- * of /proc/vmstat: the sum of pgalloc_* less pgfree.
- */
-long pages_in_use_events(void);
-/*
- * Waits (up to TIMEOUT_S) until MemFree stops moving: the kernel goes on
- * handing boot-time memory to the allocator for ~10 s after init starts.
- */
-void meminfo_settle(int timeout_s);
-
 #endif /* VHV_SELFTESTS_MODULE_H */

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The kernel's memory counters, for leak tests: see mem.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/membarrier.h>
+
+#include "mem.h"
+#include "test.h"
+
+long meminfo_kb(const char *field)
+{
+	char line[256];
+	size_t flen = strlen(field);
+	long kb = -1;
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "r");
+	ASSERT_TRUE(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, field, flen) && line[flen] == ':') {
+			kb = strtol(line + flen + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	ASSERT_GE(kb, 0);
+	return kb;
+}
+
+long pages_in_use_events(void)
+{
+	char name[64];
+	long val, net = 0;
+	FILE *f;
+
+	f = fopen("/proc/vmstat", "r");
+	ASSERT_TRUE(f);
+	while (fscanf(f, "%63s %ld", name, &val) == 2) {
+		if (!strncmp(name, "pgalloc_", 8))
+			net += val;
+		else if (!strcmp(name, "pgfree"))
+			net -= val;
+	}
+	fclose(f);
+	return net;
+}
+
+void meminfo_settle(int timeout_s)
+{
+	long prev = meminfo_kb("MemFree"), now;
+	int i;
+
+	for (i = 0; i < timeout_s; i++) {
+		sleep(1);
+		now = meminfo_kb("MemFree");
+		if (labs(now - prev) <= 64)
+			return;
+		prev = now;
+	}
+	vt_note("MemFree still moving after %d s", timeout_s);
+}
+
+
+void mem_quiesce(int timeout_s)
+{
+	long slab = -1, pages = -1, s, p;
+	int i;
+
+	for (i = 0; i < timeout_s * 4; i++) {
+		/* MEMBARRIER_CMD_GLOBAL waits for an RCU grace period. */
+		ASSERT_OK(syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0));
+		usleep(250 * 1000);
+		s = meminfo_kb("Slab");
+		p = pages_in_use_events();
+		if (s == slab && labs(p - pages) <= 2)
+			return;
+		slab = s;
+		pages = p;
+	}
+	vt_note("Slab still moving after %d s", timeout_s);
+}
