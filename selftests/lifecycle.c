@@ -17,14 +17,15 @@
 #include "lib/vmm.h"
 
 /*
- * 4000 VMs: a leak of 16 bytes per VM is 62 kB of slab, a leaked page
- * per VM 4000 pages. Noise after a warm-up of 200: see
- * Documentation/testing.rst.
+ * After a warm-up of 200 VMs, 4000 more moved the pages in use and Slab
+ * by -16 to +56 kB, once +144 kB (nine 16K slab pages), on their own
+ * (Documentation/testing.rst). Over 10000 VMs a leak of 24 bytes per VM
+ * passes the bound.
  */
 #define WARMUP_VMS	200
-#define VMS		4000
-#define SLAB_NOISE_KB	48
-#define PAGES_NOISE	50
+#define VMS		10000
+#define SLAB_NOISE_KB	200
+#define PAGES_NOISE_KB	200
 
 static void create_close_vm(bool dev_first)
 {
@@ -52,14 +53,14 @@ TEST_TIMEOUT(vm_create_destroy_leaves_no_memory_behind, 900)
 	meminfo_settle(30);
 	mem_quiesce(30);
 	slab0 = meminfo_kb("Slab");
-	pages0 = pages_in_use_events();
+	pages0 = pages_in_use_kb();
 	for (i = 0; i < VMS; i++)
 		create_close_vm(i & 1);
 	mem_quiesce(30);
-	pages1 = pages_in_use_events();
+	pages1 = pages_in_use_kb();
 	slab1 = meminfo_kb("Slab");
-	vt_note("over %d VMs: pages in use %+ld, Slab %+ld kB", VMS,
+	vt_note("over %d VMs: pages in use %+ld kB, Slab %+ld kB", VMS,
 		pages1 - pages0, slab1 - slab0);
-	EXPECT_LE(pages1 - pages0, PAGES_NOISE);
+	EXPECT_LE(pages1 - pages0, PAGES_NOISE_KB);
 	EXPECT_LE(slab1 - slab0, SLAB_NOISE_KB);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The kernel's memory counters, for leak tests: see mem.h. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
@@ -9,6 +10,24 @@
 #include "mem.h"
 #include "test.h"
 
+/*
+ * Most /proc/meminfo fields (Slab among them) are vmstat counters with
+ * per-CPU deltas folded in once a second; a read of vm/stat_refresh
+ * folds them now, so that two readings differ only by what changed.
+ */
+static void vmstat_refresh(void)
+{
+	char c;
+	int fd;
+
+	fd = open("/proc/sys/vm/stat_refresh", O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(fd, 0);
+	/* EINVAL only says some counter went negative for a moment. */
+	if (read(fd, &c, 1) < 0 && errno != EINVAL)
+		ASSERT_OK(-1);
+	close(fd);
+}
+
 long meminfo_kb(const char *field)
 {
 	char line[256];
@@ -16,6 +35,7 @@ long meminfo_kb(const char *field)
 	long kb = -1;
 	FILE *f;
 
+	vmstat_refresh();
 	f = fopen("/proc/meminfo", "r");
 	ASSERT_TRUE(f);
 	while (fgets(line, sizeof(line), f)) {
@@ -45,6 +65,11 @@ long pages_in_use_events(void)
 	}
 	fclose(f);
 	return net;
+}
+
+long pages_in_use_kb(void)
+{
+	return pages_in_use_events() * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
 void meminfo_settle(int timeout_s)

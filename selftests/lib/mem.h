@@ -13,6 +13,8 @@ long meminfo_kb(const char *field);
  * of /proc/vmstat: the sum of pgalloc_* less pgfree.
  */
 long pages_in_use_events(void);
+/* The same in kB. */
+long pages_in_use_kb(void);
 /*
  * Waits (up to TIMEOUT_S) until MemFree stops moving: the kernel goes on
  * handing boot-time memory to the allocator for ~10 s after init starts.
