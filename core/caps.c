@@ -2,19 +2,42 @@
 /*
  * KVM_CHECK_EXTENSION: what vhv advertises. A capability appears here in
  * the change that makes it work, never before; everything else answers
- * 0, as KVM does for a capability it does not know. The list of what is
- * advertised is mirrored in Documentation/api.rst and asserted by
- * selftests/caps.c.
+ * 0, as KVM does for a capability it does not know. The list is mirrored
+ * in Documentation/api.rst and asserted by selftests/caps.c.
  */
+#include <linux/cpumask.h>
 #include <linux/kvm.h>
+#include <linux/minmax.h>
 
+#include "core/compat.h"
 #include "core/vhv.h"
+#include "core/vm.h"
+#include "mmu/mmu.h"
 
 long vhv_check_extension(long cap)
 {
 	switch (cap) {
+	case KVM_CAP_USER_MEMORY:
+	case KVM_CAP_USER_MEMORY2:
+	case KVM_CAP_DESTROY_MEMORY_REGION_WORKS:
+	case KVM_CAP_JOIN_MEMORY_REGIONS_WORKS:
+	case KVM_CAP_READONLY_MEM:
+	case KVM_CAP_SYNC_MMU:
+	case KVM_CAP_ONE_REG:
+	case KVM_CAP_MP_STATE:
+	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_CHECK_EXTENSION_VM:
+	case KVM_CAP_ARM_PSCI:
+	case KVM_CAP_ARM_PSCI_0_2:
+	case KVM_CAP_ARM_NISV_TO_USER:
 		return 1;
+	case KVM_CAP_NR_MEMSLOTS:
+		return VHV_MAX_MEMSLOTS;
+	case KVM_CAP_NR_VCPUS:
+		return min_t(unsigned int, num_online_cpus(), VHV_MAX_VCPUS);
+	case KVM_CAP_MAX_VCPUS:
+	case KVM_CAP_MAX_VCPU_ID:
+		return VHV_MAX_VCPUS;
 	case KVM_CAP_ARM_VM_IPA_SIZE:
 		return vhv_host.ipa_limit;
 	}

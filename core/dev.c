@@ -29,6 +29,9 @@ static long vhv_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long a
 		return vhv_check_extension(arg);
 	case KVM_CREATE_VM:
 		return vhv_vm_create(arg);
+	case KVM_GET_VCPU_MMAP_SIZE:
+		/* The kvm_run page; vhv maps no coalesced MMIO ring after it. */
+		return arg ? -EINVAL : PAGE_SIZE;
 	}
 	/* What KVM on arm64 answers for a system ioctl it does not know. */
 	return -EINVAL;

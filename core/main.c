@@ -8,8 +8,12 @@
 #include <linux/init.h>
 #include <linux/kvm.h>
 #include <linux/module.h>
+#include <linux/preempt.h>
 
+#include "arm64/switch.h"
+#include "arm64/sysregs.h"
 #include "core/vhv.h"
+#include "mmu/vmid.h"
 
 static int __init vhv_init(void)
 {
@@ -18,9 +22,21 @@ static int __init vhv_init(void)
 	ret = vhv_probe_host();
 	if (ret)
 		return ret;
-	ret = vhv_dev_init();
+	ret = vhv_sysregs_check_table();
 	if (ret)
 		return ret;
+	ret = vhv_vmid_init();
+	if (ret)
+		return ret;
+	ret = vhv_dev_init();
+	if (ret) {
+		vhv_vmid_exit();
+		return ret;
+	}
+#ifdef CONFIG_PREEMPT_NOTIFIERS
+	if (vhv_lazy_el1())
+		preempt_notifier_inc();
+#endif
 	pr_info("ready: KVM API %d on /dev/vhv, guest IPA up to %u bits\n",
 		KVM_API_VERSION, vhv_host.ipa_limit);
 	return 0;
@@ -29,6 +45,11 @@ static int __init vhv_init(void)
 static void __exit vhv_exit(void)
 {
 	vhv_dev_exit();
+#ifdef CONFIG_PREEMPT_NOTIFIERS
+	if (vhv_lazy_el1())
+		preempt_notifier_dec();
+#endif
+	vhv_vmid_exit();
 }
 
 module_init(vhv_init);

@@ -134,6 +134,8 @@ int vhv_probe_host(void)
 	if (ret)
 		return ret;
 
+	/* ID_AA64MMFR1_EL1.HCX [43:40]: HCRX_EL2 is implemented. */
+	vhv_host.has_hcx = id_field(read_sanitised_ftr_reg(SYS_ID_AA64MMFR1_EL1), 40);
 	mmfr0 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1);
 	vhv_host.ipa_limit = min(parange_bits(id_field(mmfr0, ID_AA64MMFR0_EL1_PARANGE_SHIFT)),
 				 VHV_IPA_MAX_BITS);

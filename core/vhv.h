@@ -14,6 +14,8 @@ struct file;
 struct vhv_host {
 	/* Largest guest IPA size vhv's stage-2 can offer, in bits. */
 	unsigned int ipa_limit;
+	/* FEAT_HCX: HCRX_EL2 exists and must be switched. */
+	bool has_hcx;
 };
 
 extern struct vhv_host vhv_host;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VM objects: one per KVM_CREATE_VM, owned by its file. Closing the last
- * reference to the file frees the VM; the file holds a reference on the
- * module, which is what makes rmmod wait for every VM to be gone.
+ * VM objects: one per KVM_CREATE_VM, freed when the VM file and every
+ * vCPU file are closed. Every file holds a reference on the module, which
+ * is what makes rmmod wait for every VM to be gone.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -10,39 +10,122 @@
 #include <linux/fs.h>
 #include <linux/kvm.h>
 #include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
+#include "core/compat.h"
+#include "core/vcpu.h"
 #include "core/vhv.h"
+#include "core/vm.h"
+#include "mmu/mmu.h"
 
 /* The IPA size of a VM whose type asks for none (KVM's default). */
 #define VHV_DEFAULT_IPA_BITS	40
 /* Smallest IPA size a VM may ask for: the smallest PARange (32 bits). */
 #define VHV_MIN_IPA_BITS	32
 
-struct vhv_vm {
-	unsigned int ipa_bits;
-};
-
-static long vhv_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
+void vhv_vm_get(struct vhv_vm *vm)
 {
+	kref_get(&vm->ref);
+}
+
+static void vm_destroy(struct kref *ref)
+{
+	struct vhv_vm *vm = container_of(ref, struct vhv_vm, ref);
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		vhv_vcpu_free(vm->vcpus[i]);
+	vhv_mmu_destroy_vm(vm);
+	free_percpu(vm->last_vcpu_ran);
+	mmdrop(vm->mm);
+	kfree(vm);
+}
+
+void vhv_vm_put(struct vhv_vm *vm)
+{
+	kref_put(&vm->ref, vm_destroy);
+}
+
+/* The first KVM_RUN of any vCPU fixes what may not change afterwards. */
+void vhv_vm_mark_ran(struct vhv_vm *vm)
+{
+	set_bit(VHV_VM_RAN, &vm->flags);
+}
+
+static long vm_enable_cap(struct vhv_vm *vm, void __user *argp)
+{
+	struct kvm_enable_cap cap;
+
+	if (copy_from_user(&cap, argp, sizeof(cap)))
+		return -EFAULT;
+	if (cap.flags)
+		return -EINVAL;
+	switch (cap.cap) {
+	case KVM_CAP_ARM_NISV_TO_USER:
+		set_bit(VHV_VM_NISV_TO_USER, &vm->flags);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static long vm_preferred_target(void __user *argp)
+{
+	struct kvm_vcpu_init init = { .target = KVM_ARM_TARGET_GENERIC_V8 };
+
+	return copy_to_user(argp, &init, sizeof(init)) ? -EFAULT : 0;
+}
+
+/* Both structures share their first 32 bytes; version 1 has no more. */
+static long vm_set_memory(struct vhv_vm *vm, void __user *argp, bool v2)
+{
+	struct kvm_userspace_memory_region2 mem = { 0 };
+	size_t size = v2 ? sizeof(mem) : sizeof(struct kvm_userspace_memory_region);
+
+	if (copy_from_user(&mem, argp, size))
+		return -EFAULT;
+	if (!v2 && (mem.flags & ~(KVM_MEM_LOG_DIRTY_PAGES | KVM_MEM_READONLY)))
+		return -EINVAL;
+	return vhv_set_memory_region(vm, &mem);
+}
+
+static long vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
+{
+	struct vhv_vm *vm = filp->private_data;
+	void __user *argp = (void __user *)arg;
+
+	if (vm->mm != current->mm)
+		return -EIO;
 	switch (ioctl) {
 	case KVM_CHECK_EXTENSION:
 		return vhv_check_extension(arg);
+	case KVM_CREATE_VCPU:
+		return vhv_vcpu_create(vm, arg);
+	case KVM_SET_USER_MEMORY_REGION:
+		return vm_set_memory(vm, argp, false);
+	case KVM_SET_USER_MEMORY_REGION2:
+		return vm_set_memory(vm, argp, true);
+	case KVM_ENABLE_CAP:
+		return vm_enable_cap(vm, argp);
+	case KVM_ARM_PREFERRED_TARGET:
+		return vm_preferred_target(argp);
 	}
 	/* What KVM on arm64 answers for a VM ioctl it does not know. */
 	return -EINVAL;
 }
 
-static int vhv_vm_release(struct inode *inode, struct file *filp)
+static int vm_release(struct inode *inode, struct file *filp)
 {
-	kfree(filp->private_data);
+	vhv_vm_put(filp->private_data);
 	return 0;
 }
 
 static const struct file_operations vhv_vm_fops = {
 	.owner		= THIS_MODULE,
-	.release	= vhv_vm_release,
-	.unlocked_ioctl	= vhv_vm_ioctl,
+	.release	= vm_release,
+	.unlocked_ioctl	= vm_ioctl,
 	.llseek		= noop_llseek,
 };
 
@@ -66,6 +149,35 @@ static int ipa_bits_from_type(unsigned long type, unsigned int *bits)
 	return 0;
 }
 
+static struct vhv_vm *vm_alloc(unsigned int ipa_bits)
+{
+	struct vhv_vm *vm;
+	int cpu;
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		return NULL;
+	vm->last_vcpu_ran = alloc_percpu_gfp(int, GFP_KERNEL_ACCOUNT);
+	if (!vm->last_vcpu_ran)
+		goto free_vm;
+	for_each_possible_cpu(cpu)
+		*per_cpu_ptr(vm->last_vcpu_ran, cpu) = -1;
+	if (vhv_mmu_init_vm(vm, ipa_bits))
+		goto free_percpu;
+	kref_init(&vm->ref);
+	mutex_init(&vm->lock);
+	vhv_idregs_init(&vm->idregs, ipa_bits);
+	vm->mm = current->mm;
+	mmgrab(vm->mm);
+	return vm;
+
+free_percpu:
+	free_percpu(vm->last_vcpu_ran);
+free_vm:
+	kfree(vm);
+	return NULL;
+}
+
 int vhv_vm_create(unsigned long type)
 {
 	struct vhv_vm *vm;
@@ -75,13 +187,11 @@ int vhv_vm_create(unsigned long type)
 	ret = ipa_bits_from_type(type, &bits);
 	if (ret)
 		return ret;
-	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	vm = vm_alloc(bits);
 	if (!vm)
 		return -ENOMEM;
-	vm->ipa_bits = bits;
-
 	fd = anon_inode_getfd("vhv-vm", &vhv_vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		kfree(vm);
+		vhv_vm_put(vm);
 	return fd;
 }

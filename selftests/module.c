@@ -87,16 +87,17 @@ static void load_use_unload(void)
  * 300 kB of slab on the 16K kernel), and MemFree rises for ~10 s after
  * boot as the kernel hands over boot-time memory, so 30 cycles of warm-up
  * and a settled MemFree come first. Then, over 100 cycles, the pages in
- * use (counted exactly from /proc/vmstat) and Slab move by -48 to +20 kB
- * and MemAvailable by up to 750 kB on their own. One page or 650 bytes
- * of slab leaked per cycle fails. Small leaks per VM are the business of
- * lifecycle.c, which creates thousands.
+ * use (counted exactly from /proc/vmstat) and Slab move by -48 to +20 kB.
+ * MemAvailable drifts by up to 4 MB, as freed pages wait in per-CPU lists
+ * that MemFree does not count: it is only a coarse bound. One page or 650
+ * bytes of slab leaked per cycle fails. Small leaks per VM are the
+ * business of lifecycle.c, which creates thousands.
  */
 #define WARMUP_CYCLES		30
 #define CYCLES			100
 #define PAGES_NOISE_KB		64
 #define SLAB_NOISE_KB		64
-#define AVAILABLE_NOISE_KB	2048
+#define AVAILABLE_NOISE_KB	8192
 
 TEST_TIMEOUT(load_unload_cycles_leave_no_memory_behind, 600)
 {

@@ -239,7 +239,8 @@ build_selftests() {
 	local uapi
 	uapi=$(kernel_uapi 6.12)
 	log "building selftests"
-	make -s -C "$VHV_SRC/selftests" O="$VHV_OUT/selftests" CC="$(target_cc)" UAPI="$uapi" >&2 ||
+	rm -rf "$VHV_OUT/selftests/bin"
+	make -s -j"$(nproc)" -C "$VHV_SRC/selftests" O="$VHV_OUT/selftests" CC="$(target_cc)" UAPI="$uapi" >&2 ||
 		die "selftests do not build"
 }
 

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest ID register values. Each register keeps only the fields listed
+ * for it (features that need nothing from the hypervisor, or that vhv
+ * handles), takes fixed values for a few, and reads as zero otherwise:
+ * SVE, SME, MTE, pointer authentication, the PMU, SPE, trace, RAS, MPAM,
+ * AMU, nested virtualization, FGT, ECV, LOR, MOPS, WFxT, LS64, GICv3
+ * system registers (until vgic/), AArch32 at every EL (D23.2, "General
+ * system control registers", ID register field descriptions).
+ */
+#include <linux/bitops.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <asm/cpufeature.h>
+#include <asm/sysreg.h>
+
+#include "arm64/idregs.h"
+
+/* A 4-bit ID field at bit position pos. */
+#define FIELD4(pos)		(0xfULL << (pos))
+#define VAL4(pos, v)		((u64)(v) << (pos))
+
+struct idreg_rule {
+	u32 enc;
+	u64 keep;	/* host fields passed through */
+	u64 fixed;	/* fields with vhv's own value */
+};
+
+static const struct idreg_rule rules[] = {
+	/* ID_AA64PFR0_EL1: EL0 and EL1 AArch64 only [3:0],[7:4]; FP [19:16],
+	 * AdvSIMD [23:20], DIT [51:48], CSV2 [59:56], CSV3 [63:60] kept;
+	 * EL2, EL3, GIC, RAS, SVE, SEL2, MPAM, AMU, RME hidden. */
+	{ SYS_ID_AA64PFR0_EL1,
+	  FIELD4(16) | FIELD4(20) | FIELD4(48) | FIELD4(56) | FIELD4(60),
+	  VAL4(0, 1) | VAL4(4, 1) },
+	/* ID_AA64PFR1_EL1: BT [3:0], SSBS [7:4], CSV2_frac [35:32]. */
+	{ SYS_ID_AA64PFR1_EL1, FIELD4(0) | FIELD4(4) | FIELD4(32), 0 },
+	/* ID_AA64DFR0_EL1: the architectural minimum of debug: v8.0
+	 * (DebugVer 6), 2 breakpoints (BRPs 1), 2 watchpoints (WRPs 1). */
+	{ SYS_ID_AA64DFR0_EL1, 0, VAL4(0, 6) | VAL4(12, 1) | VAL4(20, 1) },
+	/* ID_AA64ISAR0_EL1: every instruction set feature but TME [27:24]. */
+	{ SYS_ID_AA64ISAR0_EL1, ~FIELD4(24), 0 },
+	/* ID_AA64ISAR1_EL1: all but APA [7:4], API [11:8], GPA [27:24],
+	 * GPI [31:28] (pointer authentication) and LS64 [63:60]. */
+	{ SYS_ID_AA64ISAR1_EL1, ~(FIELD4(4) | FIELD4(8) | FIELD4(24) | FIELD4(28) | FIELD4(60)), 0 },
+	/* ID_AA64ISAR2_EL1: RPRES [7:4], BC [23:20], CLRBHB [31:28],
+	 * RPRFM [51:48], CSSC [55:52]. */
+	{ SYS_ID_AA64ISAR2_EL1, FIELD4(4) | FIELD4(20) | FIELD4(28) | FIELD4(48) | FIELD4(52), 0 },
+	/* ID_AA64MMFR0_EL1: all but PARange [3:0] (the VM's own, below),
+	 * FGT [59:56] and ECV [63:60]. */
+	{ SYS_ID_AA64MMFR0_EL1, ~(FIELD4(0) | FIELD4(56) | FIELD4(60)), 0 },
+	/* ID_AA64MMFR1_EL1: HAFDBS [3:0], VMIDBits [7:4], HPDS [15:12],
+	 * PAN [23:20], SpecSEI [27:24], XNX [31:28], ETS [39:36], AFP
+	 * [47:44], nTLBPA [51:48], CMOW [59:56], ECBHB [63:60]; VH, LO,
+	 * TWED, HCX, TIDCP1 hidden. */
+	{ SYS_ID_AA64MMFR1_EL1,
+	  FIELD4(0) | FIELD4(4) | FIELD4(12) | FIELD4(20) | FIELD4(24) | FIELD4(28) |
+	  FIELD4(36) | FIELD4(44) | FIELD4(48) | FIELD4(56) | FIELD4(60), 0 },
+	/* ID_AA64MMFR2_EL1: all but NV [27:24], FWB [43:40], EVT [59:56]. */
+	{ SYS_ID_AA64MMFR2_EL1, ~(FIELD4(24) | FIELD4(40) | FIELD4(56)), 0 },
+};
+
+int vhv_idreg_index(u32 enc)
+{
+	if (sys_reg_Op0(enc) != 3 || sys_reg_Op1(enc) != 0 || sys_reg_CRn(enc) != 0 ||
+	    sys_reg_CRm(enc) < 1 || sys_reg_CRm(enc) > 7)
+		return -1;
+	return (sys_reg_CRm(enc) - 1) * 8 + sys_reg_Op2(enc);
+}
+
+/* ID_AA64MMFR0_EL1.PARange: the largest size the VM's IPA space holds. */
+static u64 parange_of(unsigned int ipa_bits)
+{
+	static const unsigned int bits[] = { 32, 36, 40, 42, 44, 48 };
+	u64 i = 0;
+
+	while (i + 1 < ARRAY_SIZE(bits) && bits[i + 1] <= ipa_bits)
+		i++;
+	return i;
+}
+
+void vhv_idregs_init(struct vhv_idregs *id, unsigned int ipa_bits)
+{
+	unsigned int i;
+
+	memset(id, 0, sizeof(*id));
+	for (i = 0; i < ARRAY_SIZE(rules); i++) {
+		const struct idreg_rule *r = &rules[i];
+
+		id->val[vhv_idreg_index(r->enc)] =
+			(read_sanitised_ftr_reg(r->enc) & r->keep) | r->fixed;
+	}
+	id->val[vhv_idreg_index(SYS_ID_AA64MMFR0_EL1)] |= parange_of(ipa_bits);
+}

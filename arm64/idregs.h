@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The ID registers a VM's guest reads (op0 3, op1 0, CRn 0, CRm 1-7: the
+ * space HCR_EL2.TID3 traps), computed once per VM from the host's
+ * sanitised values with every feature vhv does not virtualize hidden.
+ */
+#ifndef VHV_ARM64_IDREGS_H
+#define VHV_ARM64_IDREGS_H
+
+#include <linux/types.h>
+
+#define VHV_NR_IDREGS	56	/* CRm 1..7, op2 0..7 */
+
+struct vhv_idregs {
+	u64 val[VHV_NR_IDREGS];
+};
+
+void vhv_idregs_init(struct vhv_idregs *id, unsigned int ipa_bits);
+/* The index of an ID space encoding, or -1 outside the space. */
+int vhv_idreg_index(u32 enc);
+
+#endif /* VHV_ARM64_IDREGS_H */

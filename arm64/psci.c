@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Firmware calls from the guest, by HVC or SMC (SMC Calling Convention
+ * 1.1): PSCI 1.1 (0.2 and 1.0 on request) and the SMCCC architecture
+ * calls. Function id in w0, arguments in x1-x3, results in x0-x3 (Arm DEN
+ * 0028, "SMC Calling Convention"; DEN 0022, "Power State Coordination
+ * Interface").
+ *
+ * Calls that only compute registers are answered in the run window
+ * (vhv_smccc_fast); those that stop, start or reset vCPUs, or need the
+ * VMM, take the slow path (vhv_smccc_call).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/arm-smccc.h>
+#include <linux/kvm.h>
+#include <linux/psci.h>
+#include <uapi/linux/psci.h>
+
+#include "arm64/psci.h"
+#include "arm64/switch.h"
+#include "core/run.h"
+#include "core/vcpu.h"
+#include "core/vm.h"
+
+#define SMCCC_VERSION_1_1	0x10001
+
+/* The PSCI version the guest sees: the VMM's choice, or the latest. */
+u32 vhv_psci_version(struct vhv_vcpu *vcpu)
+{
+	if (!(vcpu->features & BIT(KVM_ARM_VCPU_PSCI_0_2)))
+		return KVM_ARM_PSCI_0_1;
+	return vcpu->vm->psci_version ?: KVM_ARM_PSCI_1_1;
+}
+
+static void set_result(struct vhv_vcpu *vcpu, u64 a0, u64 a1, u64 a2, u64 a3)
+{
+	u64 *x = vcpu->regs.regs.regs;
+
+	x[0] = a0;
+	x[1] = a1;
+	x[2] = a2;
+	x[3] = a3;
+}
+
+static u32 fn_id(struct vhv_vcpu *vcpu)
+{
+	return lower_32_bits(vcpu->regs.regs.regs[0]);
+}
+
+/* PSCI functions known at this version (0.2 and later ids). */
+static bool psci_has(struct vhv_vcpu *vcpu, u32 fn)
+{
+	u32 ver = vhv_psci_version(vcpu);
+
+	if (ver < KVM_ARM_PSCI_0_2)
+		return false;
+	switch (fn) {
+	case PSCI_0_2_FN_PSCI_VERSION:
+	case PSCI_0_2_FN_CPU_SUSPEND:
+	case PSCI_0_2_FN64_CPU_SUSPEND:
+	case PSCI_0_2_FN_CPU_OFF:
+	case PSCI_0_2_FN_CPU_ON:
+	case PSCI_0_2_FN64_CPU_ON:
+	case PSCI_0_2_FN_AFFINITY_INFO:
+	case PSCI_0_2_FN64_AFFINITY_INFO:
+	case PSCI_0_2_FN_MIGRATE_INFO_TYPE:
+	case PSCI_0_2_FN_SYSTEM_OFF:
+	case PSCI_0_2_FN_SYSTEM_RESET:
+		return true;
+	case PSCI_1_0_FN_PSCI_FEATURES:
+		return ver >= KVM_ARM_PSCI_1_0;
+	case PSCI_1_1_FN_SYSTEM_RESET2:
+	case PSCI_1_1_FN64_SYSTEM_RESET2:
+		return ver >= KVM_ARM_PSCI_1_1;
+	}
+	return false;
+}
+
+/* AFFINITY_INFO: the power state of the vCPUs with that affinity. */
+static u64 affinity_info(struct vhv_vcpu *vcpu)
+{
+	u64 target = vcpu->regs.regs.regs[1], level = vcpu->regs.regs.regs[2];
+	struct vhv_vm *vm = vcpu->vm;
+	unsigned int i, nr = READ_ONCE(vm->nr_vcpus);
+
+	/* Only level 0 (a single CPU) is asked of a PSCI 0.2+ caller. */
+	if (level)
+		return PSCI_RET_INVALID_PARAMS;
+	for (i = 0; i < nr; i++) {
+		struct vhv_vcpu *t = READ_ONCE(vm->vcpus[i]);
+
+		if ((t->sys[VHV_SR_MPIDR_EL1] & MPIDR_HWID_BITMASK) == (target & MPIDR_HWID_BITMASK))
+			return READ_ONCE(t->power_off) ? PSCI_0_2_AFFINITY_LEVEL_OFF :
+							 PSCI_0_2_AFFINITY_LEVEL_ON;
+	}
+	return PSCI_RET_INVALID_PARAMS;
+}
+
+static u64 smccc_arch_features(struct vhv_vcpu *vcpu)
+{
+	switch (lower_32_bits(vcpu->regs.regs.regs[1])) {
+	case ARM_SMCCC_VERSION_FUNC_ID:
+	case ARM_SMCCC_ARCH_FEATURES_FUNC_ID:
+		return SMCCC_RET_SUCCESS;
+	}
+	/* The Spectre workaround calls: vhv does not offer them (yet). */
+	return SMCCC_RET_NOT_SUPPORTED;
+}
+
+bool vhv_smccc_fast(struct vhv_vcpu *vcpu)
+{
+	u32 fn = fn_id(vcpu);
+	u64 ret;
+
+	switch (fn) {
+	case ARM_SMCCC_VERSION_FUNC_ID:
+		ret = SMCCC_VERSION_1_1;
+		break;
+	case ARM_SMCCC_ARCH_FEATURES_FUNC_ID:
+		ret = smccc_arch_features(vcpu);
+		break;
+	case PSCI_0_2_FN_PSCI_VERSION:
+		if (!psci_has(vcpu, fn))
+			goto unknown;
+		ret = vhv_psci_version(vcpu);
+		break;
+	case PSCI_1_0_FN_PSCI_FEATURES:
+		if (!psci_has(vcpu, fn))
+			goto unknown;
+		ret = psci_has(vcpu, lower_32_bits(vcpu->regs.regs.regs[1])) ?
+		      PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;
+		break;
+	case PSCI_0_2_FN_MIGRATE_INFO_TYPE:
+		if (!psci_has(vcpu, fn))
+			goto unknown;
+		ret = PSCI_0_2_TOS_MP;
+		break;
+	case PSCI_0_2_FN_AFFINITY_INFO:
+	case PSCI_0_2_FN64_AFFINITY_INFO:
+		if (!psci_has(vcpu, fn))
+			goto unknown;
+		ret = affinity_info(vcpu);
+		break;
+	default:
+		/* The rest either needs the slow path or is not known. */
+		if (psci_has(vcpu, fn) || vhv_psci_version(vcpu) == KVM_ARM_PSCI_0_1)
+			return false;
+unknown:
+		ret = SMCCC_RET_NOT_SUPPORTED;
+	}
+	set_result(vcpu, ret, 0, 0, 0);
+	return true;
+}
+
+/* ---- the slow path: vCPU power, system events ---- */
+
+static struct vhv_vcpu *vcpu_by_mpidr(struct vhv_vm *vm, u64 mpidr)
+{
+	unsigned int i, nr = READ_ONCE(vm->nr_vcpus);
+
+	for (i = 0; i < nr; i++) {
+		struct vhv_vcpu *t = READ_ONCE(vm->vcpus[i]);
+
+		if ((t->sys[VHV_SR_MPIDR_EL1] & MPIDR_HWID_BITMASK) == (mpidr & MPIDR_HWID_BITMASK))
+			return t;
+	}
+	return NULL;
+}
+
+/* CPU_ON: the target starts at x2 with x3 in its x0, in the caller's endianness. */
+static u64 cpu_on(struct vhv_vcpu *vcpu)
+{
+	u64 *x = vcpu->regs.regs.regs;
+	struct vhv_vcpu *t = vcpu_by_mpidr(vcpu->vm, x[1]);
+	u64 ret;
+
+	if (!t)
+		return PSCI_RET_INVALID_PARAMS;
+	spin_lock(&t->power_lock);
+	if (!t->power_off) {
+		ret = vhv_psci_version(vcpu) == KVM_ARM_PSCI_0_1 ?
+		      PSCI_RET_INVALID_PARAMS : PSCI_RET_ALREADY_ON;
+	} else {
+		t->reset_req.pending = true;
+		t->reset_req.pc = x[2];
+		t->reset_req.x0 = x[3];
+		t->reset_req.big_endian = vhv_vcpu_read_sr(vcpu, VHV_SR_SCTLR_EL1) & SCTLR_ELx_EE;
+		WRITE_ONCE(t->power_off, false);
+		ret = PSCI_RET_SUCCESS;
+	}
+	spin_unlock(&t->power_lock);
+	if (ret == PSCI_RET_SUCCESS)
+		vhv_vcpu_kick(t);
+	return ret;
+}
+
+/* SYSTEM_OFF and the resets stop every vCPU and hand the event to the VMM. */
+static int system_event(struct vhv_vcpu *vcpu, u32 type, u64 flags)
+{
+	struct vhv_vm *vm = vcpu->vm;
+	unsigned int i, nr = READ_ONCE(vm->nr_vcpus);
+
+	for (i = 0; i < nr; i++) {
+		struct vhv_vcpu *t = READ_ONCE(vm->vcpus[i]);
+
+		spin_lock(&t->power_lock);
+		WRITE_ONCE(t->power_off, true);
+		spin_unlock(&t->power_lock);
+		if (t != vcpu)
+			vhv_vcpu_kick(t);
+	}
+	/* If the VMM resumes the vCPU anyway, the call failed. */
+	set_result(vcpu, PSCI_RET_INTERNAL_FAILURE, 0, 0, 0);
+	memset(&vcpu->run->system_event, 0, sizeof(vcpu->run->system_event));
+	vcpu->run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
+	vcpu->run->system_event.type = type;
+	vcpu->run->system_event.ndata = 1;
+	vcpu->run->system_event.data[0] = flags;
+	return 0;
+}
+
+static int psci_call(struct vhv_vcpu *vcpu, u32 fn)
+{
+	switch (fn) {
+	case PSCI_0_2_FN_CPU_SUSPEND:
+	case PSCI_0_2_FN64_CPU_SUSPEND:
+		/* A standby state: as WFI, woken by what would wake a WFI. */
+		set_result(vcpu, PSCI_RET_SUCCESS, 0, 0, 0);
+		return vhv_vcpu_block(vcpu);
+	case PSCI_0_2_FN_CPU_OFF:
+		spin_lock(&vcpu->power_lock);
+		WRITE_ONCE(vcpu->power_off, true);
+		spin_unlock(&vcpu->power_lock);
+		return 1;
+	case PSCI_0_2_FN_CPU_ON:
+	case PSCI_0_2_FN64_CPU_ON:
+		set_result(vcpu, cpu_on(vcpu), 0, 0, 0);
+		return 1;
+	case PSCI_0_2_FN_SYSTEM_OFF:
+		return system_event(vcpu, KVM_SYSTEM_EVENT_SHUTDOWN, 0);
+	case PSCI_0_2_FN_SYSTEM_RESET:
+		return system_event(vcpu, KVM_SYSTEM_EVENT_RESET, 0);
+	case PSCI_1_1_FN_SYSTEM_RESET2:
+	case PSCI_1_1_FN64_SYSTEM_RESET2:
+		return system_event(vcpu, KVM_SYSTEM_EVENT_RESET,
+				    KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2);
+	}
+	set_result(vcpu, SMCCC_RET_NOT_SUPPORTED, 0, 0, 0);
+	return 1;
+}
+
+/* PSCI 0.1 (vCPUs without KVM_ARM_VCPU_PSCI_0_2): KVM's own function ids. */
+static int psci_0_1_call(struct vhv_vcpu *vcpu, u32 fn)
+{
+	switch (fn) {
+	case KVM_PSCI_FN_CPU_OFF:
+		return psci_call(vcpu, PSCI_0_2_FN_CPU_OFF);
+	case KVM_PSCI_FN_CPU_ON:
+		return psci_call(vcpu, PSCI_0_2_FN64_CPU_ON);
+	}
+	set_result(vcpu, SMCCC_RET_NOT_SUPPORTED, 0, 0, 0);
+	return 1;
+}
+
+int vhv_smccc_call(struct vhv_vcpu *vcpu)
+{
+	u32 fn = fn_id(vcpu);
+
+	if (vhv_psci_version(vcpu) == KVM_ARM_PSCI_0_1)
+		return psci_0_1_call(vcpu, fn);
+	if (psci_has(vcpu, fn))
+		return psci_call(vcpu, fn);
+	vhv_smccc_fast(vcpu);
+	return 1;
+}

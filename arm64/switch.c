@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The run window: with DAIF masked, install the guest's trap and control
+ * registers and vhv's vectors, run the guest (as many times as the fast
+ * exit handlers allow), then put the host's back before anything else of
+ * the host runs.
+ *
+ * Registers the host shares with the guest are switched here on every
+ * entry and exit, because E2H does not redirect them and the host uses
+ * them between two entries:
+ *   SP_EL0       the host keeps `current` there (arm64/entry.S switches it)
+ *   TPIDR_EL0,   the VMM thread's TLS registers, live while its thread is
+ *   TPIDRRO_EL0  in the kernel and saved by the scheduler from hardware
+ *   PAR_EL1      written by the host's own AT instructions (fault handling)
+ *   CSSELR_EL1   written by the host when it reads CCSIDR (cacheinfo)
+ * and the EL2 controls, which are the host's outside the window: HCR_EL2
+ * (TGE), VBAR_EL2, CPTR_EL2, MDCR_EL2, CNTHCTL_EL2, HCRX_EL2, ICH_HCR_EL2.
+ * MDSCR_EL1 and ACTLR_EL1 are not switched: the guest's accesses trap
+ * (MDCR_EL2.TDA, HCR_EL2.TACR) and are served from memory.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/build_bug.h>
+#include <linux/kernel.h>
+#include <linux/kvm.h>
+#include <linux/percpu.h>
+#include <linux/stddef.h>
+#include <asm/barrier.h>
+#include <asm/kvm_arm.h>
+#include <asm/sysreg.h>
+
+#include "arm64/entry.h"
+#include "arm64/exits.h"
+#include "arm64/switch.h"
+#include "arm64/sysreg_enc.h"
+#include "core/vcpu.h"
+#include "core/vhv.h"
+#include "core/vm.h"
+
+/* The world switch's view of struct kvm_regs (arm64/entry.h). */
+static_assert(offsetof(struct kvm_regs, regs.regs[0]) == VHV_REGS_X(0));
+static_assert(offsetof(struct kvm_regs, regs.regs[30]) == VHV_REGS_X(30));
+static_assert(offsetof(struct kvm_regs, regs.sp) == VHV_REGS_SP_EL0);
+static_assert(offsetof(struct kvm_regs, regs.pc) == VHV_REGS_PC);
+static_assert(offsetof(struct kvm_regs, regs.pstate) == VHV_REGS_PSTATE);
+static_assert(VHV_FRAME_SIZE % 16 == 0);
+
+/*
+ * CPTR_EL2 in its E2H = 1 layout (Arm ARM D24.2.x, CPTR_EL2): FPEN
+ * [21:20] = 0b11 leaves FP/SIMD alone; ZEN [17:16] and SMEN [25:24] at 0
+ * trap SVE and SME, which the guest does not see; TTA [28] traps the
+ * trace registers and TAM [30] the activity monitors.
+ */
+#define CPTR_VHE_FPEN		(3UL << 20)
+#define CPTR_VHE_TTA		(1UL << 28)
+#define CPTR_VHE_TAM		(1UL << 30)
+#define GUEST_CPTR		(CPTR_VHE_FPEN | CPTR_VHE_TTA | CPTR_VHE_TAM)
+
+/* CNTHCTL_EL2 with E2H = 1: EL1PCTEN [10], EL1PTEN [11] give the guest
+ * its physical counter and timer without traps. */
+#define CNTHCTL_VHE_EL1PCTEN	(1UL << 10)
+#define CNTHCTL_VHE_EL1PTEN	(1UL << 11)
+
+/* MDCR_EL2 traps: PMU, debug registers, OS lock, debug ROM, SPE, trace. */
+#define GUEST_MDCR_TRAPS	(MDCR_EL2_TPM | MDCR_EL2_TPMCR | MDCR_EL2_TDA | \
+				 MDCR_EL2_TDOSA | MDCR_EL2_TDRA | MDCR_EL2_TPMS | \
+				 MDCR_EL2_TTRF)
+
+/* ICH_HCR_EL2 TC [10], TALL0 [11], TALL1 [12], TDIR [14]: without a
+ * virtual GIC the guest's GIC CPU interface accesses trap (and UNDEF). */
+#define GUEST_ICH_HCR		((1UL << 10) | (1UL << 11) | (1UL << 12) | (1UL << 14))
+
+struct host_state {
+	u64 hcr;
+	u64 vbar;
+	u64 cptr;
+	u64 mdcr;
+	u64 cnthctl;
+	u64 hcrx;
+	u64 tpidr_el0;
+	u64 tpidrro_el0;
+	u64 par;
+	u64 csselr;
+};
+
+/* For vhv_hyp_bug(): the host's controls, to give them back. */
+static DEFINE_PER_CPU(struct host_state *, host_state);
+
+static void switch_to_guest(struct vhv_vcpu *vcpu, u64 vttbr, struct host_state *h)
+{
+	u64 *sr = vcpu->sys;
+
+	/* Under E2H the *_EL1 names reach VBAR_EL2, CPTR_EL2, CNTHCTL_EL2. */
+	h->hcr = read_sysreg(hcr_el2);
+	h->vbar = read_sysreg(vbar_el1);
+	h->cptr = read_sysreg(cpacr_el1);
+	h->cnthctl = read_sysreg(cntkctl_el1);
+	h->mdcr = read_sysreg_s(VHV_MDCR_EL2);
+	h->tpidr_el0 = read_sysreg(tpidr_el0);
+	h->tpidrro_el0 = read_sysreg(tpidrro_el0);
+	h->par = read_sysreg(par_el1);
+	h->csselr = read_sysreg(csselr_el1);
+	__this_cpu_write(host_state, h);
+
+	write_sysreg(sr[VHV_SR_TPIDR_EL0], tpidr_el0);
+	write_sysreg(sr[VHV_SR_TPIDRRO_EL0], tpidrro_el0);
+	write_sysreg(sr[VHV_SR_PAR_EL1], par_el1);
+	write_sysreg(sr[VHV_SR_CSSELR_EL1], csselr_el1);
+
+	if (vhv_host.has_hcx) {
+		h->hcrx = read_sysreg_s(VHV_HCRX_EL2);
+		/* All of HCRX_EL2's enables off: MOPS, LS64, NMI stay hidden. */
+		write_sysreg_s(0, VHV_HCRX_EL2);
+	}
+	write_sysreg_s(GUEST_ICH_HCR, VHV_ICH_HCR_EL2);
+	write_sysreg(GUEST_CPTR, cpacr_el1);
+	write_sysreg(h->cnthctl | CNTHCTL_VHE_EL1PCTEN | CNTHCTL_VHE_EL1PTEN, cntkctl_el1);
+	write_sysreg_s(h->mdcr | GUEST_MDCR_TRAPS, VHV_MDCR_EL2);
+	write_sysreg_s(vttbr, VHV_VTTBR_EL2);
+	write_sysreg_s(vcpu->vm->s2.vtcr, VHV_VTCR_EL2);
+	/* TGE clear from here: interrupts must stay masked until it is set. */
+	write_sysreg(vcpu->hcr, hcr_el2);
+	write_sysreg((u64)vhv_vectors, vbar_el1);
+	/* ERET, a context synchronisation event, makes all of it take effect. */
+}
+
+static void switch_to_host(struct vhv_vcpu *vcpu, struct host_state *h)
+{
+	u64 *sr = vcpu->sys;
+
+	/* A pending virtual SError (HCR_EL2.VSE) is cleared by the hardware
+	 * when the guest takes it: keep what is left of it. */
+	if (vcpu->hcr & HCR_VSE)
+		vcpu->hcr = (vcpu->hcr & ~HCR_VSE) | (read_sysreg(hcr_el2) & HCR_VSE);
+	write_sysreg(h->hcr, hcr_el2);
+	write_sysreg(h->vbar, vbar_el1);
+	write_sysreg_s(h->mdcr, VHV_MDCR_EL2);
+	write_sysreg(h->cnthctl, cntkctl_el1);
+	write_sysreg(h->cptr, cpacr_el1);
+	write_sysreg_s(0, VHV_ICH_HCR_EL2);
+	if (vhv_host.has_hcx)
+		write_sysreg_s(h->hcrx, VHV_HCRX_EL2);
+
+	sr[VHV_SR_TPIDR_EL0] = read_sysreg(tpidr_el0);
+	sr[VHV_SR_TPIDRRO_EL0] = read_sysreg(tpidrro_el0);
+	sr[VHV_SR_PAR_EL1] = read_sysreg(par_el1);
+	sr[VHV_SR_CSSELR_EL1] = read_sysreg(csselr_el1);
+	write_sysreg(h->tpidr_el0, tpidr_el0);
+	write_sysreg(h->tpidrro_el0, tpidrro_el0);
+	write_sysreg(h->par, par_el1);
+	write_sysreg(h->csselr, csselr_el1);
+	/*
+	 * The host runs on with TGE set, its own vectors and traps: they
+	 * must be in effect before its next instruction that depends on
+	 * them, and no ERET comes to synchronise them (D24, "Synchronization
+	 * requirements for AArch64 System registers").
+	 */
+	isb();
+}
+
+static void read_syndrome(struct vhv_vcpu *vcpu, u64 code)
+{
+	vcpu->exit.code = code;
+	if ((code & VHV_EXIT_TYPE_MASK) != VHV_EXIT_SYNC)
+		return;
+	vcpu->exit.esr = read_sysreg(esr_el2);
+	vcpu->exit.far = read_sysreg(far_el2);
+	vcpu->exit.hpfar = read_sysreg_s(VHV_HPFAR_EL2);
+}
+
+/*
+ * Runs the loaded vCPU until an exit the fast handlers cannot finish.
+ * Called with DAIF masked and the guest's FP/SIMD state in the registers;
+ * returns with the syndrome in vcpu->exit and the host's state back.
+ */
+void vhv_vcpu_enter(struct vhv_vcpu *vcpu, u64 vttbr)
+{
+	struct host_state host;
+
+	switch_to_guest(vcpu, vttbr, &host);
+	do {
+		read_syndrome(vcpu, vhv_guest_enter(&vcpu->regs));
+	} while (vhv_exit_fast(vcpu));
+	switch_to_host(vcpu, &host);
+}
+
+/* arm64/entry.S: an exception at EL2 inside the window. */
+void vhv_hyp_bug(u64 vector, u64 esr, u64 elr, u64 far);
+void vhv_hyp_bug(u64 vector, u64 esr, u64 elr, u64 far)
+{
+	struct host_state *h = __this_cpu_read(host_state);
+
+	write_sysreg(h->hcr, hcr_el2);
+	write_sysreg(h->vbar, vbar_el1);
+	isb();
+	panic("vhv: exception at EL2 in the world switch: vector %#llx ESR %#llx ELR %#llx FAR %#llx\n",
+	      vector, esr, elr, far);
+}

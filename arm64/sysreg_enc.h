@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * System register encodings vhv uses, as (op0, op1, CRn, CRm, op2) from
+ * the Arm ARM (D23/D24, "AArch64 System Register Descriptions"). Defined
+ * here once because the kernel's names differ between 6.1 and 6.12 and
+ * some EL12/EL02 aliases are missing from one or the other.
+ */
+#ifndef VHV_ARM64_SYSREG_ENC_H
+#define VHV_ARM64_SYSREG_ENC_H
+
+#include <asm/sysreg.h>
+
+/* EL1 registers as reached from EL2 with HCR_EL2.E2H = 1: the *_EL12 and
+ * *_EL02 aliases name the EL1 register itself, whereas the *_EL1 names
+ * are redirected to their EL2 counterparts. */
+#define VHV_SCTLR_EL12		sys_reg(3, 5, 1, 0, 0)
+#define VHV_CPACR_EL12		sys_reg(3, 5, 1, 0, 2)
+#define VHV_TTBR0_EL12		sys_reg(3, 5, 2, 0, 0)
+#define VHV_TTBR1_EL12		sys_reg(3, 5, 2, 0, 1)
+#define VHV_TCR_EL12		sys_reg(3, 5, 2, 0, 2)
+#define VHV_SPSR_EL12		sys_reg(3, 5, 4, 0, 0)
+#define VHV_ELR_EL12		sys_reg(3, 5, 4, 0, 1)
+#define VHV_AFSR0_EL12		sys_reg(3, 5, 5, 1, 0)
+#define VHV_AFSR1_EL12		sys_reg(3, 5, 5, 1, 1)
+#define VHV_ESR_EL12		sys_reg(3, 5, 5, 2, 0)
+#define VHV_FAR_EL12		sys_reg(3, 5, 6, 0, 0)
+#define VHV_MAIR_EL12		sys_reg(3, 5, 10, 2, 0)
+#define VHV_AMAIR_EL12		sys_reg(3, 5, 10, 3, 0)
+#define VHV_VBAR_EL12		sys_reg(3, 5, 12, 0, 0)
+#define VHV_CONTEXTIDR_EL12	sys_reg(3, 5, 13, 0, 1)
+#define VHV_CNTKCTL_EL12	sys_reg(3, 5, 14, 1, 0)
+#define VHV_CNTP_CTL_EL02	sys_reg(3, 5, 14, 2, 1)
+#define VHV_CNTP_CVAL_EL02	sys_reg(3, 5, 14, 2, 2)
+#define VHV_CNTV_CTL_EL02	sys_reg(3, 5, 14, 3, 1)
+#define VHV_CNTV_CVAL_EL02	sys_reg(3, 5, 14, 3, 2)
+
+/* EL2 registers. */
+#define VHV_VPIDR_EL2		sys_reg(3, 4, 0, 0, 0)
+#define VHV_VMPIDR_EL2		sys_reg(3, 4, 0, 0, 5)
+#define VHV_MDCR_EL2		sys_reg(3, 4, 1, 1, 1)
+#define VHV_HCRX_EL2		sys_reg(3, 4, 1, 2, 2)
+#define VHV_VTTBR_EL2		sys_reg(3, 4, 2, 1, 0)
+#define VHV_VTCR_EL2		sys_reg(3, 4, 2, 1, 2)
+#define VHV_HPFAR_EL2		sys_reg(3, 4, 6, 0, 4)
+#define VHV_ICH_HCR_EL2		sys_reg(3, 4, 12, 11, 0)
+#define VHV_CNTVOFF_EL2		sys_reg(3, 4, 14, 0, 3)
+
+#endif /* VHV_ARM64_SYSREG_ENC_H */

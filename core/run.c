@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KVM_RUN: the loop that enters the guest and handles its exits until one
+ * needs the VMM, an error happens, or a signal arrives.
+ *
+ * Entry protocol with kickers (vhv_vcpu_kick): the vCPU publishes
+ * IN_GUEST mode, with a full barrier, after masking interrupts and before
+ * the last look at pending signals and requests. A kicker that sets a
+ * request first and then sees IN_GUEST sends an IPI, which, pending while
+ * the vCPU enters, makes it exit at once. One that sees OUTSIDE only has
+ * to wake the thread.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kvm.h>
+#include <linux/preempt.h>
+#include <linux/rcuwait.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/smp.h>
+#include <asm/daifflags.h>
+#include <asm/neon.h>
+
+#include "arm64/entry.h"
+#include "arm64/exits.h"
+#include "arm64/switch.h"
+#include "core/compat.h"
+#include "core/run.h"
+#include "core/vcpu.h"
+#include "core/vm.h"
+#include "mmu/mmu.h"
+
+static void kick_ipi(void *unused)
+{
+	/* Nothing: the interrupt itself took the vCPU out of its guest. */
+}
+
+void vhv_vcpu_kick(struct vhv_vcpu *vcpu)
+{
+	int me;
+
+	WRITE_ONCE(vcpu->wakeup, true);
+	/* Pairs with the barrier after publishing IN_GUEST in enter_once(). */
+	smp_mb();
+	rcuwait_wake_up(&vcpu->wait);
+	me = get_cpu();
+	if (READ_ONCE(vcpu->mode) == VHV_MODE_IN_GUEST) {
+		int cpu = READ_ONCE(vcpu->run_cpu);
+
+		if (cpu != me)
+			smp_call_function_single(cpu, kick_ipi, NULL, 0);
+	}
+	put_cpu();
+}
+
+/*
+ * Sleeps until something wants the vCPU to run: a kick (another vCPU's
+ * CPU_ON, a system event, and later interrupts) or a signal. 1 to go on,
+ * or -EINTR with KVM_EXIT_INTR.
+ */
+int vhv_vcpu_block(struct vhv_vcpu *vcpu)
+{
+	int ret;
+
+	ret = rcuwait_wait_event(&vcpu->wait, READ_ONCE(vcpu->wakeup) || signal_pending(current),
+				 TASK_INTERRUPTIBLE);
+	WRITE_ONCE(vcpu->wakeup, false);
+	if (ret || signal_pending(current)) {
+		vcpu->run->exit_reason = KVM_EXIT_INTR;
+		return -EINTR;
+	}
+	return 1;
+}
+
+/* A powered-off vCPU waits for CPU_ON (or a signal) before running. */
+static int wait_power_on(struct vhv_vcpu *vcpu)
+{
+	while (READ_ONCE(vcpu->power_off)) {
+		int ret = vhv_vcpu_block(vcpu);
+
+		if (ret <= 0)
+			return ret;
+	}
+	return 1;
+}
+
+/* Work that needs the vCPU's own thread: a pending CPU_ON reset. */
+static void apply_requests(struct vhv_vcpu *vcpu)
+{
+	struct vhv_reset_req req;
+
+	spin_lock(&vcpu->power_lock);
+	req = vcpu->reset_req;
+	vcpu->reset_req.pending = false;
+	spin_unlock(&vcpu->power_lock);
+	if (req.pending)
+		vhv_vcpu_reset_to(vcpu, &req);
+}
+
+static bool must_leave(void)
+{
+	return signal_pending(current) || need_resched();
+}
+
+/*
+ * One pass through the run window. Returns false if it had to give up
+ * before entering (signal, rescheduling, stale VMID): the caller loops.
+ */
+static bool enter_once(struct vhv_vcpu *vcpu)
+{
+	struct vhv_vm *vm = vcpu->vm;
+	unsigned long flags;
+	bool entered = false;
+
+	kernel_neon_begin();
+	flags = local_daif_save();
+	WRITE_ONCE(vcpu->run_cpu, smp_processor_id());
+	WRITE_ONCE(vcpu->mode, VHV_MODE_IN_GUEST);
+	smp_mb();
+	if (!must_leave() && !READ_ONCE(vcpu->power_off) && !READ_ONCE(vcpu->reset_req.pending) &&
+	    vhv_vmid_valid(&vm->vmid)) {
+		if (!vhv_lazy_el1())
+			vhv_vcpu_load(vcpu);
+		vhv_fpsimd_load(&vcpu->regs.fp_regs);
+		vhv_vcpu_enter(vcpu, vhv_vm_vttbr(vm));
+		vhv_fpsimd_save(&vcpu->regs.fp_regs);
+		if (!vhv_lazy_el1())
+			vhv_vcpu_put(vcpu);
+		entered = true;
+	}
+	WRITE_ONCE(vcpu->mode, VHV_MODE_OUTSIDE);
+	local_daif_restore(flags);
+	kernel_neon_end();
+	return entered;
+}
+
+static int run_loop(struct vhv_vcpu *vcpu)
+{
+	struct vhv_vm *vm = vcpu->vm;
+	int ret = 1;
+
+	while (ret > 0) {
+		ret = wait_power_on(vcpu);
+		if (ret <= 0)
+			break;
+		apply_requests(vcpu);
+		if (signal_pending(current)) {
+			vcpu->run->exit_reason = KVM_EXIT_INTR;
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+		if (!vhv_vmid_valid(&vm->vmid))
+			vhv_vmid_refresh(&vm->vmid);
+		if (!enter_once(vcpu))
+			continue;
+		ret = vhv_exit_handle(vcpu);
+	}
+	return ret;
+}
+
+#ifdef CONFIG_PREEMPT_NOTIFIERS
+static void vcpu_sched_in(struct preempt_notifier *pn, int cpu)
+{
+	vhv_vcpu_load(container_of(pn, struct vhv_vcpu, pn));
+}
+
+static void vcpu_sched_out(struct preempt_notifier *pn, struct task_struct *next)
+{
+	vhv_vcpu_put(container_of(pn, struct vhv_vcpu, pn));
+}
+
+static struct preempt_ops vcpu_preempt_ops = {
+	.sched_in = vcpu_sched_in,
+	.sched_out = vcpu_sched_out,
+};
+
+/* Lazy mode: the vCPU is loaded for the whole KVM_RUN, and the notifier
+ * puts it and loads it again whenever its thread is switched out and in. */
+static void run_begin(struct vhv_vcpu *vcpu)
+{
+	if (!vhv_lazy_el1())
+		return;
+	preempt_disable();
+	preempt_notifier_init(&vcpu->pn, &vcpu_preempt_ops);
+	preempt_notifier_register(&vcpu->pn);
+	vhv_vcpu_load(vcpu);
+	preempt_enable();
+}
+
+static void run_end(struct vhv_vcpu *vcpu)
+{
+	if (!vhv_lazy_el1())
+		return;
+	preempt_disable();
+	vhv_vcpu_put(vcpu);
+	preempt_notifier_unregister(&vcpu->pn);
+	preempt_enable();
+}
+#else
+static void run_begin(struct vhv_vcpu *vcpu) { }
+static void run_end(struct vhv_vcpu *vcpu) { }
+#endif
+
+int vhv_vcpu_run(struct vhv_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	int ret;
+
+	if (!vcpu->initialised)
+		return -ENOEXEC;
+	/* A load the VMM has answered completes first, even with immediate_exit. */
+	if (vcpu->mmio.pending)
+		vhv_mmio_complete(vcpu);
+	if (vhv_run_immediate_exit(run))
+		return -EINTR;
+	run->exit_reason = KVM_EXIT_UNKNOWN;
+	run->flags = 0;
+	vhv_vm_mark_ran(vcpu->vm);
+
+	run_begin(vcpu);
+	ret = run_loop(vcpu);
+	run_end(vcpu);
+	return ret;
+}

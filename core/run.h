@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* KVM_RUN and blocking (core/run.c). */
+#ifndef VHV_CORE_RUN_H
+#define VHV_CORE_RUN_H
+
+struct vhv_vcpu;
+
+int vhv_vcpu_run(struct vhv_vcpu *vcpu);
+/* Waits for a kick or a signal: 1 to go on, -EINTR (KVM_EXIT_INTR). */
+int vhv_vcpu_block(struct vhv_vcpu *vcpu);
+
+#endif /* VHV_CORE_RUN_H */

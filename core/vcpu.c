@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vCPU objects and their file: KVM_CREATE_VCPU, the mmap()ed kvm_run
+ * page, and the vCPU ioctls. A vCPU lives as long as its VM; its file
+ * holds a reference on the VM, as in KVM.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/kvm.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "core/onereg.h"
+#include "core/run.h"
+#include "core/vcpu.h"
+#include "core/vm.h"
+
+static vm_fault_t vcpu_mmap_fault(struct vm_fault *vmf)
+{
+	struct vhv_vcpu *vcpu = vmf->vma->vm_file->private_data;
+	struct page *page;
+
+	/* Only the kvm_run page: vhv offers no coalesced MMIO ring. */
+	if (vmf->pgoff)
+		return VM_FAULT_SIGBUS;
+	page = virt_to_page(vcpu->run);
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct vcpu_vm_ops = {
+	.fault = vcpu_mmap_fault,
+};
+
+static int vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	vma->vm_ops = &vcpu_vm_ops;
+	return 0;
+}
+
+static long vcpu_set_mp_state(struct vhv_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_mp_state mp;
+
+	if (copy_from_user(&mp, argp, sizeof(mp)))
+		return -EFAULT;
+	if (mp.mp_state != KVM_MP_STATE_RUNNABLE && mp.mp_state != KVM_MP_STATE_STOPPED)
+		return -EINVAL;
+	spin_lock(&vcpu->power_lock);
+	WRITE_ONCE(vcpu->power_off, mp.mp_state == KVM_MP_STATE_STOPPED);
+	spin_unlock(&vcpu->power_lock);
+	vhv_vcpu_kick(vcpu);
+	return 0;
+}
+
+static long vcpu_get_mp_state(struct vhv_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_mp_state mp = {
+		.mp_state = READ_ONCE(vcpu->power_off) ? KVM_MP_STATE_STOPPED :
+							 KVM_MP_STATE_RUNNABLE,
+	};
+
+	return copy_to_user(argp, &mp, sizeof(mp)) ? -EFAULT : 0;
+}
+
+static long vcpu_ioctl_locked(struct vhv_vcpu *vcpu, unsigned int ioctl, unsigned long arg)
+{
+	void __user *argp = (void __user *)arg;
+
+	switch (ioctl) {
+	case KVM_RUN:
+		return arg ? -EINVAL : vhv_vcpu_run(vcpu);
+	case KVM_ARM_VCPU_INIT:
+		return vhv_vcpu_init(vcpu, argp);
+	case KVM_GET_ONE_REG:
+	case KVM_SET_ONE_REG:
+		return vhv_one_reg(vcpu, ioctl == KVM_SET_ONE_REG, argp);
+	case KVM_GET_REG_LIST:
+		return vhv_reg_list(vcpu, argp);
+	case KVM_GET_MP_STATE:
+		return vcpu_get_mp_state(vcpu, argp);
+	case KVM_SET_MP_STATE:
+		return vcpu_set_mp_state(vcpu, argp);
+	}
+	/* What KVM on arm64 answers for a vCPU ioctl it does not know. */
+	return -EINVAL;
+}
+
+static long vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
+{
+	struct vhv_vcpu *vcpu = filp->private_data;
+	long ret;
+
+	if (vcpu->vm->mm != current->mm)
+		return -EIO;
+	if (_IOC_TYPE(ioctl) != KVMIO)
+		return -EINVAL;
+	if (mutex_lock_killable(&vcpu->mutex))
+		return -EINTR;
+	ret = vcpu_ioctl_locked(vcpu, ioctl, arg);
+	mutex_unlock(&vcpu->mutex);
+	return ret;
+}
+
+static int vcpu_release(struct inode *inode, struct file *filp)
+{
+	struct vhv_vcpu *vcpu = filp->private_data;
+
+	vhv_vm_put(vcpu->vm);
+	return 0;
+}
+
+static const struct file_operations vcpu_fops = {
+	.owner		= THIS_MODULE,
+	.release	= vcpu_release,
+	.unlocked_ioctl	= vcpu_ioctl,
+	.mmap		= vcpu_mmap,
+	.llseek		= noop_llseek,
+};
+
+static struct vhv_vcpu *vcpu_alloc(struct vhv_vm *vm, unsigned int id)
+{
+	struct vhv_vcpu *vcpu;
+
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return NULL;
+	vcpu->run = (struct kvm_run *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->run) {
+		kfree(vcpu);
+		return NULL;
+	}
+	vcpu->vm = vm;
+	vcpu->id = id;
+	vcpu->cpu = -1;
+	vcpu->run_cpu = -1;
+	mutex_init(&vcpu->mutex);
+	spin_lock_init(&vcpu->power_lock);
+	rcuwait_init(&vcpu->wait);
+	return vcpu;
+}
+
+void vhv_vcpu_free(struct vhv_vcpu *vcpu)
+{
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
+}
+
+static bool id_taken(struct vhv_vm *vm, unsigned int id)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i]->id == id)
+			return true;
+	return false;
+}
+
+int vhv_vcpu_create(struct vhv_vm *vm, unsigned long id)
+{
+	struct vhv_vcpu *vcpu;
+	int fd;
+
+	if (id >= VHV_MAX_VCPUS)
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	fd = -EINVAL;
+	if (vm->nr_vcpus >= VHV_MAX_VCPUS)
+		goto out;
+	fd = -EEXIST;
+	if (id_taken(vm, id))
+		goto out;
+	fd = -ENOMEM;
+	vcpu = vcpu_alloc(vm, id);
+	if (!vcpu)
+		goto out;
+	vcpu->idx = vm->nr_vcpus;
+	vhv_vm_get(vm);
+	fd = anon_inode_getfd("vhv-vcpu", &vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		vhv_vm_put(vm);
+		vhv_vcpu_free(vcpu);
+		goto out;
+	}
+	/* Readers (PSCI, kicks) see the vCPU only once it is complete. */
+	smp_store_release(&vm->vcpus[vcpu->idx], vcpu);
+	WRITE_ONCE(vm->nr_vcpus, vm->nr_vcpus + 1);
+out:
+	mutex_unlock(&vm->lock);
+	return fd;
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A virtual machine: its vCPUs, its memory slots, its stage-2 tables and
+ * VMID. Owned by the VM file; every vCPU file holds a reference too.
+ *
+ * Lock order (outermost first):
+ *   vm->lock            vCPU creation, capabilities, first-run freeze
+ *   vcpu->mutex         one ioctl at a time on a vCPU
+ *   vm->slots_lock      memory slot changes (mmu/memslot.c)
+ *   vm->mmu_lock        stage-2 tables (spinlock, mmu/stage2.c)
+ * No lock is held across guest entry.
+ */
+#ifndef VHV_CORE_VM_H
+#define VHV_CORE_VM_H
+
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/srcu.h>
+#include <linux/types.h>
+#include <asm/memory.h>
+
+#include "arm64/idregs.h"
+#include "mmu/stage2.h"
+#include "mmu/vmid.h"
+
+struct mm_struct;
+struct vhv_vcpu;
+struct vhv_memslots;
+
+/* As KVM on arm64 answers KVM_CAP_MAX_VCPUS and KVM_CAP_MAX_VCPU_ID. */
+#define VHV_MAX_VCPUS		512
+
+/* vm->flags */
+#define VHV_VM_NISV_TO_USER	0	/* KVM_CAP_ARM_NISV_TO_USER enabled */
+#define VHV_VM_RAN		1	/* a vCPU has entered the guest */
+
+struct vhv_vm {
+	struct kref ref;
+	struct mm_struct *mm;		/* the VMM's; ioctls from others: EIO */
+	unsigned long flags;
+
+	struct mutex lock;
+	struct vhv_vcpu *vcpus[VHV_MAX_VCPUS];	/* by creation order */
+	unsigned int nr_vcpus;
+	/* Features of the first KVM_ARM_VCPU_INIT; all vCPUs must match. */
+	u32 vcpu_features;
+	bool vcpu_features_set;
+	/* Guest ID register values (arm64/idregs.c). */
+	struct vhv_idregs idregs;
+	/* KVM_REG_ARM_PSCI_VERSION as the VMM set it, or 0: the default. */
+	u32 psci_version;
+
+	struct mutex slots_lock;
+	struct vhv_memslots __rcu *slots;
+	struct srcu_struct srcu;	/* readers of slots that may sleep */
+
+	spinlock_t mmu_lock;
+	struct vhv_stage2 s2;
+	struct vhv_vmid vmid;
+	/* Which vCPU last ran on each physical CPU: another vCPU of this
+	 * VM arriving there must not use that one's local TLB entries. */
+	int __percpu *last_vcpu_ran;
+};
+
+static inline unsigned int vhv_vm_ipa_bits(const struct vhv_vm *vm)
+{
+	return vm->s2.ipa_bits;
+}
+
+/* VTTBR_EL2: the stage-2 tables and the VMID (D24.2.205, VTTBR_EL2). */
+static inline u64 vhv_vm_vttbr(struct vhv_vm *vm)
+{
+	return virt_to_phys(vm->s2.pgd) | ((u64)vhv_vmid_value(&vm->vmid) << 48);
+}
+
+void vhv_vm_get(struct vhv_vm *vm);
+void vhv_vm_put(struct vhv_vm *vm);
+void vhv_vm_mark_ran(struct vhv_vm *vm);
+
+#endif /* VHV_CORE_VM_H */

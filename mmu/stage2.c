@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Stage-2 translation tables: geometry (VTCR_EL2), descent, and a range
+ * walker with visitors. Descriptor formats: Arm ARM D8.3, "Translation
+ * table descriptor formats", stage 2, VMSAv8-64, 48-bit output addresses.
+ *
+ * Callers serialise on vm->mmu_lock; TLB maintenance after a change is
+ * the caller's (mmu/tlb.c), as it needs the VM's VMID.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <asm/barrier.h>
+#include <asm/cpufeature.h>
+#include <asm/kvm_arm.h>
+
+#include "mmu/stage2.h"
+
+#define DESC_VALID		(1ULL << 0)
+#define DESC_TABLE		(1ULL << 1)	/* levels 0-2; a page at level 3 */
+#define DESC_OA_MASK		GENMASK_ULL(47, PAGE_SHIFT)
+/* Stage-2 lower attributes (D8.3.2): MemAttr[5:2], S2AP[7:6], SH[9:8], AF. */
+#define S2_MEMATTR_NORMAL_WB	(0xfULL << 2)	/* Outer and Inner Write-Back */
+#define S2_AP_R			(1ULL << 6)
+#define S2_AP_W			(1ULL << 7)
+#define S2_SH_INNER		(3ULL << 8)
+#define S2_AF			(1ULL << 10)
+/* XN[54:53] with FEAT_XNX, XN[54] without: 0b10 forbids execution at EL1 and EL0. */
+#define S2_XN			(2ULL << 53)
+
+#define BITS_PER_LEVEL		(PAGE_SHIFT - 3)
+#define PTRS_PER_TABLE		(1UL << BITS_PER_LEVEL)
+
+static unsigned int level_shift(unsigned int level)
+{
+	return PAGE_SHIFT + (3 - level) * BITS_PER_LEVEL;
+}
+
+/* VTCR_EL2.TG0 and the SL0 encoding of a start level (D24.2.204). */
+static u64 vtcr_granule(unsigned int start_level)
+{
+	switch (PAGE_SIZE) {
+	case SZ_4K:
+		return VTCR_EL2_TG0_4K | ((u64)(2 - start_level) << VTCR_EL2_SL0_SHIFT);
+	case SZ_16K:
+		return VTCR_EL2_TG0_16K | ((u64)(3 - start_level) << VTCR_EL2_SL0_SHIFT);
+	default:
+		return VTCR_EL2_TG0_64K | ((u64)(3 - start_level) << VTCR_EL2_SL0_SHIFT);
+	}
+}
+
+/*
+ * The fewest levels that cover ipa_bits when the first level may be up to
+ * 16 concatenated tables (D8.2.x, "Concatenated translation tables for
+ * the initial stage 2 lookup"), which is what SL0 can express.
+ */
+static void s2_geometry(struct vhv_stage2 *s2, unsigned int ipa_bits)
+{
+	unsigned int levels, covered;
+
+	levels = DIV_ROUND_UP(ipa_bits - 4 - PAGE_SHIFT, BITS_PER_LEVEL);
+	s2->start_level = 4 - levels;
+	covered = PAGE_SHIFT + levels * BITS_PER_LEVEL;
+	s2->pgd_pages = ipa_bits > covered ? 1U << (ipa_bits - covered) : 1;
+	s2->ipa_bits = ipa_bits;
+}
+
+static u64 s2_vtcr(const struct vhv_stage2 *s2)
+{
+	u64 mmfr0 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1);
+	u64 ps = cpuid_feature_extract_unsigned_field(mmfr0, ID_AA64MMFR0_EL1_PARANGE_SHIFT);
+
+	/* Output addresses fit the 48-bit descriptors built here. */
+	ps = min_t(u64, ps, ID_AA64MMFR0_EL1_PARANGE_48);
+	return VTCR_EL2_RES1 | VTCR_EL2_T0SZ(s2->ipa_bits) | vtcr_granule(s2->start_level) |
+	       VTCR_EL2_IRGN0_WBWA | VTCR_EL2_ORGN0_WBWA | VTCR_EL2_SH0_INNER |
+	       (ps << VTCR_EL2_PS_SHIFT);
+}
+
+int vhv_s2_init(struct vhv_stage2 *s2, unsigned int ipa_bits)
+{
+	unsigned int order;
+
+	s2_geometry(s2, ipa_bits);
+	order = get_order(s2->pgd_pages * PAGE_SIZE);
+	/* The concatenated first-level tables must be aligned to their total
+	 * size (VTTBR_EL2.BADDR alignment); a power-of-two order gives that. */
+	s2->pgd = (u64 *)__get_free_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO, order);
+	if (!s2->pgd)
+		return -ENOMEM;
+	s2->vtcr = s2_vtcr(s2);
+	return 0;
+}
+
+int vhv_s2_cache_topup(struct vhv_s2_cache *mc)
+{
+	while (mc->nr < VHV_S2_MAX_LEVELS) {
+		void *page = (void *)__get_free_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+
+		if (!page)
+			return -ENOMEM;
+		mc->pages[mc->nr++] = page;
+	}
+	return 0;
+}
+
+void vhv_s2_cache_free(struct vhv_s2_cache *mc)
+{
+	while (mc->nr)
+		free_page((unsigned long)mc->pages[--mc->nr]);
+}
+
+static u64 *desc_table(u64 desc)
+{
+	return phys_to_virt(desc & DESC_OA_MASK);
+}
+
+static bool desc_is_table(u64 desc, unsigned int level)
+{
+	return level < 3 && (desc & (DESC_VALID | DESC_TABLE)) == (DESC_VALID | DESC_TABLE);
+}
+
+/* The table and index of ipa's entry at the start level. */
+static u64 *pgd_entry(struct vhv_stage2 *s2, u64 ipa)
+{
+	return &s2->pgd[ipa >> level_shift(s2->start_level)];
+}
+
+/*
+ * The level-3 entry of ipa, creating missing tables from mc when it is
+ * given; NULL when a table is missing and mc is not.
+ */
+static u64 *s2_leaf(struct vhv_stage2 *s2, u64 ipa, struct vhv_s2_cache *mc)
+{
+	u64 *ptep = pgd_entry(s2, ipa);
+	unsigned int level;
+
+	for (level = s2->start_level; level < 3; level++) {
+		u64 desc = READ_ONCE(*ptep);
+
+		if (!(desc & DESC_VALID)) {
+			void *table;
+
+			if (!mc || !mc->nr)
+				return NULL;
+			table = mc->pages[--mc->nr];
+			/*
+			 * The zeroed table must be observable by the walkers of
+			 * every CPU before the descriptor that points to it:
+			 * release ordering on the store, and the DSB ISHST of
+			 * vhv_s2_map() before the guest can walk it (Arm ARM
+			 * B2.3, ordering of translation table walks).
+			 */
+			desc = virt_to_phys(table) | DESC_TABLE | DESC_VALID;
+			smp_store_release(ptep, desc);
+		}
+		ptep = desc_table(desc) + ((ipa >> level_shift(level + 1)) & (PTRS_PER_TABLE - 1));
+	}
+	return ptep;
+}
+
+int vhv_s2_map(struct vhv_stage2 *s2, u64 ipa, phys_addr_t pa, unsigned int prot,
+	       struct vhv_s2_cache *mc)
+{
+	u64 desc, *ptep;
+
+	if (pa & ~DESC_OA_MASK & ~(PAGE_SIZE - 1))
+		return -EFAULT;		/* above 48 bits: needs FEAT_LPA2 */
+	ptep = s2_leaf(s2, ipa, mc);
+	if (!ptep)
+		return -ENOMEM;
+	desc = pa | DESC_TABLE | DESC_VALID | S2_MEMATTR_NORMAL_WB | S2_SH_INNER | S2_AF;
+	if (prot & VHV_S2_READ)
+		desc |= S2_AP_R;
+	if (prot & VHV_S2_WRITE)
+		desc |= S2_AP_W;
+	if (!(prot & VHV_S2_EXEC))
+		desc |= S2_XN;
+	/*
+	 * Invalid to valid needs no TLB maintenance, but a valid entry
+	 * changed in place would need break-before-make (Arm ARM D8.16.1):
+	 * callers only map over invalid entries or the same page.
+	 */
+	WRITE_ONCE(*ptep, desc);
+	/* Complete the table writes before a walk from any CPU (B2.3). */
+	dsb(ishst);
+	return 0;
+}
+
+phys_addr_t vhv_s2_lookup(struct vhv_stage2 *s2, u64 ipa)
+{
+	u64 *ptep = s2_leaf(s2, ipa, NULL);
+	u64 desc = ptep ? READ_ONCE(*ptep) : 0;
+
+	return (desc & DESC_VALID) ? desc & DESC_OA_MASK : 0;
+}
+
+/*
+ * The range walker: calls leaf() on each valid level-3 entry in
+ * [start, end) and, when post is set, table_post() on each table
+ * descriptor after its subtree.
+ */
+struct s2_walker {
+	void (*leaf)(struct s2_walker *w, u64 *ptep);
+	void (*table_post)(struct s2_walker *w, u64 *ptep);
+	unsigned long count;
+};
+
+static void walk_level(struct s2_walker *w, u64 *table, unsigned long nr, unsigned int level,
+		       u64 base, u64 start, u64 end)
+{
+	unsigned int shift = level_shift(level);
+	u64 span = 1ULL << shift;
+	unsigned long i;
+
+	for (i = 0; i < nr; i++) {
+		u64 lo = base + i * span, hi = lo + span;
+		u64 desc = READ_ONCE(table[i]);
+
+		if (hi <= start || lo >= end || !(desc & DESC_VALID))
+			continue;
+		if (desc_is_table(desc, level)) {
+			walk_level(w, desc_table(desc), PTRS_PER_TABLE, level + 1, lo, start, end);
+			if (w->table_post)
+				w->table_post(w, &table[i]);
+		} else if (level == 3 && w->leaf) {
+			w->leaf(w, &table[i]);
+		}
+	}
+}
+
+static void s2_walk(struct vhv_stage2 *s2, u64 start, u64 end, struct s2_walker *w)
+{
+	unsigned long nr = s2->pgd_pages * PTRS_PER_TABLE;
+
+	walk_level(w, s2->pgd, nr, s2->start_level, 0, start, end);
+}
+
+static void clear_leaf(struct s2_walker *w, u64 *ptep)
+{
+	WRITE_ONCE(*ptep, 0);
+	w->count++;
+}
+
+unsigned long vhv_s2_clear(struct vhv_stage2 *s2, u64 start, u64 end)
+{
+	struct s2_walker w = { .leaf = clear_leaf };
+
+	s2_walk(s2, start, end, &w);
+	/* Make the invalid entries visible before the caller's TLBI (D8.16.1). */
+	if (w.count)
+		dsb(ishst);
+	return w.count;
+}
+
+struct page_walker {
+	struct s2_walker w;
+	void (*fn)(phys_addr_t pa);
+};
+
+static void page_leaf(struct s2_walker *w, u64 *ptep)
+{
+	container_of(w, struct page_walker, w)->fn(READ_ONCE(*ptep) & DESC_OA_MASK);
+}
+
+void vhv_s2_for_each_page(struct vhv_stage2 *s2, void (*fn)(phys_addr_t pa))
+{
+	struct page_walker pw = { .w.leaf = page_leaf, .fn = fn };
+
+	s2_walk(s2, 0, 1ULL << s2->ipa_bits, &pw.w);
+}
+
+static void free_table(struct s2_walker *w, u64 *ptep)
+{
+	free_page((unsigned long)desc_table(READ_ONCE(*ptep)));
+	WRITE_ONCE(*ptep, 0);
+}
+
+/*
+ * Frees every table of a VM that can no longer run. The caller has
+ * flushed the VMID's TLB entries first (mmu/tlb.c): walk caches may hold
+ * these tables until then.
+ */
+void vhv_s2_free(struct vhv_stage2 *s2)
+{
+	struct s2_walker w = { .table_post = free_table };
+
+	if (!s2->pgd)
+		return;
+	s2_walk(s2, 0, 1ULL << s2->ipa_bits, &w);
+	free_pages((unsigned long)s2->pgd, get_order(s2->pgd_pages * PAGE_SIZE));
+	s2->pgd = NULL;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Stage-2 translation tables of a VM: the guest's IPA space mapped onto
+ * host pages, at the host's page size (4K or 16K granule), pages only.
+ * One walker (vhv_s2_walk) with visitors does mapping, unmapping and
+ * freeing. Callers hold vm->mmu_lock, except at creation and destruction.
+ */
+#ifndef VHV_MMU_STAGE2_H
+#define VHV_MMU_STAGE2_H
+
+#include <linux/types.h>
+
+#define VHV_S2_MAX_LEVELS	4
+
+struct vhv_stage2 {
+	unsigned int ipa_bits;
+	unsigned int start_level;	/* 0..2 */
+	unsigned int pgd_pages;		/* concatenated tables at start_level */
+	u64 *pgd;
+	u64 vtcr;			/* VTCR_EL2 for this geometry */
+};
+
+/* Pages for new tables, allocated before taking mmu_lock. */
+struct vhv_s2_cache {
+	unsigned int nr;
+	void *pages[VHV_S2_MAX_LEVELS];
+};
+
+/* Stage-2 permissions of a page mapping. */
+#define VHV_S2_READ		(1U << 0)
+#define VHV_S2_WRITE		(1U << 1)
+#define VHV_S2_EXEC		(1U << 2)
+
+int vhv_s2_init(struct vhv_stage2 *s2, unsigned int ipa_bits);
+void vhv_s2_free(struct vhv_stage2 *s2);
+
+int vhv_s2_cache_topup(struct vhv_s2_cache *mc);
+void vhv_s2_cache_free(struct vhv_s2_cache *mc);
+
+/* Maps one page; 0, or -EFAULT if the host page cannot be described. */
+int vhv_s2_map(struct vhv_stage2 *s2, u64 ipa, phys_addr_t pa, unsigned int prot,
+	       struct vhv_s2_cache *mc);
+/* Clears the leaf entries in [start, end); returns how many were valid. */
+unsigned long vhv_s2_clear(struct vhv_stage2 *s2, u64 start, u64 end);
+/* Calls fn on the host physical address of every mapped page. */
+void vhv_s2_for_each_page(struct vhv_stage2 *s2, void (*fn)(phys_addr_t pa));
+/* The host physical address mapped at ipa, or 0. */
+phys_addr_t vhv_s2_lookup(struct vhv_stage2 *s2, u64 ipa);
+
+#endif /* VHV_MMU_STAGE2_H */

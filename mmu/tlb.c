@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TLB and cache maintenance for guests.
+ *
+ * Under VHE the host runs with HCR_EL2.{E2H,TGE} = {1,1}, where the EL1
+ * TLBI operations act on the EL2&0 regime. To reach the guest's EL1&0
+ * entries, TGE is cleared around the operation (Arm ARM D8.13.5, "TLB
+ * maintenance instructions", effect of HCR_EL2.TGE), and VTTBR_EL2 names
+ * the VMID the operations apply to. Interrupts stay masked meanwhile: a
+ * host interrupt must never run with TGE clear.
+ */
+#include <linux/irqflags.h>
+#include <asm/barrier.h>
+#include <asm/cacheflush.h>
+#include <asm/cpufeature.h>
+#include <asm/kvm_arm.h>
+#include <asm/sysreg.h>
+#include <asm/tlbflush.h>
+
+#include "arm64/sysreg_enc.h"
+#include "mmu/tlb.h"
+
+struct tlb_ctx {
+	unsigned long flags;
+	u64 hcr;
+	u64 vttbr;
+};
+
+static void enter_guest_regime(struct tlb_ctx *ctx, u64 vttbr)
+{
+	local_irq_save(ctx->flags);
+	ctx->vttbr = read_sysreg_s(VHV_VTTBR_EL2);
+	ctx->hcr = read_sysreg(hcr_el2);
+	write_sysreg_s(vttbr, VHV_VTTBR_EL2);
+	write_sysreg(ctx->hcr & ~HCR_TGE, hcr_el2);
+	/* The TLBI must see the new VMID and TGE: context synchronisation. */
+	isb();
+}
+
+static void leave_guest_regime(struct tlb_ctx *ctx)
+{
+	write_sysreg(ctx->hcr, hcr_el2);
+	write_sysreg_s(ctx->vttbr, VHV_VTTBR_EL2);
+	/* The host must run with TGE set again before anything else. */
+	isb();
+	local_irq_restore(ctx->flags);
+}
+
+void vhv_tlb_flush_ipa(u64 vttbr, u64 ipa)
+{
+	struct tlb_ctx ctx;
+
+	enter_guest_regime(&ctx, vttbr);
+	/*
+	 * IPAS2E1IS removes stage-2-only entries for the IPA, but entries
+	 * that combine stage 1 and stage 2 are not tagged by IPA: they go
+	 * with VMALLE1IS, after the first completes (D8.13.6, "TLB
+	 * maintenance of stage 2 translations"). The address operand is
+	 * IPA[55:12] whatever the granule.
+	 */
+	__tlbi(ipas2e1is, ipa >> 12);
+	dsb(ish);
+	__tlbi(vmalle1is);
+	dsb(ish);
+	isb();
+	leave_guest_regime(&ctx);
+}
+
+void vhv_tlb_flush_vmid(u64 vttbr)
+{
+	struct tlb_ctx ctx;
+
+	enter_guest_regime(&ctx, vttbr);
+	/* All stage 1 and stage 2 entries of the VMID, Inner Shareable (D8.13). */
+	__tlbi(vmalls12e1is);
+	dsb(ish);
+	isb();
+	leave_guest_regime(&ctx);
+}
+
+void vhv_tlb_flush_vmid_local(u64 vttbr)
+{
+	struct tlb_ctx ctx;
+
+	enter_guest_regime(&ctx, vttbr);
+	/*
+	 * Another vCPU of the VM ran here last: its stage-1 entries (same
+	 * VMID, maybe same ASIDs) are not this vCPU's. Local invalidation,
+	 * and the I-cache too, as the guest's local IC IALLU never reached
+	 * this CPU (D8.13, D7.5.9 "Instruction cache maintenance").
+	 */
+	__tlbi(vmalle1);
+	asm volatile("ic iallu");
+	dsb(nsh);
+	isb();
+	leave_guest_regime(&ctx);
+}
+
+void vhv_tlb_flush_all_vmids(void)
+{
+	/* Previous table writes visible before the invalidation (D8.16). */
+	dsb(ishst);
+	/* ALLE1IS names the EL1&0 regime itself, so TGE does not matter:
+	 * every entry of every VMID, Inner Shareable (D8.13). */
+	__tlbi(alle1is);
+	dsb(ish);
+	isb();
+}
+
+/*
+ * DC CIVAC over [va, va + size): clean and invalidate to the Point of
+ * Coherency by VA (D7.5.8, "Data cache maintenance instructions"), with
+ * the smallest D-cache line of the system (CTR_EL0.DminLine, sanitised).
+ */
+static void poc_clean_inval(unsigned long va, unsigned long size)
+{
+	u64 ctr = read_sanitised_ftr_reg(SYS_CTR_EL0);
+	unsigned long line = 4UL << cpuid_feature_extract_unsigned_field(ctr, CTR_EL0_DminLine_SHIFT);
+	unsigned long end = va + size;
+
+	for (va &= ~(line - 1); va < end; va += line)
+		asm volatile("dc civac, %0" : : "r" (va) : "memory");
+	/* Complete the maintenance to the PoC before the guest's accesses,
+	 * whatever their shareability (D7.5.10, DSB SY as the PoC is system-wide). */
+	dsb(sy);
+}
+
+void vhv_cache_prepare_page(void *va, bool exec)
+{
+	/*
+	 * A guest with its MMU or caches off reads memory as Non-cacheable
+	 * and would miss what the host left dirty in the caches: clean the
+	 * page to the PoC before mapping it. Stage-2 attributes do not
+	 * force cacheability here (no FEAT_S2FWB use).
+	 */
+	poc_clean_inval((unsigned long)va, PAGE_SIZE);
+	/* Instructions fetched from the page must see its data (D7.5.9);
+	 * caches_clean_inval_pou() honours CTR_EL0.IDC and DIC. */
+	if (exec)
+		caches_clean_inval_pou((unsigned long)va, (unsigned long)va + PAGE_SIZE);
+}
+
+void vhv_cache_clean_page(phys_addr_t pa)
+{
+	poc_clean_inval((unsigned long)phys_to_virt(pa), PAGE_SIZE);
+}

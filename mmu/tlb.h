@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * TLB and cache maintenance for guests (mmu/tlb.c). Each function says
+ * which rule of the Arm ARM it follows.
+ */
+#ifndef VHV_MMU_TLB_H
+#define VHV_MMU_TLB_H
+
+#include <linux/types.h>
+
+/* Invalidates the stage-2 entries of one IPA page and all stage-1+2 of the VMID. */
+void vhv_tlb_flush_ipa(u64 vttbr, u64 ipa);
+/* Invalidates every entry of the VMID in VTTBR, on all CPUs. */
+void vhv_tlb_flush_vmid(u64 vttbr);
+/* Invalidates this CPU's EL1&0 entries of the VMID, and its I-cache. */
+void vhv_tlb_flush_vmid_local(u64 vttbr);
+/* Invalidates every EL1&0 entry of every VMID, on all CPUs. */
+void vhv_tlb_flush_all_vmids(void);
+
+/* Makes a page the guest may access with its MMU off, or execute,
+ * coherent with what the host wrote through its cacheable mapping. */
+void vhv_cache_prepare_page(void *va, bool exec);
+/* Cleans and invalidates one mapped guest page to the PoC. */
+void vhv_cache_clean_page(phys_addr_t pa);
+
+#endif /* VHV_MMU_TLB_H */
