@@ -97,17 +97,6 @@ static u64 affinity_info(struct vhv_vcpu *vcpu)
 	return PSCI_RET_INVALID_PARAMS;
 }
 
-static u64 smccc_arch_features(struct vhv_vcpu *vcpu)
-{
-	switch (lower_32_bits(vcpu->regs.regs.regs[1])) {
-	case ARM_SMCCC_VERSION_FUNC_ID:
-	case ARM_SMCCC_ARCH_FEATURES_FUNC_ID:
-		return SMCCC_RET_SUCCESS;
-	}
-	/* The Spectre workaround calls: vhv does not offer them (yet). */
-	return SMCCC_RET_NOT_SUPPORTED;
-}
-
 bool vhv_smccc_fast(struct vhv_vcpu *vcpu)
 {
 	u32 fn = fn_id(vcpu);
@@ -118,7 +107,13 @@ bool vhv_smccc_fast(struct vhv_vcpu *vcpu)
 		ret = SMCCC_VERSION_1_1;
 		break;
 	case ARM_SMCCC_ARCH_FEATURES_FUNC_ID:
-		ret = smccc_arch_features(vcpu);
+		/*
+		 * The only features this call reports in KVM are the Spectre
+		 * workaround calls and PV time, none of which vhv offers (a
+		 * guest then mitigates on its own). KVM answers the same for
+		 * SMCCC_VERSION and ARCH_FEATURES themselves.
+		 */
+		ret = SMCCC_RET_NOT_SUPPORTED;
 		break;
 	case PSCI_0_2_FN_PSCI_VERSION:
 		if (!psci_has(vcpu, fn))

@@ -401,17 +401,19 @@ int vhv_sysreg_set_user(struct vhv_vcpu *vcpu, u64 id, const u64 __user *uaddr)
 	return 0;
 }
 
+/* The encodings of a range are consecutive: sys_reg() packs op2 lowest. */
+#define ENC_STEP	sys_reg(0, 0, 0, 0, 1)
+
 unsigned int vhv_sysreg_count_user(void)
 {
 	unsigned int i, n = 0;
 
 	for (i = 0; i < ARRAY_SIZE(table); i++)
 		if (table[i].flags & F_USER)
-			n += desc_last(&table[i]) - table[i].enc + 1;
+			n += (desc_last(&table[i]) - table[i].enc) / ENC_STEP + 1;
 	return n;
 }
 
-/* The encodings of a range are consecutive: sys_reg() packs op2 lowest. */
 int vhv_sysreg_copy_ids(u64 __user *uids)
 {
 	unsigned int i;
@@ -420,7 +422,7 @@ int vhv_sysreg_copy_ids(u64 __user *uids)
 	for (i = 0; i < ARRAY_SIZE(table); i++) {
 		if (!(table[i].flags & F_USER))
 			continue;
-		for (enc = table[i].enc; enc <= desc_last(&table[i]); enc += sys_reg(0, 0, 0, 0, 1))
+		for (enc = table[i].enc; enc <= desc_last(&table[i]); enc += ENC_STEP)
 			if (put_user(enc_to_id(enc), uids++))
 				return -EFAULT;
 	}

@@ -20,7 +20,9 @@
 #include <stdint.h>
 
 typedef uint64_t u64;
+typedef int64_t s64;
 typedef uint32_t u32;
+typedef uint8_t u8;
 
 /* Guest physical (= virtual) layout. */
 #define GUEST_RAM_BASE		0x0ULL

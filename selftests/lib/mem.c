@@ -67,6 +67,30 @@ long pages_in_use_events(void)
 	return net;
 }
 
+static long vmstat(const char *field)
+{
+	char name[64];
+	long val;
+	FILE *f;
+
+	f = fopen("/proc/vmstat", "r");
+	ASSERT_TRUE(f);
+	while (fscanf(f, "%63s %ld", name, &val) == 2) {
+		if (!strcmp(name, field)) {
+			fclose(f);
+			return val;
+		}
+	}
+	fclose(f);
+	vt_fail(__FILE__, __LINE__, "no %s in /proc/vmstat", field);
+	vt_abort();
+}
+
+long foll_pins_held(void)
+{
+	return vmstat("nr_foll_pin_acquired") - vmstat("nr_foll_pin_released");
+}
+
 long pages_in_use_kb(void)
 {
 	return pages_in_use_events() * (sysconf(_SC_PAGESIZE) / 1024);

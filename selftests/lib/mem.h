@@ -15,6 +15,8 @@ long meminfo_kb(const char *field);
 long pages_in_use_events(void);
 /* The same in kB. */
 long pages_in_use_kb(void);
+/* Pages pinned with FOLL_PIN and not yet unpinned (/proc/vmstat). */
+long foll_pins_held(void);
 /*
  * Waits (up to TIMEOUT_S) until MemFree stops moving: the kernel goes on
  * handing boot-time memory to the allocator for ~10 s after init starts.

@@ -25,7 +25,7 @@ declare -A KERNEL_META=(
 
 # Packages of the build host (names for amd64 and arm64 Debian 12).
 host_packages() {
-	local common="make cpio gzip xz-utils dwarves qemu-system-arm"
+	local common="make gcc libc6-dev cpio gzip xz-utils dwarves qemu-system-arm"
 	case $HOST_DEB_ARCH in
 	amd64) echo "$common gcc-aarch64-linux-gnu libc6-dev-arm64-cross" ;;
 	arm64) echo "$common gcc gcc-12 libc6-dev busybox-static" ;;
@@ -228,6 +228,8 @@ build_all() {
 	done
 	build_selftests &
 	pids+=($!)
+	build_unit_tests &
+	pids+=($!)
 	build_tools &
 	pids+=($!)
 	for f in "${pids[@]}"; do
@@ -242,6 +244,13 @@ build_selftests() {
 	rm -rf "$VHV_OUT/selftests/bin"
 	make -s -j"$(nproc)" -C "$VHV_SRC/selftests" O="$VHV_OUT/selftests" CC="$(target_cc)" UAPI="$uapi" >&2 ||
 		die "selftests do not build"
+}
+
+# Unit tests of vhv's pure code, for the build host itself.
+build_unit_tests() {
+	log "building host unit tests"
+	make -s -C "$VHV_SRC/selftests/unit" O="$VHV_OUT/unit" HOSTCC=gcc >&2 ||
+		die "host unit tests do not build"
 }
 
 build_tools() {

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Firmware calls by HVC and SMC: PSCI_VERSION and PSCI_FEATURES, the
+ * SMCCC version, an unknown function id (NOT_SUPPORTED, -1), SYSTEM_OFF
+ * and SYSTEM_RESET as system events, CPU_ON and AFFINITY_INFO with a
+ * second vCPU. KVM ABI only.
+ */
+#include <pthread.h>
+#include <sys/ioctl.h>
+#include <linux/kvm.h>
+#include <linux/psci.h>
+
+#include "lib/test.h"
+#include "lib/vmm.h"
+
+#define SMCCC_VERSION		0x80000000ULL
+#define SMCCC_ARCH_FEATURES	0x80000001ULL
+#define SMCCC_UNKNOWN		0x82000123ULL	/* SiP range, nobody's */
+#define NOT_SUPPORTED		(~0ULL)
+
+static void guest_queries(u64 use_smc)
+{
+	u64 (*call)(u64, u64, u64, u64) = use_smc ? guest_smc : guest_hvc;
+
+	GUEST_SYNC(call(PSCI_0_2_FN_PSCI_VERSION, 0, 0, 0));
+	GUEST_SYNC(call(PSCI_1_0_FN_PSCI_FEATURES, PSCI_0_2_FN64_CPU_ON, 0, 0));
+	GUEST_SYNC(call(PSCI_1_0_FN_PSCI_FEATURES, SMCCC_UNKNOWN, 0, 0));
+	GUEST_SYNC(call(SMCCC_VERSION, 0, 0, 0));
+	GUEST_SYNC(call(SMCCC_ARCH_FEATURES, SMCCC_VERSION, 0, 0));
+	GUEST_SYNC(call(PSCI_0_2_FN_MIGRATE_INFO_TYPE, 0, 0, 0));
+	GUEST_SYNC(call(SMCCC_UNKNOWN, 1, 2, 3));
+}
+
+static const u64 query_results[] = {
+	0x10001,		/* PSCI 1.1 */
+	0,			/* CPU_ON is there */
+	NOT_SUPPORTED,		/* an unknown function is not */
+	0x10001,		/* SMCCC 1.1 */
+	NOT_SUPPORTED,		/* ARCH_FEATURES knows only workarounds (none) */
+	2,			/* no Trusted OS to migrate */
+	NOT_SUPPORTED,
+};
+
+static void check_queries(u64 use_smc)
+{
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vmm_vm_new(), 0, guest_queries, use_smc);
+	struct ucall uc;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(query_results); i++) {
+		ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
+		if (uc.args[0] != query_results[i])
+			vt_fail(__FILE__, __LINE__, "query %u: %#llx, want %#llx", i,
+				(unsigned long long)uc.args[0],
+				(unsigned long long)query_results[i]);
+	}
+	vmm_run_to_done(vcpu);
+}
+
+TEST(psci_and_smccc_queries_by_hvc)
+{
+	check_queries(0);
+}
+
+TEST(psci_and_smccc_queries_by_smc)
+{
+	check_queries(1);
+}
+
+static void guest_unknown_clears_x1_to_x3(u64 unused)
+{
+	u64 x0, others;
+
+	/* One statement, so that no compiled code runs between. */
+	asm volatile("mov x0, %2\n"
+		     "mov x1, #11\n mov x2, #22\n mov x3, #33\n"
+		     "hvc #0\n"
+		     "mov %0, x0\n"
+		     "orr %1, x1, x2\n orr %1, %1, x3\n"
+		     : "=&r" (x0), "=&r" (others) : "r" (SMCCC_UNKNOWN)
+		     : "x0", "x1", "x2", "x3", "memory");
+	GUEST_SYNC(x0);
+	GUEST_SYNC(others);
+}
+
+TEST(unknown_function_returns_not_supported_and_zeroes_x1_to_x3)
+{
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vmm_vm_new(), 0, guest_unknown_clears_x1_to_x3, 0);
+	struct ucall uc;
+
+	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], NOT_SUPPORTED);
+	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], 0);
+}
+
+static void guest_system_event(u64 fn)
+{
+	guest_hvc(fn, 0, 0, 0);
+	GUEST_SYNC(0xbad);
+}
+
+static void check_system_event(u64 fn, u32 type)
+{
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vmm_vm_new(), 0, guest_system_event, fn);
+	struct kvm_mp_state mp;
+	struct kvm_run *run = vcpu->run;
+
+	ASSERT_EQ(vmm_run(vcpu), 0);
+	ASSERT_EQ(run->exit_reason, KVM_EXIT_SYSTEM_EVENT);
+	ASSERT_EQ(run->system_event.type, type);
+	ASSERT_EQ(run->system_event.ndata, 1);
+	ASSERT_EQ(run->system_event.data[0], 0);
+	/* Every vCPU is stopped; the VMM decides what comes next. */
+	ASSERT_OK(ioctl(vcpu->fd, KVM_GET_MP_STATE, &mp));
+	ASSERT_EQ(mp.mp_state, KVM_MP_STATE_STOPPED);
+	/* Should it resume the vCPU anyway, the call failed. */
+	ASSERT_EQ(vmm_get_reg(vcpu, REG_X(0)), (u64)(s64)PSCI_RET_INTERNAL_FAILURE);
+}
+
+TEST(system_off_is_a_shutdown_event)
+{
+	check_system_event(PSCI_0_2_FN_SYSTEM_OFF, KVM_SYSTEM_EVENT_SHUTDOWN);
+}
+
+TEST(system_reset_is_a_reset_event)
+{
+	check_system_event(PSCI_0_2_FN_SYSTEM_RESET, KVM_SYSTEM_EVENT_RESET);
+}
+
+/*
+ * vCPU 1 starts powered off; vCPU 0 asks about it, starts it, asks again.
+ * A CPU_ON target starts from reset, MMU off and no stack: its entry
+ * reports its x0 by a bare MMIO store next to the ucall address.
+ */
+void secondary_entry(u64 context);
+asm(".text\n"
+    ".global secondary_entry\n"
+    "secondary_entry:\n"
+    "	movz	x1, #0x3000, lsl #16\n"	/* UCALL_MMIO */
+    "	str	x0, [x1, #8]\n"
+    "1:	wfi\n"
+    "	b	1b\n");
+
+#define SECONDARY_MMIO	(UCALL_MMIO + 8)
+
+static void guest_nothing_fn(u64 unused)
+{
+}
+
+static void guest_boot_cpu(u64 unused)
+{
+	u64 mpidr1 = 1;	/* Aff0 of vcpu_id 1 */
+
+	GUEST_SYNC(guest_hvc(PSCI_0_2_FN64_AFFINITY_INFO, mpidr1, 0, 0));
+	GUEST_SYNC(guest_hvc(PSCI_0_2_FN64_CPU_ON, mpidr1, (u64)secondary_entry, 0xc0ffee));
+	GUEST_SYNC(guest_hvc(PSCI_0_2_FN64_CPU_ON, mpidr1, (u64)secondary_entry, 0));
+	GUEST_SYNC(guest_hvc(PSCI_0_2_FN64_AFFINITY_INFO, 0, 0, 0));
+	GUEST_SYNC(guest_hvc(PSCI_0_2_FN64_CPU_ON, 0x77, (u64)secondary_entry, 0));
+}
+
+/* The secondary's thread: its KVM_RUN blocks until CPU_ON. */
+static void *run_secondary(void *arg)
+{
+	struct vmm_vcpu *vcpu = arg;
+	static u64 context;
+
+	if (vmm_run(vcpu) || vcpu->run->exit_reason != KVM_EXIT_MMIO ||
+	    vcpu->run->mmio.phys_addr != SECONDARY_MMIO)
+		return NULL;
+	memcpy(&context, vcpu->run->mmio.data, sizeof(context));
+	return &context;
+}
+
+TEST(cpu_on_starts_a_stopped_vcpu_at_its_entry_with_its_context)
+{
+	struct vmm_vm *vm = vmm_vm_new();
+	struct vmm_vcpu *boot = vmm_vcpu_new(vm, 0, guest_boot_cpu, 0);
+	struct vmm_vcpu *second = vmm_vcpu_new(vm, 1, guest_nothing_fn, 0);
+	struct kvm_mp_state stopped = { .mp_state = KVM_MP_STATE_STOPPED }, mp;
+	struct ucall uc;
+	u64 *context;
+	pthread_t thread;
+
+	ASSERT_OK(ioctl(second->fd, KVM_SET_MP_STATE, &stopped));
+	ASSERT_OK(ioctl(second->fd, KVM_GET_MP_STATE, &mp));
+	ASSERT_EQ(mp.mp_state, KVM_MP_STATE_STOPPED);
+	ASSERT_EQ(pthread_create(&thread, NULL, run_secondary, second), 0);
+
+	ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], PSCI_0_2_AFFINITY_LEVEL_OFF);
+	ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], PSCI_RET_SUCCESS);
+	ASSERT_EQ(pthread_join(thread, (void **)&context), 0);
+	ASSERT_TRUE(context);
+	ASSERT_EQ(*context, 0xc0ffee);
+	/* Stopped on its store, the second instruction of the entry. */
+	ASSERT_EQ(vmm_get_reg(second, REG_PC), (u64)secondary_entry + 4);
+	ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], (u64)(s64)PSCI_RET_ALREADY_ON);
+	ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], PSCI_0_2_AFFINITY_LEVEL_ON);
+	ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], (u64)(s64)PSCI_RET_INVALID_PARAMS);
+}
