@@ -62,7 +62,7 @@ TEST_TIMEOUT(vm_create_destroy_leaves_no_memory_behind, 900)
 	slab1 = meminfo_kb("Slab");
 	vt_note("over %d VMs: pages in use %+ld kB, Slab %+ld kB", VMS,
 		pages1 - pages0, slab1 - slab0);
-	EXPECT_LE(pages1 - pages0, RUN_PAGES_NOISE_KB);
+	EXPECT_LE(pages1 - pages0, PAGES_NOISE_KB);
 	EXPECT_LE(slab1 - slab0, SLAB_NOISE_KB);
 }
 
