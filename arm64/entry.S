@@ -122,7 +122,10 @@ SYM_CODE_END(vhv_guest_exit)
 
 /*
  * An exception at EL2 itself while the table is installed can only be a
- * bug in the world switch (asynchronous exceptions stay masked there).
+ * bug in the world switch: asynchronous exceptions stay masked there, and
+ * the ERET cannot be an illegal exception return, as the guest's PSTATE
+ * either comes from the hardware (SPSR_EL2 at the last exit) or was
+ * checked by ONE_REG (AArch64 EL0t, EL1t or EL1h only).
  * arm64/switch.c reports it and stops the machine.
  */
 SYM_CODE_START_LOCAL(vhv_hyp_bug_entry)

@@ -52,10 +52,22 @@ static bool fast_hvc(struct vhv_vcpu *vcpu)
 	return vhv_smccc_fast(vcpu);
 }
 
+/*
+ * A trapped SMC (HCR_EL2.TSC) returns to the SMC itself. SMCCC reserves
+ * non-zero immediates: such an SMC gets -1 in x0 and nothing else, as
+ * in KVM. HVC immediates are not looked at.
+ */
+static bool smc_reserved(struct vhv_vcpu *vcpu)
+{
+	if (!(vcpu->exit.esr & ESR_ELx_xVC_IMM_MASK))
+		return false;
+	vcpu->regs.regs.regs[0] = ~0ULL;
+	return true;
+}
+
 static bool fast_smc(struct vhv_vcpu *vcpu)
 {
-	/* A trapped SMC (HCR_EL2.TSC) returns to the SMC itself. */
-	if (!vhv_smccc_fast(vcpu))
+	if (!smc_reserved(vcpu) && !vhv_smccc_fast(vcpu))
 		return false;
 	vhv_skip_instr(vcpu);
 	return true;
@@ -104,8 +116,10 @@ static int handle_hvc(struct vhv_vcpu *vcpu)
 
 static int handle_smc(struct vhv_vcpu *vcpu)
 {
+	bool reserved = smc_reserved(vcpu);
+
 	vhv_skip_instr(vcpu);
-	return vhv_smccc_call(vcpu);
+	return reserved ? 1 : vhv_smccc_call(vcpu);
 }
 
 static int handle_sys64(struct vhv_vcpu *vcpu)

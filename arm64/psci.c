@@ -77,24 +77,43 @@ static bool psci_has(struct vhv_vcpu *vcpu, u32 fn)
 	return false;
 }
 
-/* AFFINITY_INFO: the power state of the vCPUs with that affinity. */
+/* The vCPUs, as far as they are created: nr_vcpus is published last. */
+static unsigned int nr_vcpus(struct vhv_vm *vm)
+{
+	return smp_load_acquire(&vm->nr_vcpus);
+}
+
+/* The affinity fields at and above level (0-3) of an MPIDR value. */
+static u64 affinity_mask(unsigned int level)
+{
+	return MPIDR_HWID_BITMASK & ~(BIT_ULL(MPIDR_LEVEL_SHIFT(level)) - 1);
+}
+
+/*
+ * AFFINITY_INFO: ON if any vCPU with that affinity (at the lowest level
+ * asked) runs, OFF if all are off, INVALID_PARAMS if there is none.
+ */
 static u64 affinity_info(struct vhv_vcpu *vcpu)
 {
 	u64 target = vcpu->regs.regs.regs[1], level = vcpu->regs.regs.regs[2];
 	struct vhv_vm *vm = vcpu->vm;
-	unsigned int i, nr = READ_ONCE(vm->nr_vcpus);
+	unsigned int i, nr = nr_vcpus(vm);
+	bool found = false;
+	u64 mask;
 
-	/* Only level 0 (a single CPU) is asked of a PSCI 0.2+ caller. */
-	if (level)
+	if (level > 3)
 		return PSCI_RET_INVALID_PARAMS;
+	mask = affinity_mask(level);
 	for (i = 0; i < nr; i++) {
 		struct vhv_vcpu *t = READ_ONCE(vm->vcpus[i]);
 
-		if ((t->sys[VHV_SR_MPIDR_EL1] & MPIDR_HWID_BITMASK) == (target & MPIDR_HWID_BITMASK))
-			return READ_ONCE(t->power_off) ? PSCI_0_2_AFFINITY_LEVEL_OFF :
-							 PSCI_0_2_AFFINITY_LEVEL_ON;
+		if ((t->sys[VHV_SR_MPIDR_EL1] & mask) != (target & mask))
+			continue;
+		if (!READ_ONCE(t->power_off))
+			return PSCI_0_2_AFFINITY_LEVEL_ON;
+		found = true;
 	}
-	return PSCI_RET_INVALID_PARAMS;
+	return found ? PSCI_0_2_AFFINITY_LEVEL_OFF : PSCI_RET_INVALID_PARAMS;
 }
 
 bool vhv_smccc_fast(struct vhv_vcpu *vcpu)
@@ -152,8 +171,10 @@ unknown:
 
 static struct vhv_vcpu *vcpu_by_mpidr(struct vhv_vm *vm, u64 mpidr)
 {
-	unsigned int i, nr = READ_ONCE(vm->nr_vcpus);
+	unsigned int i, nr = nr_vcpus(vm);
 
+	if (mpidr & ~MPIDR_HWID_BITMASK)
+		return NULL;
 	for (i = 0; i < nr; i++) {
 		struct vhv_vcpu *t = READ_ONCE(vm->vcpus[i]);
 
@@ -194,7 +215,7 @@ static u64 cpu_on(struct vhv_vcpu *vcpu)
 static int system_event(struct vhv_vcpu *vcpu, u32 type, u64 flags)
 {
 	struct vhv_vm *vm = vcpu->vm;
-	unsigned int i, nr = READ_ONCE(vm->nr_vcpus);
+	unsigned int i, nr = nr_vcpus(vm);
 
 	for (i = 0; i < nr; i++) {
 		struct vhv_vcpu *t = READ_ONCE(vm->vcpus[i]);
@@ -205,8 +226,12 @@ static int system_event(struct vhv_vcpu *vcpu, u32 type, u64 flags)
 		if (t != vcpu)
 			vhv_vcpu_kick(t);
 	}
-	/* If the VMM resumes the vCPU anyway, the call failed. */
-	set_result(vcpu, PSCI_RET_INTERNAL_FAILURE, 0, 0, 0);
+	/* If the VMM resumes the vCPU anyway, the call failed. RESET2
+	 * leaves x1 (type) and x2 (cookie) for the VMM to read. */
+	if (flags & KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2)
+		vcpu->regs.regs.regs[0] = PSCI_RET_INTERNAL_FAILURE;
+	else
+		set_result(vcpu, PSCI_RET_INTERNAL_FAILURE, 0, 0, 0);
 	memset(&vcpu->run->system_event, 0, sizeof(vcpu->run->system_event));
 	vcpu->run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
 	vcpu->run->system_event.type = type;
@@ -238,6 +263,12 @@ static int psci_call(struct vhv_vcpu *vcpu, u32 fn)
 		return system_event(vcpu, KVM_SYSTEM_EVENT_RESET, 0);
 	case PSCI_1_1_FN_SYSTEM_RESET2:
 	case PSCI_1_1_FN64_SYSTEM_RESET2:
+		/* Warm reset (0) or a vendor type (bit 31); the rest is reserved. */
+		if (lower_32_bits(vcpu->regs.regs.regs[1]) &&
+		    !(vcpu->regs.regs.regs[1] & PSCI_1_1_RESET_TYPE_VENDOR_START)) {
+			set_result(vcpu, PSCI_RET_INVALID_PARAMS, 0, 0, 0);
+			return 1;
+		}
 		return system_event(vcpu, KVM_SYSTEM_EVENT_RESET,
 				    KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2);
 	}

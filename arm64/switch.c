@@ -15,8 +15,12 @@
  *   CSSELR_EL1   written by the host when it reads CCSIDR (cacheinfo)
  * and the EL2 controls, which are the host's outside the window: HCR_EL2
  * (TGE), VBAR_EL2, CPTR_EL2, MDCR_EL2, CNTHCTL_EL2, HCRX_EL2, ICH_HCR_EL2.
- * MDSCR_EL1 and ACTLR_EL1 are not switched: the guest's accesses trap
- * (MDCR_EL2.TDA, HCR_EL2.TACR) and are served from memory.
+ * The guest's accesses to MDSCR_EL1 and ACTLR_EL1 trap (MDCR_EL2.TDA,
+ * HCR_EL2.TACR) and are served from memory; the hardware MDSCR_EL1 is
+ * still cleared while the guest runs, so that the host's own breakpoints,
+ * watchpoints and single-step (ptrace of the VMM) stay out of the guest.
+ * TPIDR2_EL0 belongs to SME but is not trapped by CPTR_EL2.SMEN: on a
+ * host with SME it is switched too, the guest seeing 0.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -81,6 +85,8 @@ struct host_state {
 	u64 tpidrro_el0;
 	u64 par;
 	u64 csselr;
+	u64 mdscr;
+	u64 tpidr2;
 };
 
 /* For vhv_hyp_bug(): the host's controls, to give them back. */
@@ -100,7 +106,13 @@ static void switch_to_guest(struct vhv_vcpu *vcpu, u64 vttbr, struct host_state 
 	h->tpidrro_el0 = read_sysreg(tpidrro_el0);
 	h->par = read_sysreg(par_el1);
 	h->csselr = read_sysreg(csselr_el1);
+	h->mdscr = read_sysreg_s(VHV_MDSCR_EL1);
 	__this_cpu_write(host_state, h);
+	write_sysreg_s(0, VHV_MDSCR_EL1);
+	if (vhv_host.has_sme) {
+		h->tpidr2 = read_sysreg_s(VHV_TPIDR2_EL0);
+		write_sysreg_s(0, VHV_TPIDR2_EL0);
+	}
 
 	write_sysreg(sr[VHV_SR_TPIDR_EL0], tpidr_el0);
 	write_sysreg(sr[VHV_SR_TPIDRRO_EL0], tpidrro_el0);
@@ -149,6 +161,9 @@ static void switch_to_host(struct vhv_vcpu *vcpu, struct host_state *h)
 	write_sysreg(h->tpidrro_el0, tpidrro_el0);
 	write_sysreg(h->par, par_el1);
 	write_sysreg(h->csselr, csselr_el1);
+	write_sysreg_s(h->mdscr, VHV_MDSCR_EL1);
+	if (vhv_host.has_sme)
+		write_sysreg_s(h->tpidr2, VHV_TPIDR2_EL0);
 	/*
 	 * The host runs on with TGE set, its own vectors and traps: they
 	 * must be in effect before its next instruction that depends on

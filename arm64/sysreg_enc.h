@@ -34,6 +34,10 @@
 #define VHV_CNTV_CTL_EL02	sys_reg(3, 5, 14, 3, 1)
 #define VHV_CNTV_CVAL_EL02	sys_reg(3, 5, 14, 3, 2)
 
+/* EL0/EL1 registers the host uses and the guest could reach. */
+#define VHV_MDSCR_EL1		sys_reg(2, 0, 0, 2, 2)
+#define VHV_TPIDR2_EL0		sys_reg(3, 3, 13, 0, 5)
+
 /* EL2 registers. */
 #define VHV_VPIDR_EL2		sys_reg(3, 4, 0, 0, 0)
 #define VHV_VMPIDR_EL2		sys_reg(3, 4, 0, 0, 5)

@@ -135,7 +135,14 @@ int vhv_probe_host(void)
 		return ret;
 
 	/* ID_AA64MMFR1_EL1.HCX [43:40]: HCRX_EL2 is implemented. */
-	vhv_host.has_hcx = id_field(read_sanitised_ftr_reg(SYS_ID_AA64MMFR1_EL1), 40);
+	/*
+	 * Whether registers exist in the hardware, whatever the kernel makes
+	 * of the features (raw ID registers): a register the kernel ignores
+	 * must still not carry state from one guest to the next.
+	 */
+	vhv_host.has_hcx = id_field(read_sysreg(id_aa64mmfr1_el1), 40);
+	/* ID_AA64PFR1_EL1.SME [27:24]: TPIDR2_EL0 is implemented. */
+	vhv_host.has_sme = id_field(read_sysreg(id_aa64pfr1_el1), 24);
 	mmfr0 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1);
 	vhv_host.ipa_limit = min(parange_bits(id_field(mmfr0, ID_AA64MMFR0_EL1_PARANGE_SHIFT)),
 				 VHV_IPA_MAX_BITS);

@@ -16,6 +16,8 @@ struct vhv_host {
 	unsigned int ipa_limit;
 	/* FEAT_HCX: HCRX_EL2 exists and must be switched. */
 	bool has_hcx;
+	/* FEAT_SME: TPIDR2_EL0 exists and must be switched. */
+	bool has_sme;
 };
 
 extern struct vhv_host vhv_host;

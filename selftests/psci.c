@@ -203,3 +203,49 @@ TEST(cpu_on_starts_a_stopped_vcpu_at_its_entry_with_its_context)
 	ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
 	ASSERT_EQ(uc.args[0], (u64)(s64)PSCI_RET_INVALID_PARAMS);
 }
+
+static void guest_odd_calls(u64 unused)
+{
+	u64 x0, x1;
+
+	/* SMC #1: a reserved immediate. x0 becomes -1, x1 stays. */
+	asm volatile("mov x0, %2\n mov x1, #0x55\n smc #1\n mov %0, x0\n mov %1, x1"
+		     : "=&r" (x0), "=&r" (x1) : "r" ((u64)PSCI_0_2_FN_PSCI_VERSION)
+		     : "x0", "x1", "x2", "x3", "memory");
+	GUEST_SYNC2(x0, x1);
+	/* CPU_ON with bits outside the affinity fields. */
+	GUEST_SYNC(guest_hvc(PSCI_0_2_FN64_CPU_ON, 1ULL << 60, 0, 0));
+	/* AFFINITY_INFO at level 1 (all of Aff1 0), and at a level past 3. */
+	GUEST_SYNC(guest_hvc(PSCI_0_2_FN64_AFFINITY_INFO, 0, 1, 0));
+	GUEST_SYNC(guest_hvc(PSCI_0_2_FN64_AFFINITY_INFO, 0, 4, 0));
+	/* SYSTEM_RESET2 with a reserved reset type. */
+	GUEST_SYNC(guest_hvc(PSCI_1_1_FN64_SYSTEM_RESET2, 1, 0, 0));
+	/* A warm SYSTEM_RESET2: x1 and x2 stay for the VMM. */
+	guest_hvc(PSCI_1_1_FN64_SYSTEM_RESET2, 0, 0xc00c1e, 0);
+}
+
+TEST(reserved_smc_immediates_bad_affinities_and_reset2)
+{
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vmm_vm_new(), 0, guest_odd_calls, 0);
+	struct kvm_run *run = vcpu->run;
+	struct ucall uc;
+
+	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], NOT_SUPPORTED);
+	ASSERT_EQ(uc.args[1], 0x55);
+	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], (u64)(s64)PSCI_RET_INVALID_PARAMS);
+	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], PSCI_0_2_AFFINITY_LEVEL_ON);
+	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], (u64)(s64)PSCI_RET_INVALID_PARAMS);
+	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], (u64)(s64)PSCI_RET_INVALID_PARAMS);
+	ASSERT_EQ(vmm_run(vcpu), 0);
+	ASSERT_EQ(run->exit_reason, KVM_EXIT_SYSTEM_EVENT);
+	ASSERT_EQ(run->system_event.type, KVM_SYSTEM_EVENT_RESET);
+	ASSERT_EQ(run->system_event.ndata, 1);
+	ASSERT_EQ(run->system_event.data[0], KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2);
+	ASSERT_EQ(vmm_get_reg(vcpu, REG_X(0)), (u64)(s64)PSCI_RET_INTERNAL_FAILURE);
+	ASSERT_EQ(vmm_get_reg(vcpu, REG_X(2)), 0xc00c1e);
+}
