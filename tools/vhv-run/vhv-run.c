@@ -6,16 +6,21 @@
  *	what the hypervisor behind PATH (default /dev/vhv) offers: API
  *	version, advertised capabilities, and a VM created at the default
  *	and at the largest IPA size.
+ *   vhv-run --demo [--dev PATH]
+ *	runs the built-in guest (guest.S) in a VM with one vCPU and 2 MB of
+ *	RAM, and reports what it does: its PSCI version, its power-off.
  *
- * Booting a guest comes with vCPUs and memory (Documentation/api.rst says
- * what vhv implements today).
+ * Booting a Linux guest comes with interrupts and timers
+ * (Documentation/api.rst says what vhv implements today).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 
@@ -85,26 +90,116 @@ static int info(const char *dev)
 	return 0;
 }
 
+/* The demo guest's machine: RAM where QEMU's virt board has it. */
+#define DEMO_RAM	0x40000000ULL
+#define DEMO_RAM_SIZE	(2UL << 20)
+#define DEMO_REPORT	0x10000000ULL
+#define REG_PC		(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
+			 (offsetof(struct kvm_regs, regs.pc) / sizeof(__u32)))
+
+extern const char demo_guest_start[], demo_guest_end[];
+
+static int fail(const char *what)
+{
+	fprintf(stderr, "vhv-run: %s: %s\n", what, strerror(errno));
+	return 1;
+}
+
+static int demo_loop(int vcpu, struct kvm_run *run)
+{
+	__u64 val;
+
+	for (;;) {
+		if (ioctl(vcpu, KVM_RUN, 0))
+			return fail("KVM_RUN");
+		switch (run->exit_reason) {
+		case KVM_EXIT_MMIO:
+			memcpy(&val, run->mmio.data, sizeof(val));
+			if (run->mmio.phys_addr != DEMO_REPORT || !run->mmio.is_write) {
+				fprintf(stderr, "vhv-run: unexpected MMIO at %#llx\n",
+					(unsigned long long)run->mmio.phys_addr);
+				return 1;
+			}
+			printf("vhv-run: guest reports PSCI version %llu.%llu\n",
+			       (unsigned long long)(val >> 16), (unsigned long long)(val & 0xffff));
+			break;
+		case KVM_EXIT_SYSTEM_EVENT:
+			printf("vhv-run: guest asked for system event %u (%s): done\n",
+			       run->system_event.type,
+			       run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN ? "power off" : "other");
+			return run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN ? 0 : 1;
+		default:
+			fprintf(stderr, "vhv-run: unexpected exit %u\n", run->exit_reason);
+			return 1;
+		}
+	}
+}
+
+static int demo(const char *dev)
+{
+	struct kvm_vcpu_init init = { .target = KVM_ARM_TARGET_GENERIC_V8,
+				      .features = { 1U << KVM_ARM_VCPU_PSCI_0_2 } };
+	struct kvm_userspace_memory_region mem = { .slot = 0, .guest_phys_addr = DEMO_RAM,
+						   .memory_size = DEMO_RAM_SIZE };
+	__u64 pc = DEMO_RAM;
+	struct kvm_one_reg reg = { .id = REG_PC, .addr = (__u64)(unsigned long)&pc };
+	struct kvm_run *run;
+	int fd, vm, vcpu;
+	void *ram;
+	long size;
+
+	fd = open(dev, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return fail(dev);
+	vm = ioctl(fd, KVM_CREATE_VM, 0);
+	if (vm < 0)
+		return fail("KVM_CREATE_VM");
+	ram = mmap(NULL, DEMO_RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ram == MAP_FAILED)
+		return fail("mmap");
+	memcpy(ram, demo_guest_start, demo_guest_end - demo_guest_start);
+	mem.userspace_addr = (__u64)(unsigned long)ram;
+	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &mem))
+		return fail("KVM_SET_USER_MEMORY_REGION");
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	if (vcpu < 0)
+		return fail("KVM_CREATE_VCPU");
+	size = ioctl(fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	if (size < 0 || run == MAP_FAILED)
+		return fail("mmap of the vCPU");
+	if (ioctl(vcpu, KVM_ARM_VCPU_INIT, &init))
+		return fail("KVM_ARM_VCPU_INIT");
+	if (ioctl(vcpu, KVM_SET_ONE_REG, &reg))
+		return fail("KVM_SET_ONE_REG (PC)");
+	printf("vhv-run: running the built-in guest at IPA %#llx\n", (unsigned long long)pc);
+	return demo_loop(vcpu, run);
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: vhv-run --info [--dev PATH]\n");
+	fprintf(stderr, "usage: vhv-run --info|--demo [--dev PATH]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	const char *dev = "/dev/vhv";
-	int i, want_info = 0;
+	int i, want_info = 0, want_demo = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--info"))
 			want_info = 1;
+		else if (!strcmp(argv[i], "--demo"))
+			want_demo = 1;
 		else if (!strcmp(argv[i], "--dev") && i + 1 < argc)
 			dev = argv[++i];
 		else
 			usage();
 	}
-	if (!want_info)
+	if (!want_info && !want_demo)
 		usage();
-	return info(dev);
+	if (want_info && info(dev))
+		return 1;
+	return want_demo ? demo(dev) : 0;
 }
