@@ -75,7 +75,8 @@ static void load_el1(struct vhv_vcpu *vcpu)
 	write_sysreg_s(read_cpuid_id(), VHV_VPIDR_EL2);
 	write_sysreg_s(vcpu->sys[VHV_SR_MPIDR_EL1], VHV_VMPIDR_EL2);
 	/* The guest's virtual counter is the physical one for now: timer/
-	 * will give each VM its offset. */
+	 * will give each VM its offset.
+	 */
 	write_sysreg_s(0, VHV_CNTVOFF_EL2);
 }
 

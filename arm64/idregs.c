@@ -29,30 +29,36 @@ struct idreg_rule {
 static const struct idreg_rule rules[] = {
 	/* ID_AA64PFR0_EL1: EL0 and EL1 AArch64 only [3:0],[7:4]; FP [19:16],
 	 * AdvSIMD [23:20], DIT [51:48], CSV2 [59:56], CSV3 [63:60] kept;
-	 * EL2, EL3, GIC, RAS, SVE, SEL2, MPAM, AMU, RME hidden. */
+	 * EL2, EL3, GIC, RAS, SVE, SEL2, MPAM, AMU, RME hidden.
+	 */
 	{ SYS_ID_AA64PFR0_EL1,
 	  FIELD4(16) | FIELD4(20) | FIELD4(48) | FIELD4(56) | FIELD4(60),
 	  VAL4(0, 1) | VAL4(4, 1) },
 	/* ID_AA64PFR1_EL1: BT [3:0], SSBS [7:4], CSV2_frac [35:32]. */
 	{ SYS_ID_AA64PFR1_EL1, FIELD4(0) | FIELD4(4) | FIELD4(32), 0 },
 	/* ID_AA64DFR0_EL1: the architectural minimum of debug: v8.0
-	 * (DebugVer 6), 2 breakpoints (BRPs 1), 2 watchpoints (WRPs 1). */
+	 * (DebugVer 6), 2 breakpoints (BRPs 1), 2 watchpoints (WRPs 1).
+	 */
 	{ SYS_ID_AA64DFR0_EL1, 0, VAL4(0, 6) | VAL4(12, 1) | VAL4(20, 1) },
 	/* ID_AA64ISAR0_EL1: every instruction set feature but TME [27:24]. */
 	{ SYS_ID_AA64ISAR0_EL1, ~FIELD4(24), 0 },
 	/* ID_AA64ISAR1_EL1: all but APA [7:4], API [11:8], GPA [27:24],
-	 * GPI [31:28] (pointer authentication) and LS64 [63:60]. */
+	 * GPI [31:28] (pointer authentication) and LS64 [63:60].
+	 */
 	{ SYS_ID_AA64ISAR1_EL1, ~(FIELD4(4) | FIELD4(8) | FIELD4(24) | FIELD4(28) | FIELD4(60)), 0 },
 	/* ID_AA64ISAR2_EL1: RPRES [7:4], BC [23:20], CLRBHB [31:28],
-	 * RPRFM [51:48], CSSC [55:52]. */
+	 * RPRFM [51:48], CSSC [55:52].
+	 */
 	{ SYS_ID_AA64ISAR2_EL1, FIELD4(4) | FIELD4(20) | FIELD4(28) | FIELD4(48) | FIELD4(52), 0 },
 	/* ID_AA64MMFR0_EL1: all but PARange [3:0] (the VM's own, below),
-	 * FGT [59:56] and ECV [63:60]. */
+	 * FGT [59:56] and ECV [63:60].
+	 */
 	{ SYS_ID_AA64MMFR0_EL1, ~(FIELD4(0) | FIELD4(56) | FIELD4(60)), 0 },
 	/* ID_AA64MMFR1_EL1: HAFDBS [3:0], VMIDBits [7:4], HPDS [15:12],
 	 * PAN [23:20], SpecSEI [27:24], XNX [31:28], ETS [39:36], AFP
 	 * [47:44], nTLBPA [51:48], CMOW [59:56], ECBHB [63:60]; VH, LO,
-	 * TWED, HCX, TIDCP1 hidden. */
+	 * TWED, HCX, TIDCP1 hidden.
+	 */
 	{ SYS_ID_AA64MMFR1_EL1,
 	  FIELD4(0) | FIELD4(4) | FIELD4(12) | FIELD4(20) | FIELD4(24) | FIELD4(28) |
 	  FIELD4(36) | FIELD4(44) | FIELD4(48) | FIELD4(56) | FIELD4(60), 0 },

@@ -80,6 +80,7 @@ static bool psci_has(struct vhv_vcpu *vcpu, u32 fn)
 /* The vCPUs, as far as they are created: nr_vcpus is published last. */
 static unsigned int nr_vcpus(struct vhv_vm *vm)
 {
+	/* Pairs with the release in vhv_vcpu_create(): vcpus[i] is complete. */
 	return smp_load_acquire(&vm->nr_vcpus);
 }
 
@@ -227,7 +228,8 @@ static int system_event(struct vhv_vcpu *vcpu, u32 type, u64 flags)
 			vhv_vcpu_kick(t);
 	}
 	/* If the VMM resumes the vCPU anyway, the call failed. RESET2
-	 * leaves x1 (type) and x2 (cookie) for the VMM to read. */
+	 * leaves x1 (type) and x2 (cookie) for the VMM to read.
+	 */
 	if (flags & KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2)
 		vcpu->regs.regs.regs[0] = PSCI_RET_INTERNAL_FAILURE;
 	else

@@ -61,7 +61,8 @@ static_assert(VHV_FRAME_SIZE % 16 == 0);
 #define GUEST_CPTR		(CPTR_VHE_FPEN | CPTR_VHE_TTA | CPTR_VHE_TAM)
 
 /* CNTHCTL_EL2 with E2H = 1: EL1PCTEN [10], EL1PTEN [11] give the guest
- * its physical counter and timer without traps. */
+ * its physical counter and timer without traps.
+ */
 #define CNTHCTL_VHE_EL1PCTEN	(1UL << 10)
 #define CNTHCTL_VHE_EL1PTEN	(1UL << 11)
 
@@ -71,7 +72,8 @@ static_assert(VHV_FRAME_SIZE % 16 == 0);
 				 MDCR_EL2_TTRF)
 
 /* ICH_HCR_EL2 TC [10], TALL0 [11], TALL1 [12], TDIR [14]: without a
- * virtual GIC the guest's GIC CPU interface accesses trap (and UNDEF). */
+ * virtual GIC the guest's GIC CPU interface accesses trap (and UNDEF).
+ */
 #define GUEST_ICH_HCR		((1UL << 10) | (1UL << 11) | (1UL << 12) | (1UL << 14))
 
 struct host_state {
@@ -141,7 +143,8 @@ static void switch_to_host(struct vhv_vcpu *vcpu, struct host_state *h)
 	u64 *sr = vcpu->sys;
 
 	/* A pending virtual SError (HCR_EL2.VSE) is cleared by the hardware
-	 * when the guest takes it: keep what is left of it. */
+	 * when the guest takes it: keep what is left of it.
+	 */
 	if (vcpu->hcr & HCR_VSE)
 		vcpu->hcr = (vcpu->hcr & ~HCR_VSE) | (read_sysreg(hcr_el2) & HCR_VSE);
 	write_sysreg(h->hcr, hcr_el2);

@@ -12,7 +12,8 @@
 
 /* EL1 registers as reached from EL2 with HCR_EL2.E2H = 1: the *_EL12 and
  * *_EL02 aliases name the EL1 register itself, whereas the *_EL1 names
- * are redirected to their EL2 counterparts. */
+ * are redirected to their EL2 counterparts.
+ */
 #define VHV_SCTLR_EL12		sys_reg(3, 5, 1, 0, 0)
 #define VHV_CPACR_EL12		sys_reg(3, 5, 1, 0, 2)
 #define VHV_TTBR0_EL12		sys_reg(3, 5, 2, 0, 0)

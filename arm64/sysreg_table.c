@@ -130,7 +130,8 @@ static int guest_claim(struct vhv_vcpu *vcpu, const struct sysreg_desc *d,
 }
 
 /* DC ISW/CSW/CISW: set/way operations must not reach the host's caches;
- * the guest's intent is "clean my memory", which vhv does by VA. */
+ * the guest's intent is "clean my memory", which vhv does by VA.
+ */
 static int guest_dc_sw(struct vhv_vcpu *vcpu, const struct sysreg_desc *d,
 		       struct vhv_sys_access *p)
 {
@@ -292,7 +293,8 @@ void vhv_sysregs_reset(struct vhv_vcpu *vcpu)
 /* ---- the guest's trapped accesses ---- */
 
 /* ESR_EL2 ISS for EC 0x18 (D24.2.40): Op0 [21:20], Op2 [19:17], Op1
- * [16:14], CRn [13:10], Rt [9:5], CRm [4:1], Direction [0] (1: read). */
+ * [16:14], CRn [13:10], Rt [9:5], CRm [4:1], Direction [0] (1: read).
+ */
 static void decode_sys(u64 esr, struct vhv_sys_access *p)
 {
 	p->enc = sys_reg((esr >> 20) & 3, (esr >> 14) & 7, (esr >> 10) & 0xf,

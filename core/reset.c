@@ -42,7 +42,8 @@
 			 HCR_TERR | HCR_TEA)
 
 /* MPIDR_EL1 from the vcpu_id, as KVM builds it: Aff0 = id[3:0],
- * Aff1 = id[11:4], Aff2 = id[19:12], bit 31 RES1. */
+ * Aff1 = id[11:4], Aff2 = id[19:12], bit 31 RES1.
+ */
 static u64 mpidr_of(unsigned int id)
 {
 	return BIT(31) | ((u64)(id & 0xf) << MPIDR_LEVEL_SHIFT(0)) |

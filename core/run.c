@@ -40,7 +40,7 @@ void vhv_vcpu_kick(struct vhv_vcpu *vcpu)
 	int me;
 
 	WRITE_ONCE(vcpu->wakeup, true);
-	/* Pairs with the barrier after publishing IN_GUEST in enter_once(). */
+	/* The request before the look at mode; pairs with enter_once()'s smp_mb(). */
 	smp_mb();
 	rcuwait_wake_up(&vcpu->wait);
 	me = get_cpu();
@@ -116,6 +116,7 @@ static bool enter_once(struct vhv_vcpu *vcpu)
 	flags = local_daif_save();
 	WRITE_ONCE(vcpu->run_cpu, smp_processor_id());
 	WRITE_ONCE(vcpu->mode, VHV_MODE_IN_GUEST);
+	/* Mode before the checks below; pairs with vhv_vcpu_kick()'s smp_mb(). */
 	smp_mb();
 	if (!must_leave() && !READ_ONCE(vcpu->power_off) && !READ_ONCE(vcpu->reset_req.pending) &&
 	    vhv_vmid_valid(&vm->vmid)) {
@@ -176,7 +177,8 @@ static struct preempt_ops vcpu_preempt_ops = {
 };
 
 /* Lazy mode: the vCPU is loaded for the whole KVM_RUN, and the notifier
- * puts it and loads it again whenever its thread is switched out and in. */
+ * puts it and loads it again whenever its thread is switched out and in.
+ */
 static void run_begin(struct vhv_vcpu *vcpu)
 {
 	if (!vhv_lazy_el1())

@@ -188,9 +188,9 @@ int vhv_vcpu_create(struct vhv_vm *vm, unsigned long id)
 		vhv_vcpu_free(vcpu);
 		goto out;
 	}
-	/* Readers (PSCI, kicks) see the vCPU only once it is complete. */
-	smp_store_release(&vm->vcpus[vcpu->idx], vcpu);
-	WRITE_ONCE(vm->nr_vcpus, vm->nr_vcpus + 1);
+	vm->vcpus[vcpu->idx] = vcpu;
+	/* Lock-free readers (PSCI) see the vCPU only once it is complete. */
+	smp_store_release(&vm->nr_vcpus, vm->nr_vcpus + 1);
 out:
 	mutex_unlock(&vm->lock);
 	return fd;

@@ -51,7 +51,8 @@ struct vhv_vcpu {
 
 	/* Core registers in the KVM_REG_ARM_CORE layout: x0-x30, SP_EL0,
 	 * PC, PSTATE, SP_EL1, ELR_EL1, SPSR_EL1 (+ AArch32 banks), V0-V31,
-	 * FPSR, FPCR. The world switch reads and writes it directly. */
+	 * FPSR, FPCR. The world switch reads and writes it directly.
+	 */
 	struct kvm_regs regs;
 	u64 sys[VHV_NR_SR];		/* EL1 system registers, by enum vhv_sr */
 	u64 hcr;			/* HCR_EL2 while this vCPU runs */

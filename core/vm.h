@@ -59,7 +59,8 @@ struct vhv_vm {
 	struct vhv_stage2 s2;
 	struct vhv_vmid vmid;
 	/* Which vCPU last ran on each physical CPU: another vCPU of this
-	 * VM arriving there must not use that one's local TLB entries. */
+	 * VM arriving there must not use that one's local TLB entries.
+	 */
 	int __percpu *last_vcpu_ran;
 };
 

@@ -86,7 +86,8 @@ int vhv_s2_init(struct vhv_stage2 *s2, unsigned int ipa_bits)
 	s2_geometry(s2, ipa_bits);
 	order = get_order(s2->pgd_pages * PAGE_SIZE);
 	/* The concatenated first-level tables must be aligned to their total
-	 * size (VTTBR_EL2.BADDR alignment); a power-of-two order gives that. */
+	 * size (VTTBR_EL2.BADDR alignment); a power-of-two order gives that.
+	 */
 	s2->pgd = (u64 *)__get_free_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO, order);
 	if (!s2->pgd)
 		return -ENOMEM;
@@ -146,6 +147,7 @@ static u64 *s2_leaf(struct vhv_stage2 *s2, u64 ipa, struct vhv_s2_cache *mc)
 			if (!mc || !mc->nr)
 				return NULL;
 			table = mc->pages[--mc->nr];
+			desc = virt_to_phys(table) | DESC_TABLE | DESC_VALID;
 			/*
 			 * The zeroed table must be observable by the walkers of
 			 * every CPU before the descriptor that points to it:
@@ -153,7 +155,6 @@ static u64 *s2_leaf(struct vhv_stage2 *s2, u64 ipa, struct vhv_s2_cache *mc)
 			 * vhv_s2_map() before the guest can walk it (Arm ARM
 			 * B2.3, ordering of translation table walks).
 			 */
-			desc = virt_to_phys(table) | DESC_TABLE | DESC_VALID;
 			smp_store_release(ptep, desc);
 		}
 		ptep = desc_table(desc) + ((ipa >> level_shift(level + 1)) & (PTRS_PER_TABLE - 1));

@@ -101,7 +101,8 @@ void vhv_tlb_flush_all_vmids(void)
 	/* Previous table writes visible before the invalidation (D8.16). */
 	dsb(ishst);
 	/* ALLE1IS names the EL1&0 regime itself, so TGE does not matter:
-	 * every entry of every VMID, Inner Shareable (D8.13). */
+	 * every entry of every VMID, Inner Shareable (D8.13).
+	 */
 	__tlbi(alle1is);
 	dsb(ish);
 	isb();
@@ -121,7 +122,8 @@ static void poc_clean_inval(unsigned long va, unsigned long size)
 	for (va &= ~(line - 1); va < end; va += line)
 		asm volatile("dc civac, %0" : : "r" (va) : "memory");
 	/* Complete the maintenance to the PoC before the guest's accesses,
-	 * whatever their shareability (D7.5.10, DSB SY as the PoC is system-wide). */
+	 * whatever their shareability (D7.5.10, DSB SY as the PoC is system-wide).
+	 */
 	dsb(sy);
 }
 
@@ -135,7 +137,8 @@ void vhv_cache_prepare_page(void *va, bool exec)
 	 */
 	poc_clean_inval((unsigned long)va, PAGE_SIZE);
 	/* Instructions fetched from the page must see its data (D7.5.9);
-	 * caches_clean_inval_pou() honours CTR_EL0.IDC and DIC. */
+	 * caches_clean_inval_pou() honours CTR_EL0.IDC and DIC.
+	 */
 	if (exec)
 		caches_clean_inval_pou((unsigned long)va, (unsigned long)va + PAGE_SIZE);
 }

@@ -18,7 +18,8 @@ void vhv_tlb_flush_vmid_local(u64 vttbr);
 void vhv_tlb_flush_all_vmids(void);
 
 /* Makes a page the guest may access with its MMU off, or execute,
- * coherent with what the host wrote through its cacheable mapping. */
+ * coherent with what the host wrote through its cacheable mapping.
+ */
 void vhv_cache_prepare_page(void *va, bool exec);
 /* Cleans and invalidates one mapped guest page to the PoC. */
 void vhv_cache_clean_page(phys_addr_t pa);

@@ -33,7 +33,8 @@ static unsigned long *vmid_map;		/* VMIDs used in this generation */
 static unsigned int vmid_bits;
 
 /* Test aid: fewer VMIDs than the hardware has, so that tests can make the
- * generations roll over with a handful of VMs. */
+ * generations roll over with a handful of VMs.
+ */
 static unsigned int max_vmids;
 module_param(max_vmids, uint, 0444);
 MODULE_PARM_DESC(max_vmids, "Use at most this many VMIDs (default 0: all the hardware has)");
