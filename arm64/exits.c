@@ -25,6 +25,7 @@
 #include "core/run.h"
 #include "core/vcpu.h"
 #include "mmu/mmu.h"
+#include "vgic/vgic.h"
 
 static unsigned int esr_ec(u64 esr)
 {
@@ -106,6 +107,9 @@ static int handle_wfx(struct vhv_vcpu *vcpu)
 		cond_resched();
 		return 1;
 	}
+	/* An interrupt the guest would take ends WFI at once. */
+	if (vhv_vgic_has_pending(vcpu))
+		return 1;
 	return vhv_vcpu_block(vcpu);
 }
 

@@ -40,6 +40,7 @@
 #include "core/vcpu.h"
 #include "core/vhv.h"
 #include "core/vm.h"
+#include "vgic/vgic.h"
 
 /* The world switch's view of struct kvm_regs (arm64/entry.h). */
 static_assert(offsetof(struct kvm_regs, regs.regs[0]) == VHV_REGS_X(0));
@@ -70,11 +71,6 @@ static_assert(VHV_FRAME_SIZE % 16 == 0);
 #define GUEST_MDCR_TRAPS	(MDCR_EL2_TPM | MDCR_EL2_TPMCR | MDCR_EL2_TDA | \
 				 MDCR_EL2_TDOSA | MDCR_EL2_TDRA | MDCR_EL2_TPMS | \
 				 MDCR_EL2_TTRF)
-
-/* ICH_HCR_EL2 TC [10], TALL0 [11], TALL1 [12], TDIR [14]: without a
- * virtual GIC the guest's GIC CPU interface accesses trap (and UNDEF).
- */
-#define GUEST_ICH_HCR		((1UL << 10) | (1UL << 11) | (1UL << 12) | (1UL << 14))
 
 struct host_state {
 	u64 hcr;
@@ -126,16 +122,18 @@ static void switch_to_guest(struct vhv_vcpu *vcpu, u64 vttbr, struct host_state 
 		/* All of HCRX_EL2's enables off: MOPS, LS64, NMI stay hidden. */
 		write_sysreg_s(0, VHV_HCRX_EL2);
 	}
-	write_sysreg_s(GUEST_ICH_HCR, VHV_ICH_HCR_EL2);
 	write_sysreg(GUEST_CPTR, cpacr_el1);
 	write_sysreg(h->cnthctl | CNTHCTL_VHE_EL1PCTEN | CNTHCTL_VHE_EL1PTEN, cntkctl_el1);
 	write_sysreg_s(h->mdcr | GUEST_MDCR_TRAPS, VHV_MDCR_EL2);
 	write_sysreg_s(vttbr, VHV_VTTBR_EL2);
 	write_sysreg_s(vcpu->vm->s2.vtcr, VHV_VTCR_EL2);
-	/* TGE clear from here: interrupts must stay masked until it is set. */
-	write_sysreg(vcpu->hcr, hcr_el2);
 	write_sysreg((u64)vhv_vectors, vbar_el1);
-	/* ERET, a context synchronisation event, makes all of it take effect. */
+	/*
+	 * HCR_EL2 follows once the vGIC has chosen VI/VF (vhv_vcpu_enter);
+	 * TGE is clear from then on and interrupts must stay masked until it
+	 * is set again. The ERET into the guest, a context synchronisation
+	 * event, makes all of it take effect.
+	 */
 }
 
 static void switch_to_host(struct vhv_vcpu *vcpu, struct host_state *h)
@@ -196,9 +194,12 @@ void vhv_vcpu_enter(struct vhv_vcpu *vcpu, u64 vttbr)
 	struct host_state host;
 
 	switch_to_guest(vcpu, vttbr, &host);
+	vhv_vgic_flush(vcpu);
+	write_sysreg(vcpu->hcr, hcr_el2);
 	do {
 		read_syndrome(vcpu, vhv_guest_enter(&vcpu->regs));
 	} while (vhv_exit_fast(vcpu));
+	vhv_vgic_sync(vcpu);
 	switch_to_host(vcpu, &host);
 }
 

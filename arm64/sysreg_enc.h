@@ -47,7 +47,18 @@
 #define VHV_VTTBR_EL2		sys_reg(3, 4, 2, 1, 0)
 #define VHV_VTCR_EL2		sys_reg(3, 4, 2, 1, 2)
 #define VHV_HPFAR_EL2		sys_reg(3, 4, 6, 0, 4)
+#define VHV_ICH_AP0R_EL2(n)	sys_reg(3, 4, 12, 8, (n))
+#define VHV_ICH_AP1R_EL2(n)	sys_reg(3, 4, 12, 9, (n))
 #define VHV_ICH_HCR_EL2		sys_reg(3, 4, 12, 11, 0)
+#define VHV_ICH_VTR_EL2		sys_reg(3, 4, 12, 11, 1)
+#define VHV_ICH_MISR_EL2	sys_reg(3, 4, 12, 11, 2)
+#define VHV_ICH_VMCR_EL2	sys_reg(3, 4, 12, 11, 7)
+#define VHV_ICH_LR_EL2(n)	sys_reg(3, 4, 12, 12 + ((n) >> 3), (n) & 7)
+
+/* The GIC's SGI generation registers, trapped under HCR_EL2.IMO/FMO. */
+#define VHV_ICC_SGI1R_EL1	sys_reg(3, 0, 12, 11, 5)
+#define VHV_ICC_ASGI1R_EL1	sys_reg(3, 0, 12, 11, 6)
+#define VHV_ICC_SGI0R_EL1	sys_reg(3, 0, 12, 11, 7)
 #define VHV_CNTVOFF_EL2		sys_reg(3, 4, 14, 0, 3)
 
 #endif /* VHV_ARM64_SYSREG_ENC_H */

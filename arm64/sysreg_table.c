@@ -22,10 +22,12 @@
 #include "arm64/idregs.h"
 #include "arm64/inject.h"
 #include "arm64/switch.h"
+#include "arm64/sysreg_enc.h"
 #include "arm64/sysregs.h"
 #include "core/vcpu.h"
 #include "core/vm.h"
 #include "mmu/mmu.h"
+#include "vgic/vgic.h"
 
 struct sysreg_desc;
 
@@ -192,6 +194,21 @@ static int set_invariant(struct vhv_vcpu *vcpu, const struct sysreg_desc *d, u32
 #define DC_SW(m, nm) \
 	{ .enc = sys_reg(1, 0, 7, m, 2), .name = nm, .sr = -1, .guest = guest_dc_sw, .flags = F_SLOW }
 
+/*
+ * SGI generation: only ICC_SGI1R_EL1 makes Group 1 SGIs; with one Security
+ * state (GICD_CTLR.DS = 1) ICC_ASGI1R_EL1 makes Group 0 ones, as does
+ * ICC_SGI0R_EL1. Slow: it takes the vGIC lock and may send IPIs.
+ */
+static int guest_sgi(struct vhv_vcpu *vcpu, const struct sysreg_desc *d,
+		     struct vhv_sys_access *p)
+{
+	return vhv_vgic_sgi(vcpu, p, d->enc == VHV_ICC_SGI1R_EL1);
+}
+
+#define SGI(op2, nm) \
+	{ .enc = sys_reg(3, 0, 12, 11, op2), .name = nm, .sr = -1, .guest = guest_sgi, \
+	  .flags = F_SLOW }
+
 static const struct sysreg_desc table[] = {
 	DC_SW(6, "DC ISW"),
 	DC_SW(10, "DC CSW"),
@@ -237,6 +254,9 @@ static const struct sysreg_desc table[] = {
 	DIRECT(3, 0, 10, 2, 0, "MAIR_EL1", VHV_SR_MAIR_EL1, 0),
 	DIRECT(3, 0, 10, 3, 0, "AMAIR_EL1", VHV_SR_AMAIR_EL1, 0),
 	DIRECT(3, 0, 12, 0, 0, "VBAR_EL1", VHV_SR_VBAR_EL1, 0),
+	SGI(5, "ICC_SGI1R_EL1"),
+	SGI(6, "ICC_ASGI1R_EL1"),
+	SGI(7, "ICC_SGI0R_EL1"),
 	DIRECT(3, 0, 13, 0, 1, "CONTEXTIDR_EL1", VHV_SR_CONTEXTIDR_EL1, 0),
 	DIRECT(3, 0, 13, 0, 4, "TPIDR_EL1", VHV_SR_TPIDR_EL1, 0),
 	DIRECT(3, 0, 14, 1, 0, "CNTKCTL_EL1", VHV_SR_CNTKCTL_EL1, 0),

@@ -13,6 +13,7 @@
 #include "core/vhv.h"
 #include "core/vm.h"
 #include "mmu/mmu.h"
+#include "vgic/vgic.h"
 
 long vhv_check_extension(long cap)
 {
@@ -30,7 +31,11 @@ long vhv_check_extension(long cap)
 	case KVM_CAP_ARM_PSCI:
 	case KVM_CAP_ARM_PSCI_0_2:
 	case KVM_CAP_ARM_NISV_TO_USER:
+	case KVM_CAP_DEVICE_CTRL:
+	case KVM_CAP_ARM_IRQ_LINE_LAYOUT_2:
 		return 1;
+	case KVM_CAP_IRQCHIP:
+		return vhv_vgic_available();
 	case KVM_CAP_NR_MEMSLOTS:
 		return VHV_MAX_MEMSLOTS;
 	case KVM_CAP_NR_VCPUS:

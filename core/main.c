@@ -14,6 +14,7 @@
 #include "arm64/sysregs.h"
 #include "core/vhv.h"
 #include "mmu/vmid.h"
+#include "vgic/vgic.h"
 
 static int __init vhv_init(void)
 {
@@ -28,11 +29,12 @@ static int __init vhv_init(void)
 	ret = vhv_vmid_init();
 	if (ret)
 		return ret;
+	ret = vhv_vgic_hw_init();
+	if (ret)
+		goto vmid_exit;
 	ret = vhv_dev_init();
-	if (ret) {
-		vhv_vmid_exit();
-		return ret;
-	}
+	if (ret)
+		goto vgic_exit;
 #ifdef CONFIG_PREEMPT_NOTIFIERS
 	if (vhv_lazy_el1())
 		preempt_notifier_inc();
@@ -40,11 +42,18 @@ static int __init vhv_init(void)
 	pr_info("ready: KVM API %d on /dev/vhv, guest IPA up to %u bits\n",
 		KVM_API_VERSION, vhv_host.ipa_limit);
 	return 0;
+
+vgic_exit:
+	vhv_vgic_hw_exit();
+vmid_exit:
+	vhv_vmid_exit();
+	return ret;
 }
 
 static void __exit vhv_exit(void)
 {
 	vhv_dev_exit();
+	vhv_vgic_hw_exit();
 #ifdef CONFIG_PREEMPT_NOTIFIERS
 	if (vhv_lazy_el1())
 		preempt_notifier_dec();

@@ -29,6 +29,7 @@
 #include "core/vcpu.h"
 #include "core/vm.h"
 #include "mmu/mmu.h"
+#include "vgic/vgic.h"
 
 static void kick_ipi(void *unused)
 {
@@ -155,6 +156,7 @@ static int run_loop(struct vhv_vcpu *vcpu)
 			vhv_vmid_refresh(&vm->vmid);
 		if (!enter_once(vcpu))
 			continue;
+		vhv_vgic_fold(vcpu);
 		ret = vhv_exit_handle(vcpu);
 	}
 	return ret;
@@ -211,6 +213,12 @@ int vhv_vcpu_run(struct vhv_vcpu *vcpu)
 
 	if (!vcpu->initialised)
 		return -ENOEXEC;
+	/* A GIC set up wrong is fatal to the VM, as in KVM: later ioctls get EIO. */
+	ret = vhv_vgic_run_check(vcpu->vm);
+	if (ret) {
+		set_bit(VHV_VM_DEAD, &vcpu->vm->flags);
+		return ret;
+	}
 	/* A load the VMM has answered completes first, even with immediate_exit. */
 	if (vcpu->mmio.pending)
 		vhv_mmio_complete(vcpu);

@@ -97,7 +97,7 @@ static long vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 	struct vhv_vcpu *vcpu = filp->private_data;
 	long ret;
 
-	if (vcpu->vm->mm != current->mm)
+	if (!vhv_vm_usable(vcpu->vm))
 		return -EIO;
 	if (_IOC_TYPE(ioctl) != KVMIO)
 		return -EINVAL;
@@ -143,6 +143,7 @@ static struct vhv_vcpu *vcpu_alloc(struct vhv_vm *vm, unsigned int id)
 	mutex_init(&vcpu->mutex);
 	spin_lock_init(&vcpu->power_lock);
 	rcuwait_init(&vcpu->wait);
+	vhv_vgic_vcpu_init(vcpu);
 	return vcpu;
 }
 
@@ -175,6 +176,9 @@ int vhv_vcpu_create(struct vhv_vm *vm, unsigned long id)
 		goto out;
 	fd = -EEXIST;
 	if (id_taken(vm, id))
+		goto out;
+	fd = vhv_vgic_vcpu_allowed(vm);
+	if (fd)
 		goto out;
 	fd = -ENOMEM;
 	vcpu = vcpu_alloc(vm, id);

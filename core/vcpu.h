@@ -17,6 +17,7 @@
 
 #include "arm64/sysregs.h"
 #include "mmu/mmio.h"
+#include "vgic/vgic.h"
 
 struct vhv_vm;
 
@@ -66,6 +67,7 @@ struct vhv_vcpu {
 
 	struct vhv_exit exit;
 	struct vhv_mmio_pending mmio;	/* a load to complete on the next run */
+	struct vhv_vgic_cpu vgic;	/* its redistributor and CPU interface */
 
 	/* Loaded state (arm64/el1.c). */
 	bool loaded;

@@ -20,6 +20,7 @@
 #include "core/vhv.h"
 #include "core/vm.h"
 #include "mmu/mmu.h"
+#include "vgic/vgic.h"
 
 /* The IPA size of a VM whose type asks for none (KVM's default). */
 #define VHV_DEFAULT_IPA_BITS	40
@@ -38,6 +39,7 @@ static void vm_destroy(struct kref *ref)
 
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vhv_vcpu_free(vm->vcpus[i]);
+	vhv_vgic_destroy(vm);
 	vhv_mmu_destroy_vm(vm);
 	free_percpu(vm->last_vcpu_ran);
 	mmdrop(vm->mm);
@@ -78,6 +80,33 @@ static long vm_preferred_target(void __user *argp)
 	return copy_to_user(argp, &init, sizeof(init)) ? -EFAULT : 0;
 }
 
+static long vm_create_device(struct vhv_vm *vm, void __user *argp)
+{
+	struct kvm_create_device cd;
+	long ret;
+
+	if (copy_from_user(&cd, argp, sizeof(cd)))
+		return -EFAULT;
+	if (cd.flags & ~KVM_CREATE_DEVICE_TEST)
+		return -EINVAL;
+	if (cd.type != KVM_DEV_TYPE_ARM_VGIC_V3)
+		return -ENODEV;
+	mutex_lock(&vm->lock);
+	ret = vhv_vgic_create(vm, cd.flags & KVM_CREATE_DEVICE_TEST,
+			      &((struct kvm_create_device __user *)argp)->fd);
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+static long vm_irq_line(struct vhv_vm *vm, void __user *argp)
+{
+	struct kvm_irq_level line;
+
+	if (copy_from_user(&line, argp, sizeof(line)))
+		return -EFAULT;
+	return vhv_vgic_irq_line(vm, line.irq, line.level);
+}
+
 /* Both structures share their first 32 bytes; version 1 has no more. */
 static long vm_set_memory(struct vhv_vm *vm, void __user *argp, bool v2)
 {
@@ -96,7 +125,7 @@ static long vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 	struct vhv_vm *vm = filp->private_data;
 	void __user *argp = (void __user *)arg;
 
-	if (vm->mm != current->mm)
+	if (!vhv_vm_usable(vm))
 		return -EIO;
 	switch (ioctl) {
 	case KVM_CHECK_EXTENSION:
@@ -111,6 +140,10 @@ static long vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 		return vm_enable_cap(vm, argp);
 	case KVM_ARM_PREFERRED_TARGET:
 		return vm_preferred_target(argp);
+	case KVM_CREATE_DEVICE:
+		return vm_create_device(vm, argp);
+	case KVM_IRQ_LINE:
+		return vm_irq_line(vm, argp);
 	}
 	/* What KVM on arm64 answers for a VM ioctl it does not know. */
 	return -EINVAL;

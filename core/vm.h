@@ -8,6 +8,7 @@
  *   vcpu->mutex         one ioctl at a time on a vCPU
  *   vm->slots_lock      memory slot changes (mmu/memslot.c)
  *   vm->mmu_lock        stage-2 tables (spinlock, mmu/stage2.c)
+ *   vgic->lock          interrupt state (raw spinlock, vgic/vgic.h)
  * No lock is held across guest entry.
  */
 #ifndef VHV_CORE_VM_H
@@ -27,6 +28,7 @@
 struct mm_struct;
 struct vhv_vcpu;
 struct vhv_memslots;
+struct vhv_vgic;
 
 /* As KVM on arm64 answers KVM_CAP_MAX_VCPUS and KVM_CAP_MAX_VCPU_ID. */
 #define VHV_MAX_VCPUS		512
@@ -34,6 +36,7 @@ struct vhv_memslots;
 /* vm->flags */
 #define VHV_VM_NISV_TO_USER	0	/* KVM_CAP_ARM_NISV_TO_USER enabled */
 #define VHV_VM_RAN		1	/* a vCPU has entered the guest */
+#define VHV_VM_DEAD		2	/* set up wrong beyond repair: all ioctls EIO */
 
 struct vhv_vm {
 	struct kref ref;
@@ -50,6 +53,8 @@ struct vhv_vm {
 	struct vhv_idregs idregs;
 	/* KVM_REG_ARM_PSCI_VERSION as the VMM set it, or 0: the default. */
 	u32 psci_version;
+	/* The in-kernel GIC (vgic/), set once by KVM_CREATE_DEVICE. */
+	struct vhv_vgic *vgic;
 
 	struct mutex slots_lock;
 	struct vhv_memslots __rcu *slots;
@@ -73,6 +78,15 @@ static inline unsigned int vhv_vm_ipa_bits(const struct vhv_vm *vm)
 static inline u64 vhv_vm_vttbr(struct vhv_vm *vm)
 {
 	return virt_to_phys(vm->s2.pgd) | ((u64)vhv_vmid_value(&vm->vmid) << 48);
+}
+
+/*
+ * Whether an ioctl on the VM or one of its files may proceed: only from
+ * the VMM's process, and not once the VM is dead (EIO for both, as KVM).
+ */
+static inline bool vhv_vm_usable(struct vhv_vm *vm)
+{
+	return vm->mm == current->mm && !test_bit(VHV_VM_DEAD, &vm->flags);
 }
 
 void vhv_vm_get(struct vhv_vm *vm);

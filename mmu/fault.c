@@ -28,6 +28,7 @@
 #include "core/vm.h"
 #include "mmu/mmio.h"
 #include "mmu/mmu.h"
+#include "vgic/vgic.h"
 #include "mmu/tlb.h"
 
 /* DFSC/IFSC groups (Arm ARM D24.2.40): the level is in bits [1:0]. */
@@ -108,6 +109,9 @@ static int not_ram(struct vhv_vcpu *vcpu, const struct vhv_dabt *d, bool ifetch)
 		vhv_skip_instr(vcpu);
 		return 1;
 	}
+	/* The in-kernel GIC's frames, before the VMM's devices. */
+	if (vhv_vgic_mmio(vcpu, d))
+		return 1;
 	return vhv_mmio_exit(vcpu, d);
 }
 

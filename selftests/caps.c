@@ -33,6 +33,9 @@ static const long advertised[] = {
 	KVM_CAP_MAX_VCPUS,
 	KVM_CAP_MAX_VCPU_ID,
 	KVM_CAP_ARM_VM_IPA_SIZE,
+	KVM_CAP_DEVICE_CTRL,
+	KVM_CAP_ARM_IRQ_LINE_LAYOUT_2,
+	KVM_CAP_IRQCHIP,	/* the emulated hosts have a maintenance interrupt */
 };
 
 static bool is_advertised(long cap)

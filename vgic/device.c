@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kvm-arm-vgic-v3 device: KVM_CREATE_DEVICE, its file, and the
+ * attribute groups a VMM configures it with (frame addresses, number of
+ * interrupts, CTRL_INIT), with KVM's order rules and errnos.
+ *
+ * The state groups (DIST_REGS, REDIST_REGS, CPU_SYSREGS, LEVEL_INFO) and
+ * REDIST_REGION are not there yet: HAS_DEVICE_ATTR says ENXIO for them,
+ * so a VMM knows it cannot save this GIC (see Documentation/api.rst).
+ *
+ * All attribute changes hold vm->lock, which also serialises them
+ * against KVM_CREATE_VCPU; vgic->initialised is published with release
+ * semantics for the lock-free readers (vhv_vgic_ready()).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/kvm.h>
+#include <linux/module.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "core/vcpu.h"
+#include "core/vm.h"
+#include "vgic/irq.h"
+#include "vgic/vgic.h"
+
+#define DIST_SIZE		SZ_64K
+#define REDIST_SIZE		SZ_128K		/* per vCPU: RD_base + SGI_base */
+#define DEFAULT_NR_IRQS		256		/* KVM's when the VMM sets none */
+
+bool vhv_vgic_ready(struct vhv_vm *vm)
+{
+	struct vhv_vgic *gic = READ_ONCE(vm->vgic);
+
+	return gic && smp_load_acquire(&gic->initialised);
+}
+
+/* ---- frame addresses ---- */
+
+static bool ranges_overlap(u64 a, u64 alen, u64 b, u64 blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+/* The redistributors' extent follows the vCPUs; checked again at run. */
+static u64 redist_len(struct vhv_vm *vm)
+{
+	return (u64)vm->nr_vcpus * REDIST_SIZE;
+}
+
+/* KVM's checks of a frame's placement, in its order. */
+static int check_range(struct vhv_vm *vm, u64 addr, u64 len)
+{
+	u64 ipa_end = BIT_ULL(vhv_vm_ipa_bits(vm));
+
+	if (addr & (SZ_64K - 1))
+		return -EINVAL;
+	if (addr + len < addr)
+		return -EINVAL;
+	if (addr >= ipa_end || addr + len > ipa_end)
+		return -E2BIG;
+	return 0;
+}
+
+/* The distributor is not checked against the redistributors until run. */
+static int set_dist(struct vhv_vm *vm, u64 addr)
+{
+	struct vhv_vgic *gic = vm->vgic;
+	int ret;
+
+	if (gic->dist_base != VHV_VGIC_ADDR_UNDEF)
+		return -EEXIST;
+	ret = check_range(vm, addr, DIST_SIZE);
+	if (!ret)
+		WRITE_ONCE(gic->dist_base, addr);
+	return ret;
+}
+
+static int set_redist(struct vhv_vm *vm, u64 addr)
+{
+	struct vhv_vgic *gic = vm->vgic;
+	u64 len = redist_len(vm);
+	int ret;
+
+	if (addr + len < addr)
+		return -EINVAL;
+	if (gic->redist_base != VHV_VGIC_ADDR_UNDEF)
+		return -EEXIST;
+	if (gic->dist_base != VHV_VGIC_ADDR_UNDEF &&
+	    ranges_overlap(addr, len, gic->dist_base, DIST_SIZE))
+		return -EINVAL;
+	ret = check_range(vm, addr, len);
+	if (!ret)
+		WRITE_ONCE(gic->redist_base, addr);
+	return ret;
+}
+
+/* All frames inside the IPA space and apart, for the vCPUs there now. */
+static bool frames_ok(struct vhv_vm *vm)
+{
+	struct vhv_vgic *gic = vm->vgic;
+	u64 len = redist_len(vm);
+
+	if (gic->redist_base != VHV_VGIC_ADDR_UNDEF &&
+	    check_range(vm, gic->redist_base, len))
+		return false;
+	if (gic->dist_base == VHV_VGIC_ADDR_UNDEF || gic->redist_base == VHV_VGIC_ADDR_UNDEF)
+		return true;
+	return !ranges_overlap(gic->dist_base, DIST_SIZE, gic->redist_base, len);
+}
+
+static int addr_attr(struct vhv_vm *vm, struct kvm_device_attr *attr, bool write)
+{
+	struct vhv_vgic *gic = vm->vgic;
+	u64 __user *uaddr = u64_to_user_ptr(attr->addr);
+	u64 addr;
+
+	if (attr->attr != KVM_VGIC_V3_ADDR_TYPE_DIST && attr->attr != KVM_VGIC_V3_ADDR_TYPE_REDIST)
+		return -ENXIO;
+	if (!write)
+		return put_user(attr->attr == KVM_VGIC_V3_ADDR_TYPE_DIST ? gic->dist_base :
+				gic->redist_base, uaddr);
+	if (get_user(addr, uaddr))
+		return -EFAULT;
+	if (attr->attr == KVM_VGIC_V3_ADDR_TYPE_DIST)
+		return set_dist(vm, addr);
+	return set_redist(vm, addr);
+}
+
+/* ---- number of interrupts ---- */
+
+static int nr_irqs_attr(struct vhv_vm *vm, struct kvm_device_attr *attr, bool write)
+{
+	struct vhv_vgic *gic = vm->vgic;
+	u32 __user *uaddr = u64_to_user_ptr(attr->addr);
+	u32 val;
+
+	if (attr->attr)
+		return -ENXIO;
+	if (!write)
+		return put_user(gic->nr_irqs ?: VHV_VGIC_NR_PRIVATE, uaddr);
+	if (get_user(val, uaddr))
+		return -EFAULT;
+	/* SPIs come in blocks of 32, INTIDs stop at 1019. */
+	if (val < 64 || val > VHV_VGIC_MAX_IRQS || val % 32)
+		return -EINVAL;
+	if (gic->initialised || gic->nr_irqs)
+		return -EBUSY;
+	gic->nr_irqs = val;
+	return 0;
+}
+
+/* ---- CTRL_INIT ---- */
+
+static void init_private(struct vhv_vcpu *vcpu)
+{
+	unsigned int i;
+
+	for (i = 0; i < VHV_VGIC_NR_PRIVATE; i++) {
+		vgic_irq_init(&vcpu->vgic.priv[i], i, vcpu);
+		/* SGIs are enabled at reset on KVM's GICv3 (a GIC may choose). */
+		vcpu->vgic.priv[i].enabled = i < VHV_VGIC_NR_SGIS;
+	}
+}
+
+static int vgic_init(struct vhv_vm *vm)
+{
+	struct vhv_vgic *gic = vm->vgic;
+	unsigned int i, nr_spis;
+
+	if (gic->initialised)
+		return 0;
+	if (!gic->nr_irqs)
+		gic->nr_irqs = DEFAULT_NR_IRQS;
+	nr_spis = gic->nr_irqs - VHV_VGIC_NR_PRIVATE;
+	gic->spis = kvcalloc(nr_spis, sizeof(*gic->spis), GFP_KERNEL_ACCOUNT);
+	if (!gic->spis)
+		return -ENOMEM;
+	for (i = 0; i < nr_spis; i++)
+		vgic_irq_init(&gic->spis[i], VHV_VGIC_NR_PRIVATE + i, NULL);
+	for (i = 0; i < vm->nr_vcpus; i++)
+		init_private(vm->vcpus[i]);
+	/* The tables are complete before anyone sees initialised. */
+	smp_store_release(&gic->initialised, true);
+	return 0;
+}
+
+static int ctrl_attr(struct vhv_vm *vm, struct kvm_device_attr *attr, bool write)
+{
+	if (!write)
+		return -ENXIO;
+	switch (attr->attr) {
+	case KVM_DEV_ARM_VGIC_CTRL_INIT:
+		return vgic_init(vm);
+	case KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES:
+		/* Pending tables belong to LPIs, which vhv has none of. */
+		return 0;
+	}
+	return -ENXIO;
+}
+
+/* ---- the device file ---- */
+
+static int do_attr(struct vhv_vm *vm, struct kvm_device_attr *attr, bool write)
+{
+	switch (attr->group) {
+	case KVM_DEV_ARM_VGIC_GRP_ADDR:
+		return addr_attr(vm, attr, write);
+	case KVM_DEV_ARM_VGIC_GRP_NR_IRQS:
+		return nr_irqs_attr(vm, attr, write);
+	case KVM_DEV_ARM_VGIC_GRP_CTRL:
+		return ctrl_attr(vm, attr, write);
+	}
+	return -ENXIO;
+}
+
+static int has_attr(const struct kvm_device_attr *attr)
+{
+	switch (attr->group) {
+	case KVM_DEV_ARM_VGIC_GRP_ADDR:
+		return attr->attr == KVM_VGIC_V3_ADDR_TYPE_DIST ||
+		       attr->attr == KVM_VGIC_V3_ADDR_TYPE_REDIST ? 0 : -ENXIO;
+	case KVM_DEV_ARM_VGIC_GRP_NR_IRQS:
+		return 0;
+	/* REDIST_REGION and the state groups: not implemented (see the top). */
+	case KVM_DEV_ARM_VGIC_GRP_CTRL:
+		return attr->attr == KVM_DEV_ARM_VGIC_CTRL_INIT ||
+		       attr->attr == KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES ? 0 : -ENXIO;
+	}
+	return -ENXIO;
+}
+
+static long vgic_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
+{
+	struct vhv_vm *vm = filp->private_data;
+	struct kvm_device_attr attr;
+	long ret;
+
+	if (!vhv_vm_usable(vm))
+		return -EIO;
+	switch (ioctl) {
+	case KVM_SET_DEVICE_ATTR:
+	case KVM_GET_DEVICE_ATTR:
+	case KVM_HAS_DEVICE_ATTR:
+		break;
+	default:
+		return -ENOTTY;
+	}
+	if (copy_from_user(&attr, (void __user *)arg, sizeof(attr)))
+		return -EFAULT;
+	if (ioctl == KVM_HAS_DEVICE_ATTR)
+		return has_attr(&attr);
+	mutex_lock(&vm->lock);
+	ret = do_attr(vm, &attr, ioctl == KVM_SET_DEVICE_ATTR);
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+static int vgic_dev_release(struct inode *inode, struct file *filp)
+{
+	vhv_vm_put(filp->private_data);
+	return 0;
+}
+
+static const struct file_operations vgic_dev_fops = {
+	.owner		= THIS_MODULE,
+	.release	= vgic_dev_release,
+	.unlocked_ioctl	= vgic_dev_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct vhv_vgic *vgic_alloc(struct vhv_vm *vm)
+{
+	struct vhv_vgic *gic = kzalloc(sizeof(*gic), GFP_KERNEL_ACCOUNT);
+
+	if (!gic)
+		return NULL;
+	raw_spin_lock_init(&gic->lock);
+	gic->vm = vm;
+	gic->dist_base = VHV_VGIC_ADDR_UNDEF;
+	gic->redist_base = VHV_VGIC_ADDR_UNDEF;
+	return gic;
+}
+
+/*
+ * Called with vm->lock held. A VM has at most one vGIC, created before it
+ * runs. The fd is reported before it is installed, so that an EFAULT
+ * leaves neither a device nor an fd behind.
+ */
+int vhv_vgic_create(struct vhv_vm *vm, bool test_only, __u32 __user *ufd)
+{
+	struct vhv_vgic *gic;
+	struct file *file;
+	int fd, ret;
+
+	if (!vhv_vgic_available())
+		return -ENODEV;
+	if (test_only)
+		return 0;
+	if (vm->vgic)
+		return -EEXIST;
+	if (test_bit(VHV_VM_RAN, &vm->flags))
+		return -EBUSY;
+	gic = vgic_alloc(vm);
+	if (!gic)
+		return -ENOMEM;
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		ret = fd;
+		goto free_gic;
+	}
+	vhv_vm_get(vm);
+	file = anon_inode_getfile("vhv-vgic-v3", &vgic_dev_fops, vm, O_RDWR);
+	if (IS_ERR(file)) {
+		vhv_vm_put(vm);
+		ret = PTR_ERR(file);
+		goto put_fd;
+	}
+	if (put_user(fd, ufd)) {
+		fput(file);
+		ret = -EFAULT;
+		goto put_fd;
+	}
+	WRITE_ONCE(vm->vgic, gic);
+	fd_install(fd, file);
+	return 0;
+
+put_fd:
+	put_unused_fd(fd);
+free_gic:
+	kfree(gic);
+	return ret;
+}
+
+void vhv_vgic_destroy(struct vhv_vm *vm)
+{
+	struct vhv_vgic *gic = vm->vgic;
+
+	if (!gic)
+		return;
+	kvfree(gic->spis);
+	kfree(gic);
+	vm->vgic = NULL;
+}
+
+/*
+ * KVM_CREATE_VCPU (vm->lock held): not after CTRL_INIT, when the GIC's
+ * size is fixed; and, as KVM checks when it gives the new vCPU its
+ * redistributor, not when the frames as they stand overlap.
+ */
+int vhv_vgic_vcpu_allowed(struct vhv_vm *vm)
+{
+	if (!vm->vgic)
+		return 0;
+	if (vm->vgic->initialised)
+		return -EBUSY;
+	return frames_ok(vm) ? 0 : -EINVAL;
+}
+
+void vhv_vgic_vcpu_init(struct vhv_vcpu *vcpu)
+{
+	INIT_LIST_HEAD(&vcpu->vgic.ap_list);
+}
+
+/*
+ * The first KVM_RUN with a vGIC: KVM's checks, in its order. Every frame
+ * placed, not overlapping now that the vCPUs are all there, and
+ * CTRL_INIT done.
+ */
+int vhv_vgic_run_check(struct vhv_vm *vm)
+{
+	struct vhv_vgic *gic = READ_ONCE(vm->vgic);
+
+	if (!gic || READ_ONCE(gic->checked))
+		return 0;
+	/*
+	 * Without vm->lock (it is outside vcpu->mutex): an address being set
+	 * meanwhile is seen as set or not, and no vCPU can be added once
+	 * initialised is seen.
+	 */
+	if (READ_ONCE(gic->redist_base) == VHV_VGIC_ADDR_UNDEF ||
+	    READ_ONCE(gic->dist_base) == VHV_VGIC_ADDR_UNDEF)
+		return -ENXIO;
+	if (!frames_ok(vm))
+		return -EINVAL;
+	if (!vhv_vgic_ready(vm))
+		return -EBUSY;
+	WRITE_ONCE(gic->checked, true);
+	return 0;
+}

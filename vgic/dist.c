@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The distributor's registers (Arm GIC architecture specification,
+ * chapter 12.9, "The GIC Distributor register descriptions"), with one
+ * Security state (GICD_CTLR.DS = 1) and affinity routing always on
+ * (ARE = 1), as KVM presents it. Decisions for what is not emulated:
+ *   - private INTIDs (0-31) in the distributor's arrays: RAZ/WI, because
+ *     with ARE = 1 the redistributors own them;
+ *   - ITARGETSR, SGIR, CPENDSGIR, SPENDSGIR: RAZ/WI, legacy (ARE = 0) only;
+ *   - IGRPMODR, NSACR: RAZ/WI, they only matter with two Security states;
+ *   - SETSPI/CLRSPI, STATUSR: RAZ/WI, no message-based SPIs, no errors;
+ *   - IROUTER.IRM (1 of N routing) and Aff3: RAZ/WI, as in KVM (whose
+ *     vCPUs all have Aff3 = 0);
+ *   - any other offset in the 64 KB frame: RAZ/WI (vgic/mmio.c).
+ */
+#include <linux/kernel.h>
+
+#include "vgic/regs.h"
+#include "vgic/vgic.h"
+
+/*
+ * GICD_CTLR: EnableGrp1 [1], ARE [4], DS [6]. As in KVM, EnableGrp0 [0]
+ * is RAZ/WI and EnableGrp1 enables both groups: a guest that only knows
+ * Group 1 (Linux) sees no difference, and saved state stays KVM's.
+ */
+#define CTLR_ENABLE_GRP1	BIT(1)
+#define CTLR_ARE		BIT(4)
+#define CTLR_DS			BIT(6)
+
+/* GICD_TYPER: ITLinesNumber [4:0], IDbits [23:19]. */
+#define TYPER_IDBITS_SHIFT	19
+
+/* IROUTER: Aff2 [23:16], Aff1 [15:8], Aff0 [7:0] kept; Aff3 and IRM RAZ/WI. */
+#define IROUTER_AFF_MASK	0xffffffULL
+
+static u64 ctlr_read(struct vgic_ctx *c, u32 idx)
+{
+	return (c->gic->enabled ? CTLR_ENABLE_GRP1 : 0) | CTLR_ARE | CTLR_DS;
+}
+
+static void ctlr_write(struct vgic_ctx *c, u32 idx, u64 val)
+{
+	bool on = val & CTLR_ENABLE_GRP1;
+
+	if (on == c->gic->enabled)
+		return;
+	c->gic->enabled = on;
+	vgic_update_all(c->gic, c->k);
+}
+
+/* 10 INTID bits: SPIs only, no LPIs. */
+static u64 typer_read(struct vgic_ctx *c, u32 idx)
+{
+	return (c->gic->nr_irqs / 32 - 1) | (9 << TYPER_IDBITS_SHIFT);
+}
+
+static u64 iidr_read(struct vgic_ctx *c, u32 idx)
+{
+	return VGIC_GICD_IIDR;
+}
+
+static u64 pidr_read(struct vgic_ctx *c, u32 idx)
+{
+	/* 0xffd0 + 4 * idx: only PIDR2 (0xffe8) says something. */
+	return idx == 6 ? VGIC_PIDR2_GICV3 : 0;
+}
+
+static u64 irouter_read(struct vgic_ctx *c, u32 intid)
+{
+	struct vhv_irq *irq = vgic_irq(c->gic, NULL, intid);
+
+	return irq ? irq->route : 0;
+}
+
+static void irouter_write(struct vgic_ctx *c, u32 intid, u64 val)
+{
+	struct vhv_irq *irq = vgic_irq(c->gic, NULL, intid);
+
+	if (!irq)
+		return;
+	irq->route = val & IROUTER_AFF_MASK;
+	vgic_irq_update(c->gic, irq, c->k);
+}
+
+#define FIELD32(off, f, o)	VGIC_FIELD(off, 0x80, VW_32, f, o)
+
+static const struct vgic_reg dist_regs[] = {
+	VGIC_REG32(0x0000, 4, ctlr_read, ctlr_write),
+	VGIC_REG32(0x0004, 4, typer_read, vgic_wi),
+	VGIC_REG32(0x0008, 4, iidr_read, vgic_wi),
+	VGIC_REG32(0x000c, 4, vgic_raz, vgic_wi),		/* TYPER2 */
+	VGIC_REG32(0x0010, 4, vgic_raz, vgic_wi),		/* STATUSR */
+	VGIC_REG32(0x0040, 0x20, vgic_raz, vgic_wi),		/* SETSPI, CLRSPI */
+	FIELD32(0x0080, VF_GROUP, VOP_RW),
+	FIELD32(0x0100, VF_ENABLE, VOP_SET),
+	FIELD32(0x0180, VF_ENABLE, VOP_CLEAR),
+	FIELD32(0x0200, VF_PENDING, VOP_SET),
+	FIELD32(0x0280, VF_PENDING, VOP_CLEAR),
+	FIELD32(0x0300, VF_ACTIVE, VOP_SET),
+	FIELD32(0x0380, VF_ACTIVE, VOP_CLEAR),
+	VGIC_FIELD(0x0400, 0x400, VW_8 | VW_32, VF_PRIORITY, VOP_RW),
+	{ .offset = 0x0800, .size = 0x400, .widths = VW_8 | VW_32, .reg_bytes = 4,
+	  .read = vgic_raz, .write = vgic_wi },			/* ITARGETSR */
+	VGIC_FIELD(0x0c00, 0x100, VW_32, VF_CONFIG, VOP_RW),
+	VGIC_REG32(0x0d00, 0x80, vgic_raz, vgic_wi),		/* IGRPMODR */
+	VGIC_REG32(0x0e00, 0x100, vgic_raz, vgic_wi),		/* NSACR */
+	VGIC_REG32(0x0f00, 4, vgic_raz, vgic_wi),		/* SGIR */
+	{ .offset = 0x0f10, .size = 0x20, .widths = VW_8 | VW_32, .reg_bytes = 4,
+	  .read = vgic_raz, .write = vgic_wi },			/* C/SPENDSGIR */
+	VGIC_REG64(0x6000, 0x2000, irouter_read, irouter_write),
+	VGIC_REG32(0xffd0, 0x30, pidr_read, vgic_wi),
+};
+
+bool vgic_dist_access(struct vgic_ctx *c, u32 off, unsigned int len, bool write, u64 *val)
+{
+	return vgic_regs_access(c, dist_regs, ARRAY_SIZE(dist_regs), off, len, write, val);
+}

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Interrupt state and the per-vCPU lists of interrupts to deliver.
+ *
+ * An interrupt is on its target vCPU's ap_list while it is active, or
+ * pending, enabled and in an enabled group: exactly the interrupts the
+ * next flush may put in the list registers. While it sits in a list
+ * register (in_lr) its state is shared with the hardware; changes made
+ * then only kick the vCPU, and the sync that follows merges the two and
+ * moves or drops the interrupt (vgic/lr.c).
+ *
+ * KVM_IRQ_LINE and the WFI test are here too.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kvm.h>
+#include <asm/cputype.h>
+
+#include "arm64/sysregs.h"
+#include "core/vcpu.h"
+#include "core/vm.h"
+#include "vgic/irq.h"
+#include "vgic/vgic.h"
+
+void vgic_irq_init(struct vhv_irq *irq, u32 intid, struct vhv_vcpu *owner)
+{
+	memset(irq, 0, sizeof(*irq));
+	INIT_LIST_HEAD(&irq->ap);
+	irq->intid = intid;
+	irq->owner = owner;
+	/* SGIs and SPIs start edge-triggered, PPIs level, as in KVM. */
+	irq->level = intid >= VHV_VGIC_NR_SGIS && intid < VHV_VGIC_NR_PRIVATE;
+	/* Group 1 by default: what a Linux guest expects without Secure firmware. */
+	irq->group1 = true;
+}
+
+struct vhv_irq *vgic_irq(struct vhv_vgic *gic, struct vhv_vcpu *rd, u32 intid)
+{
+	if (intid < VHV_VGIC_NR_PRIVATE)
+		return rd ? &rd->vgic.priv[intid] : NULL;
+	if (intid < gic->nr_irqs && gic->spis)
+		return &gic->spis[intid - VHV_VGIC_NR_PRIVATE];
+	return NULL;
+}
+
+/* One enable for both groups: GICD_CTLR.EnableGrp1 (vgic/dist.c). */
+static bool group_enabled(const struct vhv_vgic *gic, const struct vhv_irq *irq)
+{
+	return gic->enabled;
+}
+
+static bool wants_queue(const struct vhv_vgic *gic, const struct vhv_irq *irq)
+{
+	return irq->active || (vgic_irq_pending(irq) && irq->enabled && group_enabled(gic, irq));
+}
+
+/* An SPI goes to the vCPU whose MPIDR affinity IROUTER names. */
+static struct vhv_vcpu *irq_target(const struct vhv_vgic *gic, const struct vhv_irq *irq)
+{
+	struct vhv_vm *vm = gic->vm;
+	unsigned int i, n;
+
+	if (irq->owner)
+		return irq->owner;
+	n = smp_load_acquire(&vm->nr_vcpus);
+	for (i = 0; i < n; i++)
+		if ((vm->vcpus[i]->sys[VHV_SR_MPIDR_EL1] & MPIDR_HWID_BITMASK) == irq->route)
+			return vm->vcpus[i];
+	return NULL;
+}
+
+static void unqueue(struct vhv_irq *irq)
+{
+	if (!irq->queued)
+		return;
+	list_del_init(&irq->ap);
+	irq->queued = NULL;
+}
+
+void vgic_irq_update(struct vhv_vgic *gic, struct vhv_irq *irq, struct vgic_kicks *k)
+{
+	struct vhv_vcpu *target;
+
+	lockdep_assert_held(&gic->lock);
+	if (irq->in_lr) {
+		/* Its vCPU must sync to see the change. */
+		__set_bit(irq->queued->idx, k->mask);
+		return;
+	}
+	target = irq_target(gic, irq);
+	if (!target || !wants_queue(gic, irq)) {
+		unqueue(irq);
+		return;
+	}
+	if (irq->queued != target) {
+		unqueue(irq);
+		list_add_tail(&irq->ap, &target->vgic.ap_list);
+		irq->queued = target;
+	}
+	__set_bit(target->idx, k->mask);
+}
+
+void vgic_update_all(struct vhv_vgic *gic, struct vgic_kicks *k)
+{
+	struct vhv_vm *vm = gic->vm;
+	unsigned int i, j;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		for (j = 0; j < VHV_VGIC_NR_PRIVATE; j++)
+			vgic_irq_update(gic, &vm->vcpus[i]->vgic.priv[j], k);
+	for (i = VHV_VGIC_NR_PRIVATE; i < gic->nr_irqs; i++)
+		vgic_irq_update(gic, &gic->spis[i - VHV_VGIC_NR_PRIVATE], k);
+}
+
+void vgic_kick(struct vhv_vm *vm, struct vgic_kicks *k)
+{
+	unsigned int i;
+
+	for_each_set_bit(i, k->mask, VHV_MAX_VCPUS)
+		vhv_vcpu_kick(vm->vcpus[i]);
+}
+
+/* A level interrupt follows its line; an edge one latches each raise. */
+void vgic_irq_set_line(struct vhv_vgic *gic, struct vhv_irq *irq, bool level,
+		       struct vgic_kicks *k)
+{
+	if (irq->level) {
+		if (irq->line == level)
+			return;
+		irq->line = level;
+	} else {
+		if (!level)
+			return;
+		irq->latch = true;
+	}
+	vgic_irq_update(gic, irq, k);
+}
+
+/* ICH_VMCR_EL2: VENG0 [0], VENG1 [1], VPMR [31:24]. */
+#define VMCR_ENG0		BIT(0)
+#define VMCR_ENG1		BIT(1)
+#define VMCR_PMR_SHIFT		24
+
+/*
+ * Whether the vCPU has an interrupt it would take if unmasked: pending,
+ * not active, its group enabled and its priority above the mask. WFI
+ * wakes for such an interrupt whatever PSTATE.I says.
+ */
+static bool vgic_cpu_has_pending(struct vhv_vcpu *vcpu)
+{
+	struct vhv_vgic *gic = vcpu->vm->vgic;
+	u64 vmcr = vcpu->vgic.vmcr;
+	unsigned int pmr = (vmcr >> VMCR_PMR_SHIFT) & 0xff;
+	struct vhv_irq *irq;
+	unsigned long flags;
+	bool found = false;
+
+	raw_spin_lock_irqsave(&gic->lock, flags);
+	list_for_each_entry(irq, &vcpu->vgic.ap_list, ap) {
+		if (irq->active || !vgic_irq_pending(irq) || irq->priority >= pmr)
+			continue;
+		if (!(vmcr & (irq->group1 ? VMCR_ENG1 : VMCR_ENG0)))
+			continue;
+		found = true;
+		break;
+	}
+	raw_spin_unlock_irqrestore(&gic->lock, flags);
+	return found;
+}
+
+bool vhv_vgic_has_pending(struct vhv_vcpu *vcpu)
+{
+	if (vhv_vgic_ready(vcpu->vm))
+		return vgic_cpu_has_pending(vcpu);
+	return READ_ONCE(vcpu->vgic.cpu_lines);
+}
+
+/* ---- KVM_IRQ_LINE ---- */
+
+/* kvm_irq_level.irq: vcpu2_index [31:28], type [27:24], vcpu_index
+ * [23:16], number [15:0] (<asm/kvm.h>).
+ */
+static struct vhv_vcpu *line_vcpu(struct vhv_vm *vm, u32 irq)
+{
+	unsigned int id = ((irq >> KVM_ARM_IRQ_VCPU_SHIFT) & KVM_ARM_IRQ_VCPU_MASK) |
+			  (((irq >> KVM_ARM_IRQ_VCPU2_SHIFT) & KVM_ARM_IRQ_VCPU2_MASK) << 8);
+	unsigned int i, n = smp_load_acquire(&vm->nr_vcpus);
+
+	/* By vcpu_id, as KVM looks it up. */
+	for (i = 0; i < n; i++)
+		if (vm->vcpus[i]->id == id)
+			return vm->vcpus[i];
+	return NULL;
+}
+
+/* Without a vGIC: HCR_EL2.VI and .VF, the CPU's own IRQ and FIQ inputs. */
+static int cpu_line(struct vhv_vcpu *vcpu, unsigned int num, bool level)
+{
+	if (num > KVM_ARM_IRQ_CPU_FIQ)
+		return -EINVAL;
+	if (level)
+		set_bit(num, &vcpu->vgic.cpu_lines);
+	else
+		clear_bit(num, &vcpu->vgic.cpu_lines);
+	vhv_vcpu_kick(vcpu);
+	return 0;
+}
+
+static int gic_line(struct vhv_vm *vm, struct vhv_vcpu *rd, u32 intid, bool level)
+{
+	struct vhv_vgic *gic = vm->vgic;
+	struct vgic_kicks k = { };
+	struct vhv_irq *irq;
+	unsigned long flags;
+
+	if (!vhv_vgic_ready(vm))
+		return -EBUSY;
+	irq = vgic_irq(gic, rd, intid);
+	if (!irq)
+		return -EINVAL;
+	raw_spin_lock_irqsave(&gic->lock, flags);
+	vgic_irq_set_line(gic, irq, level, &k);
+	raw_spin_unlock_irqrestore(&gic->lock, flags);
+	vgic_kick(vm, &k);
+	return 0;
+}
+
+int vhv_vgic_set_spi(struct vhv_vm *vm, u32 intid, bool level)
+{
+	if (intid < VHV_VGIC_NR_PRIVATE)
+		return -EINVAL;
+	return gic_line(vm, NULL, intid, level);
+}
+
+int vhv_vgic_irq_line(struct vhv_vm *vm, u32 irq, bool level)
+{
+	unsigned int type = (irq >> KVM_ARM_IRQ_TYPE_SHIFT) & KVM_ARM_IRQ_TYPE_MASK;
+	unsigned int num = (irq >> KVM_ARM_IRQ_NUM_SHIFT) & KVM_ARM_IRQ_NUM_MASK;
+	struct vhv_vcpu *vcpu;
+
+	switch (type) {
+	case KVM_ARM_IRQ_TYPE_CPU:
+		if (READ_ONCE(vm->vgic))
+			return -ENXIO;
+		vcpu = line_vcpu(vm, irq);
+		return vcpu ? cpu_line(vcpu, num, level) : -EINVAL;
+	case KVM_ARM_IRQ_TYPE_PPI:
+		if (!READ_ONCE(vm->vgic))
+			return -ENXIO;
+		vcpu = line_vcpu(vm, irq);
+		if (!vcpu || num < VHV_VGIC_NR_SGIS || num >= VHV_VGIC_NR_PRIVATE)
+			return -EINVAL;
+		return gic_line(vm, vcpu, num, level);
+	case KVM_ARM_IRQ_TYPE_SPI:
+		if (!READ_ONCE(vm->vgic))
+			return -ENXIO;
+		if (num < VHV_VGIC_NR_PRIVATE)
+			return -EINVAL;
+		return gic_line(vm, NULL, num, level);
+	}
+	return -EINVAL;
+}

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest accesses to the distributor and redistributor frames, from the
+ * stage-2 abort path (mmu/fault.c), handled in the kernel: decode which
+ * frame, run its register table under vgic->lock, write back a load's
+ * value, step past the instruction, then kick whoever the access made an
+ * interrupt pending for.
+ *
+ * An access without a valid syndrome (ISV = 0) is not handled here: it
+ * takes the same path as any other MMIO access, as in KVM. The registers
+ * are little-endian; a big-endian guest is not supported by the vGIC.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitops.h>
+#include <linux/sizes.h>
+
+#include "arm64/exits.h"
+#include "core/vcpu.h"
+#include "core/vm.h"
+#include "mmu/mmio.h"
+#include "vgic/regs.h"
+#include "vgic/vgic.h"
+
+#define DIST_SIZE		SZ_64K
+#define REDIST_FRAME		SZ_64K
+#define REDIST_SIZE		(2 * REDIST_FRAME)
+
+/* Which frame: the distributor (rd = NULL), or a vCPU's redistributor. */
+static bool find_frame(struct vhv_vgic *gic, u64 ipa, struct vhv_vcpu **rd, u32 *off,
+		       bool *sgi)
+{
+	struct vhv_vm *vm = gic->vm;
+	u64 idx;
+
+	if (ipa - gic->dist_base < DIST_SIZE) {
+		*rd = NULL;
+		*off = ipa - gic->dist_base;
+		return true;
+	}
+	idx = (ipa - gic->redist_base) / REDIST_SIZE;
+	if (ipa < gic->redist_base || idx >= vm->nr_vcpus)
+		return false;
+	*rd = vm->vcpus[idx];
+	*off = (ipa - gic->redist_base) % REDIST_SIZE;
+	*sgi = *off >= REDIST_FRAME;
+	*off %= REDIST_FRAME;
+	return true;
+}
+
+int vhv_vgic_mmio(struct vhv_vcpu *vcpu, const struct vhv_dabt *d)
+{
+	struct vhv_vm *vm = vcpu->vm;
+	struct vhv_vgic *gic = vm->vgic;
+	struct vgic_kicks k = { };
+	struct vgic_ctx c = { .gic = gic, .k = &k };
+	u64 *x = vcpu->regs.regs.regs;
+	unsigned long flags;
+	bool sgi = false, done;
+	u64 val = 0;
+	u32 off;
+
+	if (!vhv_vgic_ready(vm) || !d->isv || !find_frame(gic, d->ipa, &c.rd, &off, &sgi))
+		return 0;
+	if (d->is_write)
+		val = d->rt == 31 ? 0 : x[d->rt];
+	raw_spin_lock_irqsave(&gic->lock, flags);
+	if (c.rd)
+		done = vgic_redist_access(&c, sgi, off, d->len, d->is_write, &val);
+	else
+		done = vgic_dist_access(&c, off, d->len, d->is_write, &val);
+	raw_spin_unlock_irqrestore(&gic->lock, flags);
+	/* Nothing there, or a size the register does not take: RAZ/WI. */
+	if (!done)
+		val = 0;
+	if (!d->is_write && d->rt != 31) {
+		/* LDRSB/LDRSH/LDRSW (SSE), then a W register's zero-extension. */
+		if (d->sign_extend && d->len < 8)
+			val = sign_extend64(val, d->len * 8 - 1);
+		x[d->rt] = d->reg64 ? val : (u32)val;
+	}
+	vhv_skip_instr(vcpu);
+	vgic_kick(vm, &k);
+	return 1;
+}

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The redistributors (Arm GIC architecture specification, chapter 12.10,
+ * "The GIC Redistributor register descriptions"): one per vCPU, two 64 KB
+ * frames each, RD_base and SGI_base, laid out from the REDIST base in
+ * vCPU creation order. Decisions for what is not emulated:
+ *   - GICR_CTLR: CES and IR read 1 as on KVM's revision 3, the rest 0;
+ *   - LPIs: GICR_CTLR.EnableLPIs, PROPBASER, PENDBASER, SETLPIR, CLRLPIR,
+ *     INVLPIR, INVALLR are RAZ/WI and GICR_TYPER.PLPIS is 0 (no ITS yet);
+ *     GICR_SYNCR reads 0, never busy;
+ *   - STATUSR: RAZ/WI, no errors to report;
+ *   - IGRPMODR0, NSACR: RAZ/WI, one Security state;
+ *   - GICR_WAKER: ProcessorSleep is kept and ChildrenAsleep follows it,
+ *     so a guest's power-down handshake completes;
+ *   - any other offset: RAZ/WI (vgic/mmio.c).
+ */
+#include <linux/kernel.h>
+
+#include "arm64/sysregs.h"
+#include "core/vcpu.h"
+#include "core/vm.h"
+#include "vgic/regs.h"
+#include "vgic/vgic.h"
+
+/* GICR_TYPER: Affinity_Value [63:32], Processor_Number [23:8], Last [4]. */
+#define TYPER_LAST		BIT(4)
+#define TYPER_PROC_SHIFT	8
+
+/* GICR_WAKER: ProcessorSleep [1], ChildrenAsleep [2]. */
+#define WAKER_SLEEP		BIT(1)
+#define WAKER_ASLEEP		BIT(2)
+
+/* GICR_CTLR: CES [1] and IR [2] read 1 (revision 3), EnableLPIs [0] 0. */
+static u64 ctlr_read(struct vgic_ctx *c, u32 idx)
+{
+	return BIT(1) | BIT(2);
+}
+
+static u64 iidr_read(struct vgic_ctx *c, u32 idx)
+{
+	return VGIC_GICR_IIDR;
+}
+
+/* MPIDR Aff2-0 [23:0] become Affinity_Value [55:32]; Aff3 is 0, as in KVM. */
+static u64 typer_read(struct vgic_ctx *c, u32 idx)
+{
+	struct vhv_vcpu *vcpu = c->rd;
+	u64 aff = vcpu->sys[VHV_SR_MPIDR_EL1] & 0xffffff;
+	u64 val = (aff << 32) | ((u64)(vcpu->id & 0xffff) << TYPER_PROC_SHIFT);
+
+	if (vcpu->idx == c->gic->vm->nr_vcpus - 1)
+		val |= TYPER_LAST;
+	return val;
+}
+
+static u64 waker_read(struct vgic_ctx *c, u32 idx)
+{
+	return c->rd->vgic.sleep ? WAKER_SLEEP | WAKER_ASLEEP : 0;
+}
+
+static void waker_write(struct vgic_ctx *c, u32 idx, u64 val)
+{
+	c->rd->vgic.sleep = val & WAKER_SLEEP;
+}
+
+static u64 pidr_read(struct vgic_ctx *c, u32 idx)
+{
+	return idx == 6 ? VGIC_PIDR2_GICV3 : 0;
+}
+
+static const struct vgic_reg rd_regs[] = {
+	VGIC_REG32(0x0000, 4, ctlr_read, vgic_wi),
+	VGIC_REG32(0x0004, 4, iidr_read, vgic_wi),
+	VGIC_REG64(0x0008, 8, typer_read, vgic_wi),
+	VGIC_REG32(0x0010, 4, vgic_raz, vgic_wi),		/* STATUSR */
+	VGIC_REG32(0x0014, 4, waker_read, waker_write),
+	VGIC_REG64(0x0040, 0x10, vgic_raz, vgic_wi),		/* SETLPIR, CLRLPIR */
+	VGIC_REG64(0x0070, 0x10, vgic_raz, vgic_wi),		/* PROPBASER, PENDBASER */
+	VGIC_REG64(0x00a0, 0x08, vgic_raz, vgic_wi),		/* INVLPIR */
+	VGIC_REG64(0x00b0, 0x08, vgic_raz, vgic_wi),		/* INVALLR */
+	VGIC_REG32(0x00c0, 4, vgic_raz, vgic_wi),		/* SYNCR */
+	VGIC_REG32(0xffd0, 0x30, pidr_read, vgic_wi),
+};
+
+#define FIELD32(off, f, o)	VGIC_FIELD(off, 4, VW_32, f, o)
+
+static const struct vgic_reg sgi_regs[] = {
+	FIELD32(0x0080, VF_GROUP, VOP_RW),
+	FIELD32(0x0100, VF_ENABLE, VOP_SET),
+	FIELD32(0x0180, VF_ENABLE, VOP_CLEAR),
+	FIELD32(0x0200, VF_PENDING, VOP_SET),
+	FIELD32(0x0280, VF_PENDING, VOP_CLEAR),
+	FIELD32(0x0300, VF_ACTIVE, VOP_SET),
+	FIELD32(0x0380, VF_ACTIVE, VOP_CLEAR),
+	VGIC_FIELD(0x0400, 0x20, VW_8 | VW_32, VF_PRIORITY, VOP_RW),
+	VGIC_FIELD(0x0c00, 8, VW_32, VF_CONFIG, VOP_RW),
+	VGIC_REG32(0x0d00, 4, vgic_raz, vgic_wi),		/* IGRPMODR0 */
+	VGIC_REG32(0x0e00, 4, vgic_raz, vgic_wi),		/* NSACR */
+};
+
+bool vgic_redist_access(struct vgic_ctx *c, bool sgi_frame, u32 off, unsigned int len,
+			bool write, u64 *val)
+{
+	if (sgi_frame)
+		return vgic_regs_access(c, sgi_regs, ARRAY_SIZE(sgi_regs), off, len, write, val);
+	return vgic_regs_access(c, rd_regs, ARRAY_SIZE(rd_regs), off, len, write, val);
+}

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SGIs: the virtual CPU interface cannot send them, so the guest's writes
+ * to ICC_SGI1R_EL1, ICC_ASGI1R_EL1 and ICC_SGI0R_EL1 trap to EL2
+ * (HCR_EL2.IMO/FMO set) and are routed here by affinity, as a GIC
+ * distributor with ARE = 1 would (Arm GIC architecture specification,
+ * ICC_SGI1R_EL1): the SGI becomes pending in each target's redistributor
+ * and each target is kicked. As in KVM, ICC_SGI1R_EL1 reaches an SGI of
+ * either group, ICC_ASGI1R_EL1 and ICC_SGI0R_EL1 only Group 0 ones.
+ */
+#include <linux/kernel.h>
+#include <asm/cputype.h>
+
+#include "arm64/sysregs.h"
+#include "core/vcpu.h"
+#include "core/vm.h"
+#include "vgic/irq.h"
+#include "vgic/vgic.h"
+
+/* ICC_SGI1R_EL1 fields. */
+#define SGIR_TARGETS(v)		((v) & 0xffff)
+#define SGIR_AFF1(v)		(((v) >> 16) & 0xff)
+#define SGIR_INTID(v)		(((v) >> 24) & 0xf)
+#define SGIR_AFF2(v)		(((v) >> 32) & 0xff)
+#define SGIR_IRM		BIT_ULL(40)
+#define SGIR_RS(v)		(((v) >> 44) & 0xf)
+#define SGIR_AFF3(v)		(((v) >> 48) & 0xff)
+
+/* Whether a target-list write names this MPIDR. */
+static bool sgir_targets(u64 v, u64 mpidr)
+{
+	unsigned int aff0 = MPIDR_AFFINITY_LEVEL(mpidr, 0);
+
+	if (MPIDR_AFFINITY_LEVEL(mpidr, 1) != SGIR_AFF1(v) ||
+	    MPIDR_AFFINITY_LEVEL(mpidr, 2) != SGIR_AFF2(v) ||
+	    MPIDR_AFFINITY_LEVEL(mpidr, 3) != SGIR_AFF3(v))
+		return false;
+	/* RS selects the block of 16 Aff0 values TargetList covers. */
+	if (aff0 / 16 != SGIR_RS(v))
+		return false;
+	return SGIR_TARGETS(v) & BIT(aff0 % 16);
+}
+
+int vhv_vgic_sgi(struct vhv_vcpu *vcpu, struct vhv_sys_access *p, bool group1)
+{
+	struct vhv_vm *vm = vcpu->vm;
+	struct vhv_vgic *gic = vm->vgic;
+	struct vgic_kicks k = { };
+	unsigned int i, intid;
+	unsigned long flags;
+	u64 v = p->val;
+
+	/* Write-only registers, and only with a vGIC to send through. */
+	if (p->is_read || !vhv_vgic_ready(vm))
+		return -1;
+	intid = SGIR_INTID(v);
+	raw_spin_lock_irqsave(&gic->lock, flags);
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct vhv_vcpu *t = vm->vcpus[i];
+		struct vhv_irq *irq = &t->vgic.priv[intid];
+
+		if (v & SGIR_IRM) {
+			/* Broadcast: every PE but the sender. */
+			if (t == vcpu)
+				continue;
+		} else if (!sgir_targets(v, t->sys[VHV_SR_MPIDR_EL1])) {
+			continue;
+		}
+		/* SGI1R reaches either group; ASGI1R and SGI0R only Group 0. */
+		if (!group1 && irq->group1)
+			continue;
+		irq->latch = true;
+		vgic_irq_update(gic, irq, &k);
+	}
+	raw_spin_unlock_irqrestore(&gic->lock, flags);
+	/* The sender looks at its own list before it enters again. */
+	__clear_bit(vcpu->idx, k.mask);
+	vgic_kick(vm, &k);
+	return 0;
+}

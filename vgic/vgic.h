@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The virtual GICv3: what the rest of vhv calls, and the state it keeps.
+ *
+ * The distributor and the redistributors are emulated in the kernel
+ * (vgic/dist.c, vgic/redist.c); the CPU interface is the hardware's
+ * virtual one (ICH_*_EL2), fed through the list registers (vgic/lr.c).
+ *
+ * Locking: one raw spinlock per VM, vgic->lock, protects every interrupt's
+ * state (struct vhv_irq) and every vCPU's ap_list. It is taken with
+ * interrupts masked, inside the run window too, and is innermost: nothing
+ * else is taken under it, and vCPUs are kicked only after it is dropped.
+ * vm->lock (outer) serialises the device attributes against vCPU creation.
+ */
+#ifndef VHV_VGIC_VGIC_H
+#define VHV_VGIC_VGIC_H
+
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+struct vhv_vcpu;
+struct vhv_vm;
+struct vhv_dabt;
+struct vhv_sys_access;
+
+#define VHV_VGIC_NR_SGIS	16
+#define VHV_VGIC_NR_PRIVATE	32
+#define VHV_VGIC_MAX_IRQS	1023	/* NR_IRQS limit: at most 992 in use */
+#define VHV_VGIC_MAX_LRS	16
+#define VHV_VGIC_ADDR_UNDEF	(~0ULL)
+#define VHV_VGIC_PRI_BITS	5	/* priority bits kept, as KVM */
+
+/* One interrupt, SGI, PPI or SPI. All fields under vgic->lock. */
+struct vhv_irq {
+	struct list_head ap;		/* on queued->vgic.ap_list */
+	struct vhv_vcpu *queued;	/* whose ap_list holds it, or NULL */
+	struct vhv_vcpu *owner;		/* SGI/PPI: the redistributor's vCPU */
+	u64 route;			/* SPI: IROUTER's affinity fields */
+	u32 intid;
+	u8 priority;
+	bool group1;
+	bool enabled;
+	bool level;			/* level-sensitive, else edge */
+	bool line;			/* the input of a level interrupt */
+	bool latch;			/* the pending latch */
+	bool active;
+	/* Between a flush and the next sync: in a list register, and the
+	 * edge pending state that went there with it.
+	 */
+	bool in_lr;
+	bool lr_pending;
+};
+
+/* The virtual CPU interface of a vCPU, as saved between two runs. */
+struct vhv_vgic_cpu {
+	struct vhv_irq priv[VHV_VGIC_NR_PRIVATE];
+	struct list_head ap_list;	/* pending or active, for this vCPU */
+	u64 vmcr;			/* ICH_VMCR_EL2 */
+	u32 ap0r[4];			/* ICH_AP0R<n>_EL2 */
+	u32 ap1r[4];			/* ICH_AP1R<n>_EL2 */
+	/* What the last flush put in the list registers. */
+	unsigned int nr_lr;
+	struct vhv_irq *lr_irq[VHV_VGIC_MAX_LRS];
+	u64 lr_val[VHV_VGIC_MAX_LRS];	/* as the last sync found them */
+	bool sleep;			/* GICR_WAKER.ProcessorSleep */
+	/* KVM_ARM_IRQ_TYPE_CPU lines (HCR_EL2.VI, .VF), without a vGIC. */
+	unsigned long cpu_lines;
+};
+
+struct vhv_vgic {
+	raw_spinlock_t lock;
+	struct vhv_vm *vm;
+	bool initialised;		/* KVM_DEV_ARM_VGIC_CTRL_INIT done */
+	bool checked;			/* a KVM_RUN found the frames in place */
+	u64 dist_base;
+	u64 redist_base;
+	unsigned int nr_irqs;		/* SPIs + 32, or 0: not set yet */
+	struct vhv_irq *spis;		/* nr_irqs - 32, from CTRL_INIT */
+	bool enabled;			/* GICD_CTLR.EnableGrp1, for both groups */
+};
+
+/* The hardware's virtual CPU interface, read once at load. */
+struct vhv_vgic_hw {
+	unsigned int nr_lr;		/* ICH_VTR_EL2.ListRegs + 1 */
+	unsigned int nr_apr;		/* ICH_AP<n>R registers per group */
+	unsigned int pri_bits;		/* ICH_VTR_EL2.PRIbits + 1 */
+	int maint_irq;			/* Linux IRQ number, or 0: no vGIC */
+};
+
+extern struct vhv_vgic_hw vhv_vgic_hw;
+
+/* Module load and unload: ICH_VTR_EL2, the maintenance interrupt. */
+int vhv_vgic_hw_init(void);
+void vhv_vgic_hw_exit(void);
+bool vhv_vgic_available(void);
+
+/* KVM_CREATE_DEVICE for KVM_DEV_TYPE_ARM_VGIC_V3 (vgic/device.c). */
+int vhv_vgic_create(struct vhv_vm *vm, bool test_only, __u32 __user *ufd);
+void vhv_vgic_destroy(struct vhv_vm *vm);
+/* KVM_RUN: the vGIC is set up (0), or KVM's errno for what is missing. */
+int vhv_vgic_run_check(struct vhv_vm *vm);
+/* KVM_CREATE_VCPU: whether a vCPU may still be added. */
+int vhv_vgic_vcpu_allowed(struct vhv_vm *vm);
+void vhv_vgic_vcpu_init(struct vhv_vcpu *vcpu);
+bool vhv_vgic_ready(struct vhv_vm *vm);
+
+/* KVM_IRQ_LINE (vgic/irq.c). */
+int vhv_vgic_irq_line(struct vhv_vm *vm, u32 irq, bool level);
+/* Raise or lower an SPI by INTID, for irqfd. */
+int vhv_vgic_set_spi(struct vhv_vm *vm, u32 intid, bool level);
+/* WFI: an interrupt the vCPU would take, so it must not sleep. */
+bool vhv_vgic_has_pending(struct vhv_vcpu *vcpu);
+
+/* Guest MMIO to the distributor or a redistributor: 1 done, 0 not ours. */
+int vhv_vgic_mmio(struct vhv_vcpu *vcpu, const struct vhv_dabt *d);
+/* ICC_SGI1R_EL1, ICC_ASGI1R_EL1, ICC_SGI0R_EL1 written by the guest. */
+int vhv_vgic_sgi(struct vhv_vcpu *vcpu, struct vhv_sys_access *p, bool group0);
+
+/* The run window (vgic/lr.c), interrupts masked. */
+void vhv_vgic_flush(struct vhv_vcpu *vcpu);
+void vhv_vgic_sync(struct vhv_vcpu *vcpu);
+/* After the window: the synced list registers into the interrupts' state. */
+void vhv_vgic_fold(struct vhv_vcpu *vcpu);
+
+#endif /* VHV_VGIC_VGIC_H */
