@@ -46,6 +46,7 @@
 #define VHV_HCRX_EL2		sys_reg(3, 4, 1, 2, 2)
 #define VHV_VTTBR_EL2		sys_reg(3, 4, 2, 1, 0)
 #define VHV_VTCR_EL2		sys_reg(3, 4, 2, 1, 2)
+#define VHV_VSESR_EL2		sys_reg(3, 4, 5, 2, 3)
 #define VHV_HPFAR_EL2		sys_reg(3, 4, 6, 0, 4)
 #define VHV_ICH_AP0R_EL2(n)	sys_reg(3, 4, 12, 8, (n))
 #define VHV_ICH_AP1R_EL2(n)	sys_reg(3, 4, 12, 9, (n))

@@ -13,6 +13,7 @@
 #include "core/vhv.h"
 #include "core/vm.h"
 #include "mmu/mmu.h"
+#include "vgic/irqfd.h"
 #include "vgic/vgic.h"
 
 long vhv_check_extension(long cap)
@@ -33,9 +34,17 @@ long vhv_check_extension(long cap)
 	case KVM_CAP_ARM_NISV_TO_USER:
 	case KVM_CAP_DEVICE_CTRL:
 	case KVM_CAP_ARM_IRQ_LINE_LAYOUT_2:
+	case KVM_CAP_VCPU_EVENTS:
+	case KVM_CAP_ARM_INJECT_EXT_DABT:
 		return 1;
+	case KVM_CAP_ARM_INJECT_SERROR_ESR:
+		return vhv_host.has_ras;
 	case KVM_CAP_IRQCHIP:
+	case KVM_CAP_IRQFD:
+	case KVM_CAP_IRQFD_RESAMPLE:
 		return vhv_vgic_available();
+	case KVM_CAP_IRQ_ROUTING:
+		return vhv_vgic_available() ? VHV_MAX_IRQ_ROUTES : 0;
 	case KVM_CAP_NR_MEMSLOTS:
 		return VHV_MAX_MEMSLOTS;
 	case KVM_CAP_NR_VCPUS:

@@ -8,6 +8,7 @@
 #define VHV_CORE_COMPAT_H
 
 #include <linux/kvm.h>
+#include <linux/eventfd.h>
 #include <linux/version.h>
 
 /* Linux 6.8: KVM_SET_USER_MEMORY_REGION2 and its capability. */
@@ -33,6 +34,13 @@ struct kvm_userspace_memory_region2 {
 #define vhv_run_immediate_exit(run) READ_ONCE((run)->immediate_exit__unsafe)
 #else
 #define vhv_run_immediate_exit(run) READ_ONCE((run)->immediate_exit)
+#endif
+
+/* Linux 6.8: eventfd_signal() lost its count argument. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define vhv_eventfd_signal(ctx) eventfd_signal(ctx)
+#else
+#define vhv_eventfd_signal(ctx) eventfd_signal(ctx, 1)
 #endif
 
 #endif /* VHV_CORE_COMPAT_H */

@@ -14,6 +14,7 @@
 #include "arm64/sysregs.h"
 #include "core/vhv.h"
 #include "mmu/vmid.h"
+#include "vgic/irqfd.h"
 #include "vgic/vgic.h"
 
 static int __init vhv_init(void)
@@ -32,9 +33,12 @@ static int __init vhv_init(void)
 	ret = vhv_vgic_hw_init();
 	if (ret)
 		goto vmid_exit;
-	ret = vhv_dev_init();
+	ret = vhv_irqfd_module_init();
 	if (ret)
 		goto vgic_exit;
+	ret = vhv_dev_init();
+	if (ret)
+		goto irqfd_exit;
 #ifdef CONFIG_PREEMPT_NOTIFIERS
 	if (vhv_lazy_el1())
 		preempt_notifier_inc();
@@ -43,6 +47,8 @@ static int __init vhv_init(void)
 		KVM_API_VERSION, vhv_host.ipa_limit);
 	return 0;
 
+irqfd_exit:
+	vhv_irqfd_module_exit();
 vgic_exit:
 	vhv_vgic_hw_exit();
 vmid_exit:
@@ -53,6 +59,7 @@ vmid_exit:
 static void __exit vhv_exit(void)
 {
 	vhv_dev_exit();
+	vhv_irqfd_module_exit();
 	vhv_vgic_hw_exit();
 #ifdef CONFIG_PREEMPT_NOTIFIERS
 	if (vhv_lazy_el1())

@@ -143,6 +143,8 @@ int vhv_probe_host(void)
 	vhv_host.has_hcx = id_field(read_sysreg(id_aa64mmfr1_el1), 40);
 	/* ID_AA64PFR1_EL1.SME [27:24]: TPIDR2_EL0 is implemented. */
 	vhv_host.has_sme = id_field(read_sysreg(id_aa64pfr1_el1), 24);
+	/* ID_AA64PFR0_EL1.RAS [31:28]. */
+	vhv_host.has_ras = id_field(read_sysreg(id_aa64pfr0_el1), 28);
 	mmfr0 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1);
 	vhv_host.ipa_limit = min(parange_bits(id_field(mmfr0, ID_AA64MMFR0_EL1_PARANGE_SHIFT)),
 				 VHV_IPA_MAX_BITS);

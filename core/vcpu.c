@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "core/events.h"
 #include "core/onereg.h"
 #include "core/run.h"
 #include "core/vcpu.h"
@@ -87,6 +88,10 @@ static long vcpu_ioctl_locked(struct vhv_vcpu *vcpu, unsigned int ioctl, unsigne
 		return vcpu_get_mp_state(vcpu, argp);
 	case KVM_SET_MP_STATE:
 		return vcpu_set_mp_state(vcpu, argp);
+	case KVM_GET_VCPU_EVENTS:
+		return vhv_vcpu_get_events(vcpu, argp);
+	case KVM_SET_VCPU_EVENTS:
+		return vhv_vcpu_set_events(vcpu, argp);
 	}
 	/* What KVM on arm64 answers for a vCPU ioctl it does not know. */
 	return -EINVAL;

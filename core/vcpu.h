@@ -57,6 +57,7 @@ struct vhv_vcpu {
 	struct kvm_regs regs;
 	u64 sys[VHV_NR_SR];		/* EL1 system registers, by enum vhv_sr */
 	u64 hcr;			/* HCR_EL2 while this vCPU runs */
+	u64 vsesr;			/* VSESR_EL2 for a pending SError (RAS) */
 
 	bool initialised;		/* KVM_ARM_VCPU_INIT done */
 	u32 features;			/* its KVM_ARM_VCPU_* feature bits */

@@ -18,6 +18,8 @@ struct vhv_host {
 	bool has_hcx;
 	/* FEAT_SME: TPIDR2_EL0 exists and must be switched. */
 	bool has_sme;
+	/* FEAT_RAS: VSESR_EL2 gives a virtual SError its syndrome. */
+	bool has_ras;
 };
 
 extern struct vhv_host vhv_host;

@@ -39,6 +39,7 @@ static void vm_destroy(struct kref *ref)
 
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vhv_vcpu_free(vm->vcpus[i]);
+	vhv_irqfds_destroy(vm);
 	vhv_vgic_destroy(vm);
 	vhv_mmu_destroy_vm(vm);
 	free_percpu(vm->last_vcpu_ran);
@@ -144,6 +145,10 @@ static long vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 		return vm_create_device(vm, argp);
 	case KVM_IRQ_LINE:
 		return vm_irq_line(vm, argp);
+	case KVM_IRQFD:
+		return vhv_irqfd(vm, argp);
+	case KVM_SET_GSI_ROUTING:
+		return vhv_set_gsi_routing(vm, argp);
 	}
 	/* What KVM on arm64 answers for a VM ioctl it does not know. */
 	return -EINVAL;
@@ -199,6 +204,7 @@ static struct vhv_vm *vm_alloc(unsigned int ipa_bits)
 		goto free_percpu;
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
+	vhv_irqfds_init(vm);
 	vhv_idregs_init(&vm->idregs, ipa_bits);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);

@@ -15,6 +15,7 @@
 #define VHV_CORE_VM_H
 
 #include <linux/kref.h>
+#include <linux/sched.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/srcu.h>
@@ -24,6 +25,7 @@
 #include "arm64/idregs.h"
 #include "mmu/stage2.h"
 #include "mmu/vmid.h"
+#include "vgic/irqfd.h"
 
 struct mm_struct;
 struct vhv_vcpu;
@@ -55,6 +57,8 @@ struct vhv_vm {
 	u32 psci_version;
 	/* The in-kernel GIC (vgic/), set once by KVM_CREATE_DEVICE. */
 	struct vhv_vgic *vgic;
+	/* GSI routing and irqfds (vgic/irqfd.h). */
+	struct vhv_irqfds irqfds;
 
 	struct mutex slots_lock;
 	struct vhv_memslots __rcu *slots;

@@ -36,6 +36,12 @@ static const long advertised[] = {
 	KVM_CAP_DEVICE_CTRL,
 	KVM_CAP_ARM_IRQ_LINE_LAYOUT_2,
 	KVM_CAP_IRQCHIP,	/* the emulated hosts have a maintenance interrupt */
+	KVM_CAP_VCPU_EVENTS,
+	KVM_CAP_ARM_INJECT_EXT_DABT,
+	KVM_CAP_ARM_INJECT_SERROR_ESR,	/* the emulated CPUs have FEAT_RAS */
+	KVM_CAP_IRQFD,
+	KVM_CAP_IRQFD_RESAMPLE,
+	KVM_CAP_IRQ_ROUTING,
 };
 
 static bool is_advertised(long cap)

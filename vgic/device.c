@@ -26,6 +26,7 @@
 #include "core/vcpu.h"
 #include "core/vm.h"
 #include "vgic/irq.h"
+#include "vgic/irqfd.h"
 #include "vgic/vgic.h"
 
 #define DIST_SIZE		SZ_64K
@@ -182,6 +183,12 @@ static int vgic_init(struct vhv_vm *vm)
 		return -ENOMEM;
 	for (i = 0; i < nr_spis; i++)
 		vgic_irq_init(&gic->spis[i], VHV_VGIC_NR_PRIVATE + i, NULL);
+	/* As KVM: the default routes replace any the VMM set before. */
+	if (vhv_routes_set_default(vm, nr_spis)) {
+		kvfree(gic->spis);
+		gic->spis = NULL;
+		return -ENOMEM;
+	}
 	for (i = 0; i < vm->nr_vcpus; i++)
 		init_private(vm->vcpus[i]);
 	/* The tables are complete before anyone sees initialised. */

@@ -25,6 +25,7 @@
 #include "core/vm.h"
 #include "vgic/hw.h"
 #include "vgic/irq.h"
+#include "vgic/irqfd.h"
 #include "vgic/vgic.h"
 
 /*
@@ -132,8 +133,11 @@ void vhv_vgic_sync(struct vhv_vcpu *vcpu)
 	vhv_vgic_save_aprs(vc->ap0r, vc->ap1r);
 }
 
-/* What the guest did to one interrupt while it was in a list register. */
-static void fold_lr(struct vhv_irq *irq, u64 lr)
+/*
+ * What the guest did to one interrupt while it was in a list register.
+ * True if it completed a level interrupt that asked to hear of it (EOI).
+ */
+static bool fold_lr(struct vhv_irq *irq, u64 lr)
 {
 	irq->in_lr = false;
 	irq->lr_pending = false;
@@ -141,23 +145,27 @@ static void fold_lr(struct vhv_irq *irq, u64 lr)
 	if (!irq->level && (lr & LR_STATE_PENDING))
 		irq->latch = true;
 	/* A level interrupt acknowledged and completed: the latch is spent. */
-	if (irq->level && !(lr & (LR_STATE_PENDING | LR_STATE_ACTIVE)))
-		irq->latch = false;
+	if (!irq->level || (lr & (LR_STATE_PENDING | LR_STATE_ACTIVE)))
+		return false;
+	irq->latch = false;
+	return lr & LR_EOI;
 }
 
 void vhv_vgic_fold(struct vhv_vcpu *vcpu)
 {
 	struct vhv_vgic *gic = vcpu->vm->vgic;
 	struct vhv_vgic_cpu *vc = &vcpu->vgic;
+	u32 acked[VHV_VGIC_MAX_LRS];
+	unsigned int i, nr_acked = 0;
 	struct vgic_kicks k = { };
 	unsigned long flags;
-	unsigned int i;
 
 	if (!vc->nr_lr)
 		return;
 	raw_spin_lock_irqsave(&gic->lock, flags);
 	for (i = 0; i < vc->nr_lr; i++)
-		fold_lr(vc->lr_irq[i], vc->lr_val[i]);
+		if (fold_lr(vc->lr_irq[i], vc->lr_val[i]))
+			acked[nr_acked++] = vc->lr_irq[i]->intid;
 	for (i = 0; i < vc->nr_lr; i++)
 		vgic_irq_update(gic, vc->lr_irq[i], &k);
 	raw_spin_unlock_irqrestore(&gic->lock, flags);
@@ -165,4 +173,7 @@ void vhv_vgic_fold(struct vhv_vcpu *vcpu)
 	/* This vCPU is about to look at its list anyway. */
 	__clear_bit(vcpu->idx, k.mask);
 	vgic_kick(vcpu->vm, &k);
+	/* Level SPIs the guest completed: resampling irqfds want to know. */
+	for (i = 0; i < nr_acked; i++)
+		vhv_irqfd_ack(vcpu->vm, acked[i]);
 }

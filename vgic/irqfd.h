@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * GSI routing and irqfds (vgic/route.c, vgic/irqfd.c): an eventfd a
+ * device model or vhost writes to raise an SPI without a trip through
+ * the VMM, and the resample eventfd that tells it when the guest has
+ * completed a level interrupt.
+ *
+ * Lock order: vm->lock (routing changes) > irqfds->resample_lock >
+ * irqfds->lock (spinlock, also taken under an eventfd's wait-queue lock)
+ * > vgic->lock.
+ */
+#ifndef VHV_VGIC_IRQFD_H
+#define VHV_VGIC_IRQFD_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+struct vhv_vm;
+
+#define VHV_MAX_IRQ_ROUTES	4096	/* KVM_MAX_IRQ_ROUTES */
+#define VHV_ROUTE_NONE		0xffff
+
+/* gsi -> irqchip pin (SPI INTID - 32), or VHV_ROUTE_NONE. */
+struct vhv_routes {
+	struct rcu_head rcu;
+	u32 nr_gsi;
+	u16 pin[];
+};
+
+struct vhv_irqfds {
+	spinlock_t lock;		/* items */
+	struct list_head items;
+	struct mutex resample_lock;	/* resamplers */
+	struct list_head resamplers;
+	unsigned int nr_resamplers;
+	struct vhv_routes __rcu *routes;
+};
+
+void vhv_irqfds_init(struct vhv_vm *vm);
+void vhv_irqfds_destroy(struct vhv_vm *vm);
+int vhv_irqfd(struct vhv_vm *vm, void __user *argp);
+int vhv_set_gsi_routing(struct vhv_vm *vm, void __user *argp);
+/* CTRL_INIT: gsi n -> SPI n + 32 for every SPI, replacing the table. */
+int vhv_routes_set_default(struct vhv_vm *vm, unsigned int nr_spis);
+/* The pin a GSI routes to, or VHV_ROUTE_NONE; under rcu_read_lock(). */
+u32 vhv_route_pin(struct vhv_vm *vm, u32 gsi);
+/* The guest completed this level SPI: lower and tell the resamplers. */
+void vhv_irqfd_ack(struct vhv_vm *vm, u32 intid);
+
+int vhv_irqfd_module_init(void);
+void vhv_irqfd_module_exit(void);
+
+#endif /* VHV_VGIC_IRQFD_H */
