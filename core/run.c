@@ -31,27 +31,28 @@
 #include "mmu/mmu.h"
 #include "vgic/vgic.h"
 
-static void kick_ipi(void *unused)
-{
-	/* Nothing: the interrupt itself took the vCPU out of its guest. */
-}
-
+/*
+ * The IPI that takes a vCPU out of its guest is the scheduler's
+ * reschedule IPI (kick_process()): the cheapest the host has, and what
+ * the guest exit needs, an interrupt. The thread's task_struct is only
+ * freed after an RCU grace period, so it may be looked at under
+ * rcu_read_lock() even if the thread left KVM_RUN meanwhile.
+ */
 void vhv_vcpu_kick(struct vhv_vcpu *vcpu)
 {
-	int me;
+	struct task_struct *task;
 
 	WRITE_ONCE(vcpu->wakeup, true);
 	/* The request before the look at mode; pairs with enter_once()'s smp_mb(). */
 	smp_mb();
 	rcuwait_wake_up(&vcpu->wait);
-	me = get_cpu();
-	if (READ_ONCE(vcpu->mode) == VHV_MODE_IN_GUEST) {
-		int cpu = READ_ONCE(vcpu->run_cpu);
-
-		if (cpu != me)
-			smp_call_function_single(cpu, kick_ipi, NULL, 0);
-	}
-	put_cpu();
+	if (READ_ONCE(vcpu->mode) != VHV_MODE_IN_GUEST)
+		return;
+	rcu_read_lock();
+	task = READ_ONCE(vcpu->run_task);
+	if (task)
+		kick_process(task);
+	rcu_read_unlock();
 }
 
 /*
@@ -115,7 +116,6 @@ static bool enter_once(struct vhv_vcpu *vcpu)
 
 	kernel_neon_begin();
 	flags = local_daif_save();
-	WRITE_ONCE(vcpu->run_cpu, smp_processor_id());
 	WRITE_ONCE(vcpu->mode, VHV_MODE_IN_GUEST);
 	/* Mode before the checks below; pairs with vhv_vcpu_kick()'s smp_mb(). */
 	smp_mb();
@@ -227,6 +227,7 @@ int vhv_vcpu_run(struct vhv_vcpu *vcpu)
 	run->exit_reason = KVM_EXIT_UNKNOWN;
 	run->flags = 0;
 	vhv_vm_mark_ran(vcpu->vm);
+	WRITE_ONCE(vcpu->run_task, current);
 
 	run_begin(vcpu);
 	ret = run_loop(vcpu);

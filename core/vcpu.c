@@ -144,7 +144,6 @@ static struct vhv_vcpu *vcpu_alloc(struct vhv_vm *vm, unsigned int id)
 	vcpu->vm = vm;
 	vcpu->id = id;
 	vcpu->cpu = -1;
-	vcpu->run_cpu = -1;
 	mutex_init(&vcpu->mutex);
 	spin_lock_init(&vcpu->power_lock);
 	rcuwait_init(&vcpu->wait);

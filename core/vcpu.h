@@ -77,7 +77,7 @@ struct vhv_vcpu {
 
 	/* Run state, read by kickers without the mutex. */
 	int mode;			/* enum vhv_vcpu_mode */
-	int run_cpu;			/* where it last entered the guest */
+	struct task_struct *run_task;	/* the thread that last ran it */
 	struct rcuwait wait;		/* the vCPU thread, blocked in WFI */
 	bool wakeup;			/* a reason to leave WFI */
 };

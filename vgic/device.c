@@ -37,6 +37,7 @@ bool vhv_vgic_ready(struct vhv_vm *vm)
 {
 	struct vhv_vgic *gic = READ_ONCE(vm->vgic);
 
+	/* Pairs with vgic_init()'s release: the SPI table is complete. */
 	return gic && smp_load_acquire(&gic->initialised);
 }
 

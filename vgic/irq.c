@@ -62,6 +62,7 @@ static struct vhv_vcpu *irq_target(const struct vhv_vgic *gic, const struct vhv_
 
 	if (irq->owner)
 		return irq->owner;
+	/* Pairs with vhv_vcpu_create()'s release: vcpus[i < n] are complete. */
 	n = smp_load_acquire(&vm->nr_vcpus);
 	for (i = 0; i < n; i++)
 		if ((vm->vcpus[i]->sys[VHV_SR_MPIDR_EL1] & MPIDR_HWID_BITMASK) == irq->route)
@@ -184,6 +185,7 @@ static struct vhv_vcpu *line_vcpu(struct vhv_vm *vm, u32 irq)
 {
 	unsigned int id = ((irq >> KVM_ARM_IRQ_VCPU_SHIFT) & KVM_ARM_IRQ_VCPU_MASK) |
 			  (((irq >> KVM_ARM_IRQ_VCPU2_SHIFT) & KVM_ARM_IRQ_VCPU2_MASK) << 8);
+	/* Pairs with vhv_vcpu_create()'s release: vcpus[i < n] are complete. */
 	unsigned int i, n = smp_load_acquire(&vm->nr_vcpus);
 
 	/* By vcpu_id, as KVM looks it up. */

@@ -53,9 +53,14 @@ static u64 make_lr(struct vhv_irq *irq)
 		lr |= LR_GROUP1;
 	if (irq->active)
 		lr |= LR_STATE_ACTIVE;
-	if (vgic_irq_pending(irq))
+	/*
+	 * A level interrupt goes in pending or active, never both: its line
+	 * must be looked at again after the guest completes it (LR.EOI), not
+	 * presented again by the hardware on the strength of a stale level.
+	 */
+	if (vgic_irq_pending(irq) && !(irq->level && irq->active))
 		lr |= LR_STATE_PENDING;
-	if (irq->level && (lr & LR_STATE_PENDING))
+	if (irq->level)
 		lr |= LR_EOI;
 	/* An edge's pending state moves into the list register. */
 	if (!irq->level && (lr & LR_STATE_PENDING)) {
