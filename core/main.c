@@ -30,15 +30,21 @@ static int __init vhv_init(void)
 	ret = vhv_vmid_init();
 	if (ret)
 		return ret;
-	ret = vhv_vgic_hw_init();
-	if (ret)
-		goto vmid_exit;
 	ret = vhv_irqfd_module_init();
 	if (ret)
-		goto vgic_exit;
+		goto vmid_exit;
+	/*
+	 * The device nodes first: registering them is where an active
+	 * in-kernel KVM is found and refused, before vhv asks for the GIC
+	 * maintenance interrupt KVM would own. A VMM that opens them before
+	 * insmod returns may still find no vGIC offered.
+	 */
 	ret = vhv_dev_init();
 	if (ret)
 		goto irqfd_exit;
+	ret = vhv_vgic_hw_init();
+	if (ret)
+		goto dev_exit;
 #ifdef CONFIG_PREEMPT_NOTIFIERS
 	if (vhv_lazy_el1())
 		preempt_notifier_inc();
@@ -47,10 +53,10 @@ static int __init vhv_init(void)
 		KVM_API_VERSION, vhv_host.ipa_limit);
 	return 0;
 
+dev_exit:
+	vhv_dev_exit();
 irqfd_exit:
 	vhv_irqfd_module_exit();
-vgic_exit:
-	vhv_vgic_hw_exit();
 vmid_exit:
 	vhv_vmid_exit();
 	return ret;
@@ -59,8 +65,8 @@ vmid_exit:
 static void __exit vhv_exit(void)
 {
 	vhv_dev_exit();
-	vhv_irqfd_module_exit();
 	vhv_vgic_hw_exit();
+	vhv_irqfd_module_exit();
 #ifdef CONFIG_PREEMPT_NOTIFIERS
 	if (vhv_lazy_el1())
 		preempt_notifier_dec();
