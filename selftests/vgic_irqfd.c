@@ -259,3 +259,65 @@ TEST(gsi_routes_outside_the_irqchip_are_einval)
 	unknown.type = 99;
 	ASSERT_ERRNO(set_one_route(vm, unknown, 0), EINVAL);
 }
+
+/*
+ * irqfds die with their VM, or before it, in any order of closing, and
+ * an eventfd written after its VM is gone only counts. Sixty-four VMs,
+ * each with a resampling and a plain irqfd signalled while they live.
+ * What fails here is the host: the kernel log is checked after the run.
+ */
+enum close_order { EVENTFDS_FIRST, VM_FD_FIRST, DEASSIGN_FIRST, EVENTFDS_LAST, NR_ORDERS };
+
+static void one_vm_with_irqfds(enum close_order order)
+{
+	struct vmm_vm *vm = vmm_vm_new();
+	int gic = vmm_gic_new(vm, NR_IRQS);
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vm, 0, guest_nothing, 0);
+	int level = new_eventfd(), resample = new_eventfd(), edge = new_eventfd();
+	struct kvm_irqfd deassign = { .fd = level, .gsi = 1, .flags = KVM_IRQFD_FLAG_DEASSIGN };
+
+	vmm_gic_init(gic);
+	ASSERT_OK(irqfd_try(vm, level, 1, KVM_IRQFD_FLAG_RESAMPLE, resample));
+	ASSERT_OK(irqfd_try(vm, edge, 2, 0, 0));
+	signal_eventfd(level);
+	signal_eventfd(edge);
+	if (order == EVENTFDS_FIRST) {
+		close(level);
+		close(resample);
+		close(edge);
+	}
+	if (order == DEASSIGN_FIRST) {
+		ASSERT_OK(ioctl(vm->fd, KVM_IRQFD, &deassign));
+		/* Gone: the same eventfd can be bound again. */
+		ASSERT_OK(irqfd_try(vm, level, 3, 0, 0));
+	}
+	if (order == VM_FD_FIRST) {
+		close(vm->fd);
+		signal_eventfd(level);	/* the vCPU and the device still hold the VM */
+		vm->fd = -1;
+	}
+	close(gic);
+	vmm_vcpu_free(vcpu);
+	vmm_vm_free(vm);
+	if (order != EVENTFDS_FIRST) {
+		/* No VM behind them any more: a write only counts, nobody takes it. */
+		signal_eventfd(level);
+		signal_eventfd(edge);
+		ASSERT_EQ(eventfd_count(edge), 1);
+		close(level);
+		close(resample);
+		close(edge);
+	}
+}
+
+TEST(irqfds_go_with_their_vm_whatever_is_closed_first)
+{
+	unsigned int i;
+
+	if (!vmm_check_extension(vmm_open_dev(), KVM_CAP_IRQFD)) {
+		ASSERT_FALSE(vmm_target_is_kvm());
+		SKIP("no KVM_CAP_IRQFD");
+	}
+	for (i = 0; i < 64; i++)
+		one_vm_with_irqfds(i % NR_ORDERS);
+}
