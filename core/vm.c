@@ -37,9 +37,10 @@ static void vm_destroy(struct kref *ref)
 	struct vhv_vm *vm = container_of(ref, struct vhv_vm, ref);
 	unsigned int i;
 
+	/* irqfds first: their injections reach the vCPUs' interrupt state. */
+	vhv_irqfds_destroy(vm);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vhv_vcpu_free(vm->vcpus[i]);
-	vhv_irqfds_destroy(vm);
 	vhv_vgic_destroy(vm);
 	vhv_mmu_destroy_vm(vm);
 	free_percpu(vm->last_vcpu_ran);

@@ -234,14 +234,24 @@ static int irqfd_deassign(struct vhv_vm *vm, const struct kvm_irqfd *args)
 int vhv_irqfd(struct vhv_vm *vm, void __user *argp)
 {
 	struct kvm_irqfd args;
+	int ret;
 
 	if (copy_from_user(&args, argp, sizeof(args)))
 		return -EFAULT;
 	if (args.flags & ~(KVM_IRQFD_FLAG_DEASSIGN | KVM_IRQFD_FLAG_RESAMPLE))
 		return -EINVAL;
+	/*
+	 * One at a time: a deassign must not shut an irqfd down between its
+	 * linking and its wait-queue entry (assign holds the eventfd file, so
+	 * its release cannot either).
+	 */
+	mutex_lock(&vm->irqfds.assign_lock);
 	if (args.flags & KVM_IRQFD_FLAG_DEASSIGN)
-		return irqfd_deassign(vm, &args);
-	return irqfd_assign(vm, &args);
+		ret = irqfd_deassign(vm, &args);
+	else
+		ret = irqfd_assign(vm, &args);
+	mutex_unlock(&vm->irqfds.assign_lock);
+	return ret;
 }
 
 void vhv_irqfd_ack(struct vhv_vm *vm, u32 intid)
@@ -274,6 +284,7 @@ void vhv_irqfds_init(struct vhv_vm *vm)
 {
 	struct vhv_irqfds *irqfds = &vm->irqfds;
 
+	mutex_init(&irqfds->assign_lock);
 	spin_lock_init(&irqfds->lock);
 	INIT_LIST_HEAD(&irqfds->items);
 	mutex_init(&irqfds->resample_lock);

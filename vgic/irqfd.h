@@ -5,7 +5,8 @@
  * the VMM, and the resample eventfd that tells it when the guest has
  * completed a level interrupt.
  *
- * Lock order: vm->lock (routing changes) > irqfds->resample_lock >
+ * Lock order: vm->lock (routing changes), irqfds->assign_lock >
+ * irqfds->resample_lock >
  * irqfds->lock (spinlock, also taken under an eventfd's wait-queue lock)
  * > vgic->lock.
  */
@@ -31,6 +32,7 @@ struct vhv_routes {
 };
 
 struct vhv_irqfds {
+	struct mutex assign_lock;	/* KVM_IRQFD: assign against deassign */
 	spinlock_t lock;		/* items */
 	struct list_head items;
 	struct mutex resample_lock;	/* resamplers */
