@@ -9,6 +9,13 @@
  * window is open. The other half of sync (vhv_vgic_fold) runs after it,
  * where vCPUs may be kicked.
  *
+ * Synchronisation: the ICH_*_EL2 writes of the flush take effect at the
+ * ERET into the guest, and the exception that ends the guest's run makes
+ * its changes to them visible to the reads of the sync; both are context
+ * synchronisation events (Arm ARM D24, "Synchronization requirements for
+ * AArch64 System registers"; GICv3 architecture, 12.1.x, the System
+ * register interface needs no DSB, unlike the memory-mapped GICV_*).
+ *
  * More interrupts than list registers: the most urgent go in (active
  * ones first, so the guest can complete them, then by priority), and
  * ICH_HCR_EL2.UIE asks for a maintenance interrupt once at most one list
