@@ -13,8 +13,8 @@
  * ERET into the guest, and the exception that ends the guest's run makes
  * its changes to them visible to the reads of the sync; both are context
  * synchronisation events (Arm ARM D24, "Synchronization requirements for
- * AArch64 System registers"; GICv3 architecture, 12.1.x, the System
- * register interface needs no DSB, unlike the memory-mapped GICV_*).
+ * AArch64 System registers"). Through the System register interface the
+ * GIC needs no DSB here; only the memory-mapped GICV_* frame would.
  *
  * More interrupts than list registers: the most urgent go in (active
  * ones first, so the guest can complete them, then by priority), and
