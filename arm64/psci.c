@@ -77,13 +77,6 @@ static bool psci_has(struct vhv_vcpu *vcpu, u32 fn)
 	return false;
 }
 
-/* The vCPUs, as far as they are created: nr_vcpus is published last. */
-static unsigned int nr_vcpus(struct vhv_vm *vm)
-{
-	/* Pairs with the release in vhv_vcpu_create(): vcpus[i] is complete. */
-	return smp_load_acquire(&vm->nr_vcpus);
-}
-
 /* The affinity fields at and above level (0-3) of an MPIDR value. */
 static u64 affinity_mask(unsigned int level)
 {
@@ -98,7 +91,7 @@ static u64 affinity_info(struct vhv_vcpu *vcpu)
 {
 	u64 target = vcpu->regs.regs.regs[1], level = vcpu->regs.regs.regs[2];
 	struct vhv_vm *vm = vcpu->vm;
-	unsigned int i, nr = nr_vcpus(vm);
+	unsigned int i, nr = vhv_vm_nr_vcpus(vm);
 	bool found = false;
 	u64 mask;
 
@@ -170,26 +163,11 @@ unknown:
 
 /* ---- the slow path: vCPU power, system events ---- */
 
-static struct vhv_vcpu *vcpu_by_mpidr(struct vhv_vm *vm, u64 mpidr)
-{
-	unsigned int i, nr = nr_vcpus(vm);
-
-	if (mpidr & ~MPIDR_HWID_BITMASK)
-		return NULL;
-	for (i = 0; i < nr; i++) {
-		struct vhv_vcpu *t = READ_ONCE(vm->vcpus[i]);
-
-		if ((t->sys[VHV_SR_MPIDR_EL1] & MPIDR_HWID_BITMASK) == (mpidr & MPIDR_HWID_BITMASK))
-			return t;
-	}
-	return NULL;
-}
-
 /* CPU_ON: the target starts at x2 with x3 in its x0, in the caller's endianness. */
 static u64 cpu_on(struct vhv_vcpu *vcpu)
 {
 	u64 *x = vcpu->regs.regs.regs;
-	struct vhv_vcpu *t = vcpu_by_mpidr(vcpu->vm, x[1]);
+	struct vhv_vcpu *t = vhv_vcpu_by_mpidr(vcpu->vm, x[1]);
 	u64 ret;
 
 	if (!t)
@@ -216,7 +194,7 @@ static u64 cpu_on(struct vhv_vcpu *vcpu)
 static int system_event(struct vhv_vcpu *vcpu, u32 type, u64 flags)
 {
 	struct vhv_vm *vm = vcpu->vm;
-	unsigned int i, nr = nr_vcpus(vm);
+	unsigned int i, nr = vhv_vm_nr_vcpus(vm);
 
 	for (i = 0; i < nr; i++) {
 		struct vhv_vcpu *t = READ_ONCE(vm->vcpus[i]);

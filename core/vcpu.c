@@ -14,6 +14,7 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/cputype.h>
 
 #include "core/events.h"
 #include "core/onereg.h"
@@ -157,14 +158,26 @@ void vhv_vcpu_free(struct vhv_vcpu *vcpu)
 	kfree(vcpu);
 }
 
-static bool id_taken(struct vhv_vm *vm, unsigned int id)
+struct vhv_vcpu *vhv_vcpu_by_id(struct vhv_vm *vm, unsigned int id)
 {
-	unsigned int i;
+	unsigned int i, nr = vhv_vm_nr_vcpus(vm);
 
-	for (i = 0; i < vm->nr_vcpus; i++)
+	for (i = 0; i < nr; i++)
 		if (vm->vcpus[i]->id == id)
-			return true;
-	return false;
+			return vm->vcpus[i];
+	return NULL;
+}
+
+struct vhv_vcpu *vhv_vcpu_by_mpidr(struct vhv_vm *vm, u64 mpidr)
+{
+	unsigned int i, nr = vhv_vm_nr_vcpus(vm);
+
+	if (mpidr & ~MPIDR_HWID_BITMASK)
+		return NULL;
+	for (i = 0; i < nr; i++)
+		if ((vm->vcpus[i]->sys[VHV_SR_MPIDR_EL1] & MPIDR_HWID_BITMASK) == mpidr)
+			return vm->vcpus[i];
+	return NULL;
 }
 
 int vhv_vcpu_create(struct vhv_vm *vm, unsigned long id)
@@ -179,7 +192,7 @@ int vhv_vcpu_create(struct vhv_vm *vm, unsigned long id)
 	if (vm->nr_vcpus >= VHV_MAX_VCPUS)
 		goto out;
 	fd = -EEXIST;
-	if (id_taken(vm, id))
+	if (vhv_vcpu_by_id(vm, id))
 		goto out;
 	fd = vhv_vgic_vcpu_allowed(vm);
 	if (fd)

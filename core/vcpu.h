@@ -83,6 +83,9 @@ struct vhv_vcpu {
 };
 
 int vhv_vcpu_create(struct vhv_vm *vm, unsigned long id);
+/* Lock-free lookups among the vCPUs created so far, or NULL. */
+struct vhv_vcpu *vhv_vcpu_by_id(struct vhv_vm *vm, unsigned int id);
+struct vhv_vcpu *vhv_vcpu_by_mpidr(struct vhv_vm *vm, u64 mpidr);
 void vhv_vcpu_free(struct vhv_vcpu *vcpu);
 
 /* core/reset.c: the state of KVM_ARM_VCPU_INIT, or of a PSCI CPU_ON. */

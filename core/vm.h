@@ -93,6 +93,13 @@ static inline bool vhv_vm_usable(struct vhv_vm *vm)
 	return vm->mm == current->mm && !test_bit(VHV_VM_DEAD, &vm->flags);
 }
 
+/* The vCPUs created so far: vcpus[i] for i below this are complete. */
+static inline unsigned int vhv_vm_nr_vcpus(struct vhv_vm *vm)
+{
+	/* Pairs with the release in vhv_vcpu_create(). */
+	return smp_load_acquire(&vm->nr_vcpus);
+}
+
 void vhv_vm_get(struct vhv_vm *vm);
 void vhv_vm_put(struct vhv_vm *vm);
 void vhv_vm_mark_ran(struct vhv_vm *vm);

@@ -59,12 +59,6 @@ static u64 iidr_read(struct vgic_ctx *c, u32 idx)
 	return VGIC_GICD_IIDR;
 }
 
-static u64 pidr_read(struct vgic_ctx *c, u32 idx)
-{
-	/* 0xffd0 + 4 * idx: only PIDR2 (0xffe8) says something. */
-	return idx == 6 ? VGIC_PIDR2_GICV3 : 0;
-}
-
 static u64 irouter_read(struct vgic_ctx *c, u32 intid)
 {
 	struct vhv_irq *irq = vgic_irq(c->gic, NULL, intid);
@@ -108,7 +102,7 @@ static const struct vgic_reg dist_regs[] = {
 	{ .offset = 0x0f10, .size = 0x20, .widths = VW_8 | VW_32, .reg_bytes = 4,
 	  .read = vgic_raz, .write = vgic_wi },			/* C/SPENDSGIR */
 	VGIC_REG64(0x6000, 0x2000, irouter_read, irouter_write),
-	VGIC_REG32(0xffd0, 0x30, pidr_read, vgic_wi),
+	VGIC_REG32(0xffd0, 0x30, vgic_pidr_read, vgic_wi),
 };
 
 bool vgic_dist_access(struct vgic_ctx *c, u32 off, unsigned int len, bool write, u64 *val)

@@ -14,9 +14,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kvm.h>
-#include <asm/cputype.h>
 
-#include "arm64/sysregs.h"
 #include "core/vcpu.h"
 #include "core/vm.h"
 #include "vgic/irq.h"
@@ -57,17 +55,7 @@ static bool wants_queue(const struct vhv_vgic *gic, const struct vhv_irq *irq)
 /* An SPI goes to the vCPU whose MPIDR affinity IROUTER names. */
 static struct vhv_vcpu *irq_target(const struct vhv_vgic *gic, const struct vhv_irq *irq)
 {
-	struct vhv_vm *vm = gic->vm;
-	unsigned int i, n;
-
-	if (irq->owner)
-		return irq->owner;
-	/* Pairs with vhv_vcpu_create()'s release: vcpus[i < n] are complete. */
-	n = smp_load_acquire(&vm->nr_vcpus);
-	for (i = 0; i < n; i++)
-		if ((vm->vcpus[i]->sys[VHV_SR_MPIDR_EL1] & MPIDR_HWID_BITMASK) == irq->route)
-			return vm->vcpus[i];
-	return NULL;
+	return irq->owner ?: vhv_vcpu_by_mpidr(gic->vm, irq->route);
 }
 
 static void unqueue(struct vhv_irq *irq)
@@ -185,14 +173,9 @@ static struct vhv_vcpu *line_vcpu(struct vhv_vm *vm, u32 irq)
 {
 	unsigned int id = ((irq >> KVM_ARM_IRQ_VCPU_SHIFT) & KVM_ARM_IRQ_VCPU_MASK) |
 			  (((irq >> KVM_ARM_IRQ_VCPU2_SHIFT) & KVM_ARM_IRQ_VCPU2_MASK) << 8);
-	/* Pairs with vhv_vcpu_create()'s release: vcpus[i < n] are complete. */
-	unsigned int i, n = smp_load_acquire(&vm->nr_vcpus);
 
 	/* By vcpu_id, as KVM looks it up. */
-	for (i = 0; i < n; i++)
-		if (vm->vcpus[i]->id == id)
-			return vm->vcpus[i];
-	return NULL;
+	return vhv_vcpu_by_id(vm, id);
 }
 
 /* Without a vGIC: HCR_EL2.VI and .VF, the CPU's own IRQ and FIQ inputs. */

@@ -63,11 +63,6 @@ static void waker_write(struct vgic_ctx *c, u32 idx, u64 val)
 	c->rd->vgic.sleep = val & WAKER_SLEEP;
 }
 
-static u64 pidr_read(struct vgic_ctx *c, u32 idx)
-{
-	return idx == 6 ? VGIC_PIDR2_GICV3 : 0;
-}
-
 static const struct vgic_reg rd_regs[] = {
 	VGIC_REG32(0x0000, 4, ctlr_read, vgic_wi),
 	VGIC_REG32(0x0004, 4, iidr_read, vgic_wi),
@@ -79,7 +74,7 @@ static const struct vgic_reg rd_regs[] = {
 	VGIC_REG64(0x00a0, 0x08, vgic_raz, vgic_wi),		/* INVLPIR */
 	VGIC_REG64(0x00b0, 0x08, vgic_raz, vgic_wi),		/* INVALLR */
 	VGIC_REG32(0x00c0, 4, vgic_raz, vgic_wi),		/* SYNCR */
-	VGIC_REG32(0xffd0, 0x30, pidr_read, vgic_wi),
+	VGIC_REG32(0xffd0, 0x30, vgic_pidr_read, vgic_wi),
 };
 
 #define FIELD32(off, f, o)	VGIC_FIELD(off, 4, VW_32, f, o)

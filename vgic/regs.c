@@ -169,6 +169,12 @@ u64 vgic_raz(struct vgic_ctx *c, u32 idx)
 	return 0;
 }
 
+/* 0xffd0 + 4 * idx: only PIDR2 (0xffe8) says something, the GIC version. */
+u64 vgic_pidr_read(struct vgic_ctx *c, u32 idx)
+{
+	return idx == 6 ? VGIC_PIDR2_GICV3 : 0;
+}
+
 void vgic_wi(struct vgic_ctx *c, u32 idx, u64 val)
 {
 }

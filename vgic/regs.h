@@ -68,6 +68,8 @@ bool vgic_redist_access(struct vgic_ctx *c, bool sgi_frame, u32 off, unsigned in
 
 /* Accessors several tables share. */
 u64 vgic_raz(struct vgic_ctx *c, u32 idx);
+/* The ID registers at 0xffd0-0xfffc of both frames. */
+u64 vgic_pidr_read(struct vgic_ctx *c, u32 idx);
 void vgic_wi(struct vgic_ctx *c, u32 idx, u64 val);
 
 /* Peripheral ID2 (offset 0xffe8): ArchRev [7:4] = 3, GICv3. */
