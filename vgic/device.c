@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The kvm-arm-vgic-v3 device: KVM_CREATE_DEVICE, its file, and the
- * attribute groups a VMM configures it with (frame addresses, number of
- * interrupts, CTRL_INIT), with KVM's order rules and errnos.
- *
- * The state groups (DIST_REGS, REDIST_REGS, CPU_SYSREGS, LEVEL_INFO) and
- * REDIST_REGION are not there yet: HAS_DEVICE_ATTR says ENXIO for them,
- * so a VMM knows it cannot save this GIC (see Documentation/api.rst).
+ * attribute groups a VMM configures it with (frame addresses in
+ * vgic/layout.c, number of interrupts, CTRL_INIT), with KVM's order rules
+ * and errnos, and the state groups of vgic/state.c.
  *
  * All attribute changes hold vm->lock, which also serialises them
  * against KVM_CREATE_VCPU; vgic->initialised is published with release
@@ -25,12 +22,13 @@
 
 #include "core/vcpu.h"
 #include "core/vm.h"
+#include "vgic/icc.h"
 #include "vgic/irq.h"
 #include "vgic/irqfd.h"
+#include "vgic/layout.h"
+#include "vgic/state.h"
 #include "vgic/vgic.h"
 
-#define DIST_SIZE		SZ_64K
-#define REDIST_SIZE		SZ_128K		/* per vCPU: RD_base + SGI_base */
 #define DEFAULT_NR_IRQS		256		/* KVM's when the VMM sets none */
 
 bool vhv_vgic_ready(struct vhv_vm *vm)
@@ -39,98 +37,6 @@ bool vhv_vgic_ready(struct vhv_vm *vm)
 
 	/* Pairs with vgic_init()'s release: the SPI table is complete. */
 	return gic && smp_load_acquire(&gic->initialised);
-}
-
-/* ---- frame addresses ---- */
-
-static bool ranges_overlap(u64 a, u64 alen, u64 b, u64 blen)
-{
-	return a < b + blen && b < a + alen;
-}
-
-/* The redistributors' extent follows the vCPUs; checked again at run. */
-static u64 redist_len(struct vhv_vm *vm)
-{
-	return (u64)vm->nr_vcpus * REDIST_SIZE;
-}
-
-/* KVM's checks of a frame's placement, in its order. */
-static int check_range(struct vhv_vm *vm, u64 addr, u64 len)
-{
-	u64 ipa_end = BIT_ULL(vhv_vm_ipa_bits(vm));
-
-	if (addr & (SZ_64K - 1))
-		return -EINVAL;
-	if (addr + len < addr)
-		return -EINVAL;
-	if (addr >= ipa_end || addr + len > ipa_end)
-		return -E2BIG;
-	return 0;
-}
-
-/* The distributor is not checked against the redistributors until run. */
-static int set_dist(struct vhv_vm *vm, u64 addr)
-{
-	struct vhv_vgic *gic = vm->vgic;
-	int ret;
-
-	if (gic->dist_base != VHV_VGIC_ADDR_UNDEF)
-		return -EEXIST;
-	ret = check_range(vm, addr, DIST_SIZE);
-	if (!ret)
-		WRITE_ONCE(gic->dist_base, addr);
-	return ret;
-}
-
-static int set_redist(struct vhv_vm *vm, u64 addr)
-{
-	struct vhv_vgic *gic = vm->vgic;
-	u64 len = redist_len(vm);
-	int ret;
-
-	if (addr + len < addr)
-		return -EINVAL;
-	if (gic->redist_base != VHV_VGIC_ADDR_UNDEF)
-		return -EEXIST;
-	if (gic->dist_base != VHV_VGIC_ADDR_UNDEF &&
-	    ranges_overlap(addr, len, gic->dist_base, DIST_SIZE))
-		return -EINVAL;
-	ret = check_range(vm, addr, len);
-	if (!ret)
-		WRITE_ONCE(gic->redist_base, addr);
-	return ret;
-}
-
-/* All frames inside the IPA space and apart, for the vCPUs there now. */
-static bool frames_ok(struct vhv_vm *vm)
-{
-	struct vhv_vgic *gic = vm->vgic;
-	u64 len = redist_len(vm);
-
-	if (gic->redist_base != VHV_VGIC_ADDR_UNDEF &&
-	    check_range(vm, gic->redist_base, len))
-		return false;
-	if (gic->dist_base == VHV_VGIC_ADDR_UNDEF || gic->redist_base == VHV_VGIC_ADDR_UNDEF)
-		return true;
-	return !ranges_overlap(gic->dist_base, DIST_SIZE, gic->redist_base, len);
-}
-
-static int addr_attr(struct vhv_vm *vm, struct kvm_device_attr *attr, bool write)
-{
-	struct vhv_vgic *gic = vm->vgic;
-	u64 __user *uaddr = u64_to_user_ptr(attr->addr);
-	u64 addr;
-
-	if (attr->attr != KVM_VGIC_V3_ADDR_TYPE_DIST && attr->attr != KVM_VGIC_V3_ADDR_TYPE_REDIST)
-		return -ENXIO;
-	if (!write)
-		return put_user(attr->attr == KVM_VGIC_V3_ADDR_TYPE_DIST ? gic->dist_base :
-				gic->redist_base, uaddr);
-	if (get_user(addr, uaddr))
-		return -EFAULT;
-	if (attr->attr == KVM_VGIC_V3_ADDR_TYPE_DIST)
-		return set_dist(vm, addr);
-	return set_redist(vm, addr);
 }
 
 /* ---- number of interrupts ---- */
@@ -217,24 +123,34 @@ static int do_attr(struct vhv_vm *vm, struct kvm_device_attr *attr, bool write)
 {
 	switch (attr->group) {
 	case KVM_DEV_ARM_VGIC_GRP_ADDR:
-		return addr_attr(vm, attr, write);
+		return vgic_addr_attr(vm, attr, write);
 	case KVM_DEV_ARM_VGIC_GRP_NR_IRQS:
 		return nr_irqs_attr(vm, attr, write);
 	case KVM_DEV_ARM_VGIC_GRP_CTRL:
 		return ctrl_attr(vm, attr, write);
+	case KVM_DEV_ARM_VGIC_GRP_DIST_REGS:
+	case KVM_DEV_ARM_VGIC_GRP_REDIST_REGS:
+	case KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS:
+	case KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO:
+		return vgic_state_attr(vm, attr, write);
 	}
 	return -ENXIO;
 }
 
-static int has_attr(const struct kvm_device_attr *attr)
+static int has_attr(struct vhv_vm *vm, const struct kvm_device_attr *attr)
 {
 	switch (attr->group) {
 	case KVM_DEV_ARM_VGIC_GRP_ADDR:
 		return attr->attr == KVM_VGIC_V3_ADDR_TYPE_DIST ||
-		       attr->attr == KVM_VGIC_V3_ADDR_TYPE_REDIST ? 0 : -ENXIO;
+		       attr->attr == KVM_VGIC_V3_ADDR_TYPE_REDIST ||
+		       attr->attr == KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION ? 0 : -ENXIO;
 	case KVM_DEV_ARM_VGIC_GRP_NR_IRQS:
 		return 0;
-	/* REDIST_REGION and the state groups: not implemented (see the top). */
+	case KVM_DEV_ARM_VGIC_GRP_DIST_REGS:
+	case KVM_DEV_ARM_VGIC_GRP_REDIST_REGS:
+	case KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS:
+	case KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO:
+		return vgic_state_has(vm, attr);
 	case KVM_DEV_ARM_VGIC_GRP_CTRL:
 		return attr->attr == KVM_DEV_ARM_VGIC_CTRL_INIT ||
 		       attr->attr == KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES ? 0 : -ENXIO;
@@ -261,7 +177,7 @@ static long vgic_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long 
 	if (copy_from_user(&attr, (void __user *)arg, sizeof(attr)))
 		return -EFAULT;
 	if (ioctl == KVM_HAS_DEVICE_ATTR)
-		return has_attr(&attr);
+		return has_attr(vm, &attr);
 	mutex_lock(&vm->lock);
 	ret = do_attr(vm, &attr, ioctl == KVM_SET_DEVICE_ATTR);
 	mutex_unlock(&vm->lock);
@@ -281,16 +197,28 @@ static const struct file_operations vgic_dev_fops = {
 	.llseek		= noop_llseek,
 };
 
+static void vgic_free(struct vhv_vgic *gic)
+{
+	kvfree(gic->spis);
+	kvfree(gic->rdregs);
+	kfree(gic);
+}
+
 static struct vhv_vgic *vgic_alloc(struct vhv_vm *vm)
 {
 	struct vhv_vgic *gic = kzalloc(sizeof(*gic), GFP_KERNEL_ACCOUNT);
 
 	if (!gic)
 		return NULL;
+	gic->rdregs = kvcalloc(VGIC_MAX_RDREGS, sizeof(*gic->rdregs), GFP_KERNEL_ACCOUNT);
+	if (!gic->rdregs) {
+		kfree(gic);
+		return NULL;
+	}
 	raw_spin_lock_init(&gic->lock);
 	gic->vm = vm;
 	gic->dist_base = VHV_VGIC_ADDR_UNDEF;
-	gic->redist_base = VHV_VGIC_ADDR_UNDEF;
+	gic->iidr_rev = VGIC_IIDR_REV_DEFAULT;
 	return gic;
 }
 
@@ -340,7 +268,7 @@ int vhv_vgic_create(struct vhv_vm *vm, bool test_only, __u32 __user *ufd)
 put_fd:
 	put_unused_fd(fd);
 free_gic:
-	kfree(gic);
+	vgic_free(gic);
 	return ret;
 }
 
@@ -350,8 +278,7 @@ void vhv_vgic_destroy(struct vhv_vm *vm)
 
 	if (!gic)
 		return;
-	kvfree(gic->spis);
-	kfree(gic);
+	vgic_free(gic);
 	vm->vgic = NULL;
 }
 
@@ -366,12 +293,16 @@ int vhv_vgic_vcpu_allowed(struct vhv_vm *vm)
 		return 0;
 	if (vm->vgic->initialised)
 		return -EBUSY;
-	return frames_ok(vm) ? 0 : -EINVAL;
+	/* As KVM, when the new vCPU's redistributor would join the layout. */
+	if (vgic_new_vcpu_placed(vm) && !vgic_frames_ok(vm))
+		return -EINVAL;
+	return 0;
 }
 
 void vhv_vgic_vcpu_init(struct vhv_vcpu *vcpu)
 {
 	INIT_LIST_HEAD(&vcpu->vgic.ap_list);
+	vgic_icc_reset(vcpu);
 }
 
 /*
@@ -390,10 +321,9 @@ int vhv_vgic_run_check(struct vhv_vm *vm)
 	 * meanwhile is seen as set or not, and no vCPU can be added once
 	 * initialised is seen.
 	 */
-	if (READ_ONCE(gic->redist_base) == VHV_VGIC_ADDR_UNDEF ||
-	    READ_ONCE(gic->dist_base) == VHV_VGIC_ADDR_UNDEF)
+	if (!vgic_all_placed(vm) || READ_ONCE(gic->dist_base) == VHV_VGIC_ADDR_UNDEF)
 		return -ENXIO;
-	if (!frames_ok(vm))
+	if (!vgic_frames_ok(vm))
 		return -EINVAL;
 	if (!vhv_vgic_ready(vm))
 		return -EBUSY;

@@ -51,12 +51,19 @@ static void ctlr_write(struct vgic_ctx *c, u32 idx, u64 val)
 /* 10 INTID bits: SPIs only, no LPIs. */
 static u64 typer_read(struct vgic_ctx *c, u32 idx)
 {
-	return (c->gic->nr_irqs / 32 - 1) | (9 << TYPER_IDBITS_SHIFT);
+	/* A VMM may look before GRP_NR_IRQS: then there are no SPIs. */
+	unsigned int nr_irqs = c->gic->nr_irqs ?: VHV_VGIC_NR_PRIVATE;
+
+	return (nr_irqs / 32 - 1) | (9 << TYPER_IDBITS_SHIFT);
 }
+
+/* GICD_IIDR.Revision [15:12]: which of KVM's behaviours the VMM asked for. */
+#define IIDR_REV_SHIFT		12
+#define IIDR_REV_MASK		GENMASK(15, 12)
 
 static u64 iidr_read(struct vgic_ctx *c, u32 idx)
 {
-	return VGIC_GICD_IIDR;
+	return (VGIC_GICD_IIDR & ~IIDR_REV_MASK) | (u32)c->gic->iidr_rev << IIDR_REV_SHIFT;
 }
 
 static u64 irouter_read(struct vgic_ctx *c, u32 intid)
@@ -93,19 +100,53 @@ static const struct vgic_reg dist_regs[] = {
 	FIELD32(0x0300, VF_ACTIVE, VOP_SET),
 	FIELD32(0x0380, VF_ACTIVE, VOP_CLEAR),
 	VGIC_FIELD(0x0400, 0x400, VW_8 | VW_32, VF_PRIORITY, VOP_RW),
-	{ .offset = 0x0800, .size = 0x400, .widths = VW_8 | VW_32, .reg_bytes = 4,
-	  .read = vgic_raz, .write = vgic_wi },			/* ITARGETSR */
+	VGIC_IRQREG(0x0800, 0x400, VW_8 | VW_32, 4, 8, vgic_raz, vgic_wi),	/* ITARGETSR */
 	VGIC_FIELD(0x0c00, 0x100, VW_32, VF_CONFIG, VOP_RW),
-	VGIC_REG32(0x0d00, 0x80, vgic_raz, vgic_wi),		/* IGRPMODR */
-	VGIC_REG32(0x0e00, 0x100, vgic_raz, vgic_wi),		/* NSACR */
+	VGIC_IRQREG(0x0d00, 0x80, VW_32, 4, 1, vgic_raz, vgic_wi),	/* IGRPMODR */
+	VGIC_IRQREG(0x0e00, 0x100, VW_32, 4, 2, vgic_raz, vgic_wi),	/* NSACR */
 	VGIC_REG32(0x0f00, 4, vgic_raz, vgic_wi),		/* SGIR */
 	{ .offset = 0x0f10, .size = 0x20, .widths = VW_8 | VW_32, .reg_bytes = 4,
 	  .read = vgic_raz, .write = vgic_wi },			/* C/SPENDSGIR */
-	VGIC_REG64(0x6000, 0x2000, irouter_read, irouter_write),
+	VGIC_IRQREG(0x6000, 0x2000, VW_32 | VW_64, 8, 64, irouter_read, irouter_write),
 	VGIC_REG32(0xffd0, 0x30, vgic_pidr_read, vgic_wi),
 };
 
 bool vgic_dist_access(struct vgic_ctx *c, u32 off, unsigned int len, bool write, u64 *val)
 {
 	return vgic_regs_access(c, dist_regs, ARRAY_SIZE(dist_regs), off, len, write, val);
+}
+
+/* ---- the VMM's view ---- */
+
+#define GICD_IIDR		0x0008
+
+bool vgic_dist_has(struct vhv_vgic *gic, u32 off)
+{
+	/* Before KVM_DEV_ARM_VGIC_GRP_NR_IRQS or CTRL_INIT: no SPIs yet. */
+	return vgic_regs_has(dist_regs, ARRAY_SIZE(dist_regs), off,
+			     gic->nr_irqs ?: VHV_VGIC_NR_PRIVATE);
+}
+
+/*
+ * GICD_IIDR is the one register whose write a VMM can be refused: it
+ * says which KVM behaviour it saved, and only the Revision may differ,
+ * as one KVM knows (2: GICR_CTLR.{CES,IR} read 0; 3).
+ */
+static int iidr_write(struct vgic_ctx *c, u64 val)
+{
+	u32 rev = (val & IIDR_REV_MASK) >> IIDR_REV_SHIFT;
+
+	if ((val ^ iidr_read(c, 0)) & ~IIDR_REV_MASK)
+		return -EINVAL;
+	if (rev != VGIC_IIDR_REV_2 && rev != VGIC_IIDR_REV_DEFAULT)
+		return -EINVAL;
+	c->gic->iidr_rev = rev;
+	return 0;
+}
+
+int vgic_dist_uaccess(struct vgic_ctx *c, u32 off, bool write, u64 *val)
+{
+	if (write && off == GICD_IIDR)
+		return iidr_write(c, *val);
+	return vgic_dist_access(c, off, 4, write, val) ? 0 : -ENXIO;
 }

@@ -156,6 +156,7 @@ int vhv_vgic_hw_init(void)
 	unsigned int pre_bits = ((vtr >> 26) & 7) + 1;
 	int irq, ret;
 
+	vhv_vgic_hw.vtr = vtr;
 	vhv_vgic_hw.nr_lr = min_t(unsigned int, (vtr & 0x1f) + 1, VHV_VGIC_MAX_LRS);
 	vhv_vgic_hw.pri_bits = ((vtr >> 29) & 7) + 1;
 	vhv_vgic_hw.nr_apr = pre_bits >= 7 ? 4 : pre_bits == 6 ? 2 : 1;

@@ -13,10 +13,12 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitfield.h>
 #include <linux/kvm.h>
 
 #include "core/vcpu.h"
 #include "core/vm.h"
+#include "vgic/hw.h"
 #include "vgic/irq.h"
 #include "vgic/vgic.h"
 
@@ -94,6 +96,9 @@ void vgic_update_all(struct vhv_vgic *gic, struct vgic_kicks *k)
 	struct vhv_vm *vm = gic->vm;
 	unsigned int i, j;
 
+	/* Before CTRL_INIT (a VMM writing GICD_CTLR) there is nothing to move. */
+	if (!gic->spis)
+		return;
 	for (i = 0; i < vm->nr_vcpus; i++)
 		for (j = 0; j < VHV_VGIC_NR_PRIVATE; j++)
 			vgic_irq_update(gic, &vm->vcpus[i]->vgic.priv[j], k);
@@ -125,11 +130,6 @@ void vgic_irq_set_line(struct vhv_vgic *gic, struct vhv_irq *irq, bool level,
 	vgic_irq_update(gic, irq, k);
 }
 
-/* ICH_VMCR_EL2: VENG0 [0], VENG1 [1], VPMR [31:24]. */
-#define VMCR_ENG0		BIT(0)
-#define VMCR_ENG1		BIT(1)
-#define VMCR_PMR_SHIFT		24
-
 /*
  * Whether the vCPU has an interrupt it would take if unmasked: pending,
  * not active, its group enabled and its priority above the mask. WFI
@@ -139,7 +139,7 @@ static bool vgic_cpu_has_pending(struct vhv_vcpu *vcpu)
 {
 	struct vhv_vgic *gic = vcpu->vm->vgic;
 	u64 vmcr = vcpu->vgic.vmcr;
-	unsigned int pmr = (vmcr >> VMCR_PMR_SHIFT) & 0xff;
+	unsigned int pmr = FIELD_GET(VMCR_PMR, vmcr);
 	struct vhv_irq *irq;
 	unsigned long flags;
 	bool found = false;

@@ -19,32 +19,24 @@
 #include "core/vcpu.h"
 #include "core/vm.h"
 #include "mmu/mmio.h"
+#include "vgic/layout.h"
 #include "vgic/regs.h"
 #include "vgic/vgic.h"
-
-#define DIST_SIZE		SZ_64K
-#define REDIST_FRAME		SZ_64K
-#define REDIST_SIZE		(2 * REDIST_FRAME)
 
 /* Which frame: the distributor (rd = NULL), or a vCPU's redistributor. */
 static bool find_frame(struct vhv_vgic *gic, u64 ipa, struct vhv_vcpu **rd, u32 *off,
 		       bool *sgi)
 {
-	struct vhv_vm *vm = gic->vm;
-	u64 idx;
-
-	if (ipa - gic->dist_base < DIST_SIZE) {
+	if (ipa - gic->dist_base < VGIC_DIST_SIZE) {
 		*rd = NULL;
 		*off = ipa - gic->dist_base;
 		return true;
 	}
-	idx = (ipa - gic->redist_base) / REDIST_SIZE;
-	if (ipa < gic->redist_base || idx >= vm->nr_vcpus)
+	*rd = vgic_rd_find(gic, ipa, off);
+	if (!*rd)
 		return false;
-	*rd = vm->vcpus[idx];
-	*off = (ipa - gic->redist_base) % REDIST_SIZE;
-	*sgi = *off >= REDIST_FRAME;
-	*off %= REDIST_FRAME;
+	*sgi = *off >= VGIC_REDIST_FRAME;
+	*off %= VGIC_REDIST_FRAME;
 	return true;
 }
 

@@ -19,6 +19,7 @@
 #include "arm64/sysregs.h"
 #include "core/vcpu.h"
 #include "core/vm.h"
+#include "vgic/layout.h"
 #include "vgic/regs.h"
 #include "vgic/vgic.h"
 
@@ -30,10 +31,10 @@
 #define WAKER_SLEEP		BIT(1)
 #define WAKER_ASLEEP		BIT(2)
 
-/* GICR_CTLR: CES [1] and IR [2] read 1 (revision 3), EnableLPIs [0] 0. */
+/* GICR_CTLR: CES [1] and IR [2] read 1 from KVM's revision 3, EnableLPIs [0] 0. */
 static u64 ctlr_read(struct vgic_ctx *c, u32 idx)
 {
-	return BIT(1) | BIT(2);
+	return c->gic->iidr_rev >= VGIC_IIDR_REV_DEFAULT ? BIT(1) | BIT(2) : 0;
 }
 
 static u64 iidr_read(struct vgic_ctx *c, u32 idx)
@@ -48,7 +49,7 @@ static u64 typer_read(struct vgic_ctx *c, u32 idx)
 	u64 aff = vcpu->sys[VHV_SR_MPIDR_EL1] & 0xffffff;
 	u64 val = (aff << 32) | ((u64)(vcpu->id & 0xffff) << TYPER_PROC_SHIFT);
 
-	if (vcpu->idx == c->gic->vm->nr_vcpus - 1)
+	if (vgic_rd_is_last(c->gic, vcpu))
 		val |= TYPER_LAST;
 	return val;
 }
@@ -99,4 +100,23 @@ bool vgic_redist_access(struct vgic_ctx *c, bool sgi_frame, u32 off, unsigned in
 	if (sgi_frame)
 		return vgic_regs_access(c, sgi_regs, ARRAY_SIZE(sgi_regs), off, len, write, val);
 	return vgic_regs_access(c, rd_regs, ARRAY_SIZE(rd_regs), off, len, write, val);
+}
+
+/* ---- the VMM's view: RD_base, then SGI_base 64 KB on ---- */
+
+bool vgic_redist_has(u32 off)
+{
+	if (off >= VGIC_REDIST_SIZE)
+		return false;
+	if (off >= VGIC_REDIST_FRAME)
+		return vgic_regs_has(sgi_regs, ARRAY_SIZE(sgi_regs), off - VGIC_REDIST_FRAME,
+				     VHV_VGIC_NR_PRIVATE);
+	return vgic_regs_has(rd_regs, ARRAY_SIZE(rd_regs), off, VHV_VGIC_NR_PRIVATE);
+}
+
+int vgic_redist_uaccess(struct vgic_ctx *c, u32 off, bool write, u64 *val)
+{
+	bool sgi = off >= VGIC_REDIST_FRAME;
+
+	return vgic_redist_access(c, sgi, off % VGIC_REDIST_FRAME, 4, write, val) ? 0 : -ENXIO;
 }

@@ -71,20 +71,38 @@ static void irq_field_set(struct vgic_ctx *c, struct vhv_irq *irq, enum vgic_fie
 	vgic_irq_update(c->gic, irq, c->k);
 }
 
+/* A VMM's view of a pending register: the latch, or RAZ for IC*PENDR. */
+static u32 uaccess_pending_get(const struct vgic_reg *r, const struct vhv_irq *irq)
+{
+	return r->op == VOP_SET && irq->latch;
+}
+
 static u64 fields_read(struct vgic_ctx *c, const struct vgic_reg *r, u32 off, unsigned int len)
 {
 	unsigned int bits = field_bits(r->field);
 	u32 intid = (off - r->offset) * 8 / bits;
+	bool latch = c->uaccess && r->field == VF_PENDING;
 	unsigned int i;
 	u64 val = 0;
 
 	for (i = 0; i < len * 8 / bits; i++) {
 		struct vhv_irq *irq = vgic_irq(c->gic, c->rd, intid + i);
+		u32 v;
 
-		if (irq)
-			val |= (u64)irq_field_get(irq, r->field) << (i * bits);
+		if (!irq)
+			continue;
+		v = latch ? uaccess_pending_get(r, irq) : irq_field_get(irq, r->field);
+		val |= (u64)v << (i * bits);
 	}
 	return val;
+}
+
+/* A VMM writes IS*PENDR as the latch itself; IC*PENDR are WI. */
+static void uaccess_pending_set(struct vgic_ctx *c, const struct vgic_reg *r,
+				struct vhv_irq *irq, u32 v)
+{
+	if (r->op == VOP_SET)
+		irq_field_set(c, irq, VF_PENDING, v);
 }
 
 static void fields_write(struct vgic_ctx *c, const struct vgic_reg *r, u32 off,
@@ -101,7 +119,9 @@ static void fields_write(struct vgic_ctx *c, const struct vgic_reg *r, u32 off,
 
 		if (!irq)
 			continue;
-		if (r->op == VOP_RW)
+		if (c->uaccess && r->field == VF_PENDING)
+			uaccess_pending_set(c, r, irq, v);
+		else if (r->op == VOP_RW)
 			irq_field_set(c, irq, r->field, v);
 		else if (v)
 			irq_field_set(c, irq, r->field, r->op == VOP_SET);
@@ -162,6 +182,17 @@ bool vgic_regs_access(struct vgic_ctx *c, const struct vgic_reg *table, unsigned
 		*val = plain_read(c, r, off, len);
 	}
 	return true;
+}
+
+bool vgic_regs_has(const struct vgic_reg *table, unsigned int n, u32 off, unsigned int nr_irqs)
+{
+	const struct vgic_reg *r = bsearch(&off, table, n, sizeof(*table), cmp_reg);
+	unsigned int bits;
+
+	if (!r || !(r->widths & VW_32) || (off & 3))
+		return false;
+	bits = r->field != VF_NONE ? field_bits(r->field) : r->irq_bits;
+	return !bits || (off - r->offset) * 8 / bits < nr_irqs;
 }
 
 u64 vgic_raz(struct vgic_ctx *c, u32 idx)

@@ -16,6 +16,12 @@ struct vgic_ctx {
 	struct vhv_vgic *gic;
 	struct vhv_vcpu *rd;		/* the redistributor's vCPU, or NULL */
 	struct vgic_kicks *k;
+	/*
+	 * A VMM's access through the device attributes, with KVM's meaning:
+	 * IS*PENDR read and write the pending latch alone, IC*PENDR are
+	 * RAZ/WI (Documentation/virt/kvm/devices/arm-vgic-v3.rst).
+	 */
+	bool uaccess;
 };
 
 enum vgic_field {
@@ -42,6 +48,7 @@ struct vgic_reg {
 	u8 field;			/* enum vgic_field, or VF_NONE */
 	u8 op;				/* enum vgic_op, for fields */
 	u8 reg_bytes;			/* plain registers: 4 or 8 */
+	u8 irq_bits;			/* plain per-interrupt arrays: bits per INTID */
 	/* Plain registers: idx is the element of an array, 0 for one. */
 	u64 (*read)(struct vgic_ctx *c, u32 idx);
 	void (*write)(struct vgic_ctx *c, u32 idx, u64 val);
@@ -54,6 +61,10 @@ struct vgic_reg {
 #define VGIC_REG64(off, sz, rd, wr) \
 	{ .offset = (off), .size = (sz), .widths = VW_32 | VW_64, .reg_bytes = 8, \
 	  .read = (rd), .write = (wr) }
+/* A plain register array with irq_bits per INTID, from INTID 0 at off. */
+#define VGIC_IRQREG(off, sz, w, bytes, bits, rd, wr) \
+	{ .offset = (off), .size = (sz), .widths = (w), .reg_bytes = (bytes), \
+	  .irq_bits = (bits), .read = (rd), .write = (wr) }
 
 /* An access to a table: false if no register is there or the size is
  * not one it takes (the caller treats it as RAZ/WI).
@@ -61,10 +72,23 @@ struct vgic_reg {
 bool vgic_regs_access(struct vgic_ctx *c, const struct vgic_reg *table, unsigned int n,
 		      u32 off, unsigned int len, bool write, u64 *val);
 
+/*
+ * For a VMM's 32-bit access at off: whether a register is there and, if
+ * it is per interrupt, its INTID is below nr_irqs (KVM: ENXIO if not).
+ */
+bool vgic_regs_has(const struct vgic_reg *table, unsigned int n, u32 off, unsigned int nr_irqs);
+
 /* The two frames' tables (vgic/dist.c, vgic/redist.c). */
 bool vgic_dist_access(struct vgic_ctx *c, u32 off, unsigned int len, bool write, u64 *val);
 bool vgic_redist_access(struct vgic_ctx *c, bool sgi_frame, u32 off, unsigned int len,
 			bool write, u64 *val);
+/* The VMM's view (KVM_DEV_ARM_VGIC_GRP_DIST_REGS, _REDIST_REGS): 32 bits
+ * at off, the redistributor's SGI frame at 64 KB; 0 or -errno.
+ */
+bool vgic_dist_has(struct vhv_vgic *gic, u32 off);
+bool vgic_redist_has(u32 off);
+int vgic_dist_uaccess(struct vgic_ctx *c, u32 off, bool write, u64 *val);
+int vgic_redist_uaccess(struct vgic_ctx *c, u32 off, bool write, u64 *val);
 
 /* Accessors several tables share. */
 u64 vgic_raz(struct vgic_ctx *c, u32 idx);

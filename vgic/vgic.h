@@ -64,9 +64,27 @@ struct vhv_vgic_cpu {
 	struct vhv_irq *lr_irq[VHV_VGIC_MAX_LRS];
 	u64 lr_val[VHV_VGIC_MAX_LRS];	/* as the last sync found them */
 	bool sleep;			/* GICR_WAKER.ProcessorSleep */
+	/* ICC_CTLR_EL1.PRIbits + 1 and .IDbits as the VMM set them (or the
+	 * hardware's): what the VMM reads back, and the APRs it may reach.
+	 */
+	u8 pri_bits;
+	u8 id_bits;
 	/* KVM_ARM_IRQ_TYPE_CPU lines (HCR_EL2.VI, .VF), without a vGIC. */
 	unsigned long cpu_lines;
 };
+
+/*
+ * A redistributor region: count redistributors from base, or with count 0
+ * (the legacy REDIST attribute) one per vCPU. Never changed once set.
+ */
+struct vhv_vgic_rdreg {
+	u64 base;
+	u32 count;
+};
+
+/* KVM's implementation revisions: 3 makes GICR_CTLR.{CES,IR} read 1. */
+#define VGIC_IIDR_REV_2		2
+#define VGIC_IIDR_REV_DEFAULT	3
 
 struct vhv_vgic {
 	raw_spinlock_t lock;
@@ -74,14 +92,17 @@ struct vhv_vgic {
 	bool initialised;		/* KVM_DEV_ARM_VGIC_CTRL_INIT done */
 	bool checked;			/* a KVM_RUN found the frames in place */
 	u64 dist_base;
-	u64 redist_base;
+	struct vhv_vgic_rdreg *rdregs;	/* VGIC_MAX_RDREGS, by index (vgic/layout.c) */
+	unsigned int nr_rdregs;		/* those set; grows with release */
 	unsigned int nr_irqs;		/* SPIs + 32, or 0: not set yet */
 	struct vhv_irq *spis;		/* nr_irqs - 32, from CTRL_INIT */
 	bool enabled;			/* GICD_CTLR.EnableGrp1, for both groups */
+	u8 iidr_rev;			/* GICD_IIDR.Revision: 2 or 3, as KVM's */
 };
 
 /* The hardware's virtual CPU interface, read once at load. */
 struct vhv_vgic_hw {
+	u64 vtr;			/* ICH_VTR_EL2 */
 	unsigned int nr_lr;		/* ICH_VTR_EL2.ListRegs + 1 */
 	unsigned int nr_apr;		/* ICH_AP<n>R registers per group */
 	unsigned int pri_bits;		/* ICH_VTR_EL2.PRIbits + 1 */

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vGIC's state as a VMM saves and restores it, through the device
+ * attribute groups DIST_REGS, REDIST_REGS, CPU_SYSREGS (vgic/icc.c) and
+ * LEVEL_INFO, with KVM's formats, order rules and errnos. Together they
+ * hold everything the guest can observe: what the register tables show
+ * (with the pending latch apart from the line, as KVM defines the VMM's
+ * view of IS*PENDR), the input level of every level interrupt, and each
+ * vCPU's CPU interface (VMCR fields and active priorities).
+ *
+ * Order, as KVM: the vCPU the attribute names (EINVAL if none), the
+ * value from user space (EFAULT), every vCPU's mutex (EBUSY if any vCPU
+ * is in an ioctl, KVM_RUN above all: its state may be in the hardware),
+ * CTRL_INIT done (EBUSY; the distributor's registers may be reached
+ * before, to set GICD_IIDR first), then the access.
+ *
+ * Locks: vm->lock (the caller), then each vcpu->mutex by trylock (so the
+ * order against a vCPU ioctl never matters), then vgic->lock.
+ */
+#include <linux/kvm.h>
+#include <linux/mutex.h>
+#include <linux/uaccess.h>
+
+#include "core/vcpu.h"
+#include "core/vm.h"
+#include "vgic/icc.h"
+#include "vgic/irq.h"
+#include "vgic/regs.h"
+#include "vgic/state.h"
+#include "vgic/vgic.h"
+
+/* The attribute's mpidr field, Aff3.Aff2.Aff1.Aff0, as an MPIDR_EL1 value. */
+static u64 attr_mpidr(u64 attr)
+{
+	u64 aff = (attr & KVM_DEV_ARM_VGIC_V3_MPIDR_MASK) >> KVM_DEV_ARM_VGIC_V3_MPIDR_SHIFT;
+
+	return (aff & 0xffffff) | (aff >> 24) << 32;
+}
+
+/* The distributor is not banked: KVM takes vCPU 0, and wants one. */
+static struct vhv_vcpu *attr_vcpu(struct vhv_vm *vm, const struct kvm_device_attr *attr)
+{
+	if (attr->group == KVM_DEV_ARM_VGIC_GRP_DIST_REGS)
+		return vhv_vm_nr_vcpus(vm) ? vm->vcpus[0] : NULL;
+	return vhv_vcpu_by_mpidr(vm, attr_mpidr(attr->attr));
+}
+
+static bool lock_all_vcpus(struct vhv_vm *vm)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&vm->lock);
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (!mutex_trylock(&vm->vcpus[i]->mutex))
+			goto undo;
+	return true;
+undo:
+	while (i--)
+		mutex_unlock(&vm->vcpus[i]->mutex);
+	return false;
+}
+
+static void unlock_all_vcpus(struct vhv_vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		mutex_unlock(&vm->vcpus[i]->mutex);
+}
+
+/* DIST_REGS and REDIST_REGS: one 32-bit register (half of a 64-bit one). */
+static int regs_access(struct vhv_vm *vm, struct vhv_vcpu *vcpu, u64 attr, u32 group,
+		       bool write, u64 *val)
+{
+	struct vhv_vgic *gic = vm->vgic;
+	struct vgic_kicks k = { };
+	struct vgic_ctx c = { .gic = gic, .k = &k, .uaccess = true };
+	u32 off = attr & KVM_DEV_ARM_VGIC_OFFSET_MASK;
+	unsigned long flags;
+	int ret;
+
+	if (group == KVM_DEV_ARM_VGIC_GRP_DIST_REGS ? !vgic_dist_has(gic, off) :
+	    !vgic_redist_has(off))
+		return -ENXIO;
+	raw_spin_lock_irqsave(&gic->lock, flags);
+	if (group == KVM_DEV_ARM_VGIC_GRP_DIST_REGS) {
+		ret = vgic_dist_uaccess(&c, off, write, val);
+	} else {
+		c.rd = vcpu;
+		ret = vgic_redist_uaccess(&c, off, write, val);
+	}
+	raw_spin_unlock_irqrestore(&gic->lock, flags);
+	/* No vCPU runs now; the kicks only mark what they must look at. */
+	vgic_kick(vm, &k);
+	return ret;
+}
+
+/*
+ * LEVEL_INFO: the input lines of 32 interrupts from a multiple of 32,
+ * level-sensitive ones only (an edge has no level to keep); SGIs and
+ * INTIDs past the last SPI are RAZ/WI.
+ */
+static int level_access(struct vhv_vm *vm, struct vhv_vcpu *vcpu, u64 attr, bool write,
+			u64 *val)
+{
+	u32 info = (attr & KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_MASK) >>
+		   KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_SHIFT;
+	u32 intid = attr & KVM_DEV_ARM_VGIC_LINE_LEVEL_INTID_MASK;
+	struct vhv_vgic *gic = vm->vgic;
+	struct vgic_kicks k = { };
+	unsigned long flags;
+	unsigned int i;
+	u64 lines = 0;
+
+	if (info != VGIC_LEVEL_INFO_LINE_LEVEL || intid % 32)
+		return -EINVAL;
+	raw_spin_lock_irqsave(&gic->lock, flags);
+	for (i = 0; i < 32; i++) {
+		struct vhv_irq *irq = vgic_irq(gic, vcpu, intid + i);
+
+		if (!irq || irq->intid < VHV_VGIC_NR_SGIS || !irq->level)
+			continue;
+		if (!write) {
+			lines |= (u64)irq->line << i;
+		} else if (irq->line != ((*val >> i) & 1)) {
+			irq->line = !irq->line;
+			vgic_irq_update(gic, irq, &k);
+		}
+	}
+	raw_spin_unlock_irqrestore(&gic->lock, flags);
+	vgic_kick(vm, &k);
+	if (!write)
+		*val = lines;
+	return 0;
+}
+
+static int group_access(struct vhv_vm *vm, struct vhv_vcpu *vcpu,
+			const struct kvm_device_attr *attr, bool write, u64 *val)
+{
+	switch (attr->group) {
+	case KVM_DEV_ARM_VGIC_GRP_DIST_REGS:
+	case KVM_DEV_ARM_VGIC_GRP_REDIST_REGS:
+		return regs_access(vm, vcpu, attr->attr, attr->group, write, val);
+	case KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS:
+		return vgic_icc_access(vcpu, attr->attr & KVM_DEV_ARM_VGIC_SYSREG_INSTR_MASK,
+				       write, val);
+	default:
+		return level_access(vm, vcpu, attr->attr, write, val);
+	}
+}
+
+/* The ICC registers are 64 bits wide in this interface, the rest 32. */
+static int get_value(const struct kvm_device_attr *attr, u64 *val)
+{
+	void __user *uaddr = u64_to_user_ptr(attr->addr);
+	u32 v32;
+
+	if (attr->group == KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS)
+		return get_user(*val, (u64 __user *)uaddr);
+	if (get_user(v32, (u32 __user *)uaddr))
+		return -EFAULT;
+	*val = v32;
+	return 0;
+}
+
+static int put_value(const struct kvm_device_attr *attr, u64 val)
+{
+	if (attr->group == KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS)
+		return put_user(val, (u64 __user *)u64_to_user_ptr(attr->addr));
+	return put_user((u32)val, (u32 __user *)u64_to_user_ptr(attr->addr));
+}
+
+int vgic_state_attr(struct vhv_vm *vm, const struct kvm_device_attr *attr, bool write)
+{
+	struct vhv_vcpu *vcpu = attr_vcpu(vm, attr);
+	bool any_time = attr->group == KVM_DEV_ARM_VGIC_GRP_DIST_REGS;
+	u64 val = 0;
+	int ret;
+
+	if (!vcpu)
+		return -EINVAL;
+	if (write && get_value(attr, &val))
+		return -EFAULT;
+	if (!lock_all_vcpus(vm))
+		return -EBUSY;
+	if (!any_time && !vm->vgic->initialised)
+		ret = -EBUSY;
+	else
+		ret = group_access(vm, vcpu, attr, write, &val);
+	unlock_all_vcpus(vm);
+	if (!ret && !write)
+		ret = put_value(attr, val) ? -EFAULT : 0;
+	return ret;
+}
+
+int vgic_state_has(struct vhv_vm *vm, const struct kvm_device_attr *attr)
+{
+	u32 info;
+
+	if (attr->group == KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO) {
+		info = (attr->attr & KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_MASK) >>
+		       KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_SHIFT;
+		return info == VGIC_LEVEL_INFO_LINE_LEVEL ? 0 : -ENXIO;
+	}
+	if (!attr_vcpu(vm, attr))
+		return -EINVAL;
+	switch (attr->group) {
+	case KVM_DEV_ARM_VGIC_GRP_DIST_REGS:
+		return vgic_dist_has(vm->vgic, attr->attr & KVM_DEV_ARM_VGIC_OFFSET_MASK) ?
+		       0 : -ENXIO;
+	case KVM_DEV_ARM_VGIC_GRP_REDIST_REGS:
+		return vgic_redist_has(attr->attr & KVM_DEV_ARM_VGIC_OFFSET_MASK) ? 0 : -ENXIO;
+	default:
+		return vgic_icc_has(attr->attr & KVM_DEV_ARM_VGIC_SYSREG_INSTR_MASK) ?
+		       0 : -ENXIO;
+	}
+}
