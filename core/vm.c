@@ -235,3 +235,26 @@ int vhv_vm_create(unsigned long type)
 		vhv_vm_put(vm);
 	return fd;
 }
+
+bool vhv_vm_trylock_vcpus(struct vhv_vm *vm)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&vm->lock);
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (!mutex_trylock(&vm->vcpus[i]->mutex))
+			goto undo;
+	return true;
+undo:
+	while (i--)
+		mutex_unlock(&vm->vcpus[i]->mutex);
+	return false;
+}
+
+void vhv_vm_unlock_vcpus(struct vhv_vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		mutex_unlock(&vm->vcpus[i]->mutex);
+}

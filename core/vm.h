@@ -4,12 +4,16 @@
  * VMID. Owned by the VM file; every vCPU file holds a reference too.
  *
  * Lock order (outermost first):
- *   vm->lock            vCPU creation, capabilities, first-run freeze
  *   vcpu->mutex         one ioctl at a time on a vCPU
+ *   vm->lock            vCPU creation, features, the vGIC's and timers'
+ *                       configuration (taken inside vCPU ioctls too)
  *   vm->slots_lock      memory slot changes (mmu/memslot.c)
  *   vm->mmu_lock        stage-2 tables (spinlock, mmu/stage2.c)
  *   vgic->lock          interrupt state (raw spinlock, vgic/vgic.h)
- * No lock is held across guest entry.
+ * No lock is held across guest entry. Whoever must stop every vCPU (the
+ * vGIC's state, the counter offset) holds vm->lock and takes each
+ * vcpu->mutex by trylock only (vhv_vm_trylock_vcpus): a vCPU busy in an
+ * ioctl makes it EBUSY, as in KVM, and the order above never inverts.
  */
 #ifndef VHV_CORE_VM_H
 #define VHV_CORE_VM_H
@@ -99,6 +103,10 @@ static inline unsigned int vhv_vm_nr_vcpus(struct vhv_vm *vm)
 	/* Pairs with the release in vhv_vcpu_create(). */
 	return smp_load_acquire(&vm->nr_vcpus);
 }
+
+/* With vm->lock: every vCPU's mutex, or none and false (one is busy). */
+bool vhv_vm_trylock_vcpus(struct vhv_vm *vm);
+void vhv_vm_unlock_vcpus(struct vhv_vm *vm);
 
 void vhv_vm_get(struct vhv_vm *vm);
 void vhv_vm_put(struct vhv_vm *vm);

@@ -8,7 +8,8 @@
  *     with ARE = 1 the redistributors own them;
  *   - ITARGETSR, SGIR, CPENDSGIR, SPENDSGIR: RAZ/WI, legacy (ARE = 0) only;
  *   - IGRPMODR, NSACR: RAZ/WI, they only matter with two Security states;
- *   - SETSPI/CLRSPI, STATUSR: RAZ/WI, no message-based SPIs, no errors;
+ *   - SETSPI/CLRSPI: RAZ/WI, no message-based SPIs;
+ *   - STATUSR: reads all ones and ignores writes, as KVM's does;
  *   - IROUTER.IRM (1 of N routing) and Aff3: RAZ/WI, as in KVM (whose
  *     vCPUs all have Aff3 = 0);
  *   - any other offset in the 64 KB frame: RAZ/WI (vgic/mmio.c).
@@ -66,6 +67,11 @@ static u64 iidr_read(struct vgic_ctx *c, u32 idx)
 	return (VGIC_GICD_IIDR & ~IIDR_REV_MASK) | (u32)c->gic->iidr_rev << IIDR_REV_SHIFT;
 }
 
+static u64 statusr_read(struct vgic_ctx *c, u32 idx)
+{
+	return U32_MAX;
+}
+
 static u64 irouter_read(struct vgic_ctx *c, u32 intid)
 {
 	struct vhv_irq *irq = vgic_irq(c->gic, NULL, intid);
@@ -90,7 +96,7 @@ static const struct vgic_reg dist_regs[] = {
 	VGIC_REG32(0x0004, 4, typer_read, vgic_wi),
 	VGIC_REG32(0x0008, 4, iidr_read, vgic_wi),
 	VGIC_REG32(0x000c, 4, vgic_raz, vgic_wi),		/* TYPER2 */
-	VGIC_REG32(0x0010, 4, vgic_raz, vgic_wi),		/* STATUSR */
+	VGIC_REG32(0x0010, 4, statusr_read, vgic_wi),
 	VGIC_REG32(0x0040, 0x20, vgic_raz, vgic_wi),		/* SETSPI, CLRSPI */
 	FIELD32(0x0080, VF_GROUP, VOP_RW),
 	FIELD32(0x0100, VF_ENABLE, VOP_SET),
@@ -119,6 +125,7 @@ bool vgic_dist_access(struct vgic_ctx *c, u32 off, unsigned int len, bool write,
 /* ---- the VMM's view ---- */
 
 #define GICD_IIDR		0x0008
+#define GICD_TYPER2		0x000c
 
 bool vgic_dist_has(struct vhv_vgic *gic, u32 off)
 {
@@ -148,5 +155,8 @@ int vgic_dist_uaccess(struct vgic_ctx *c, u32 off, bool write, u64 *val)
 {
 	if (write && off == GICD_IIDR)
 		return iidr_write(c, *val);
+	/* Nothing of TYPER2 can be set: no GICv4.1, no nASSGIcap (KVM: EINVAL). */
+	if (write && off == GICD_TYPER2 && *val)
+		return -EINVAL;
 	return vgic_dist_access(c, off, 4, write, val) ? 0 : -ENXIO;
 }

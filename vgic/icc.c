@@ -8,8 +8,8 @@
  * holds every vCPU's mutex: none is running).
  *
  * As in KVM: ICC_SRE_EL1 reads SRE, DFB and DIB set and refuses SRE = 0;
- * ICC_CTLR_EL1 takes at most the hardware's priority and INTID bits and
- * exactly its SEIS and A3V; ICC_BPR1_EL1 follows BPR0 + 1 (saturated) while
+ * ICC_CTLR_EL1 takes at most the priority and INTID bits the vCPU has
+ * (narrowing them is for good) and exactly the hardware's SEIS and A3V; ICC_BPR1_EL1 follows BPR0 + 1 (saturated) while
  * CBPR is set, and ignores writes then; the active-priority registers
  * reach as far as the priority bits give them (5: one, 6: two, 7: four).
  */
@@ -108,8 +108,12 @@ static int ctlr_set(struct vhv_vgic_cpu *vc, u8 n, u64 val)
 	unsigned int id_bits = FIELD_GET(CTLR_IDBITS, val);
 	u64 vtr = vhv_vgic_hw.vtr;
 
-	/* No more than the hardware has; what it cannot change, unchanged. */
-	if (pri_bits > vhv_vgic_hw.pri_bits || id_bits > FIELD_GET(VTR_IDBITS, vtr))
+	/*
+	 * No more than the vCPU has now (the hardware's, or fewer if the VMM
+	 * narrowed them: as in KVM there is no way back); SEIS and A3V as the
+	 * hardware has them.
+	 */
+	if (pri_bits > vc->pri_bits || id_bits > vc->id_bits)
 		return -EINVAL;
 	if (!(val & CTLR_SEIS) != !(vtr & VTR_SEIS) || !(val & CTLR_A3V) != !(vtr & VTR_A3V))
 		return -EINVAL;

@@ -8,14 +8,16 @@
  * view of IS*PENDR), the input level of every level interrupt, and each
  * vCPU's CPU interface (VMCR fields and active priorities).
  *
- * Order, as KVM: the vCPU the attribute names (EINVAL if none), the
- * value from user space (EFAULT), every vCPU's mutex (EBUSY if any vCPU
- * is in an ioctl, KVM_RUN above all: its state may be in the hardware),
- * CTRL_INIT done (EBUSY; the distributor's registers may be reached
- * before, to set GICD_IIDR first), then the access.
+ * Order, as KVM's: the vCPU the attribute names (EINVAL if none; the
+ * distributor's are reached through vCPU 0), the value from user space
+ * (EFAULT; for CPU_SYSREGS only once the register is known, else
+ * ENOENT), every vCPU's mutex (EBUSY if any vCPU is in an ioctl, KVM_RUN
+ * above all: its state may be in the hardware), CTRL_INIT done (EBUSY,
+ * for every group), then the access. Offsets where no register is read
+ * as zero and ignore writes; only KVM_HAS_DEVICE_ATTR says ENXIO.
  *
  * Locks: vm->lock (the caller), then each vcpu->mutex by trylock (so the
- * order against a vCPU ioctl never matters), then vgic->lock.
+ * order against a vCPU ioctl never inverts, core/vm.h), then vgic->lock.
  */
 #include <linux/kvm.h>
 #include <linux/mutex.h>
@@ -45,29 +47,6 @@ static struct vhv_vcpu *attr_vcpu(struct vhv_vm *vm, const struct kvm_device_att
 	return vhv_vcpu_by_mpidr(vm, attr_mpidr(attr->attr));
 }
 
-static bool lock_all_vcpus(struct vhv_vm *vm)
-{
-	unsigned int i;
-
-	lockdep_assert_held(&vm->lock);
-	for (i = 0; i < vm->nr_vcpus; i++)
-		if (!mutex_trylock(&vm->vcpus[i]->mutex))
-			goto undo;
-	return true;
-undo:
-	while (i--)
-		mutex_unlock(&vm->vcpus[i]->mutex);
-	return false;
-}
-
-static void unlock_all_vcpus(struct vhv_vm *vm)
-{
-	unsigned int i;
-
-	for (i = 0; i < vm->nr_vcpus; i++)
-		mutex_unlock(&vm->vcpus[i]->mutex);
-}
-
 /* DIST_REGS and REDIST_REGS: one 32-bit register (half of a 64-bit one). */
 static int regs_access(struct vhv_vm *vm, struct vhv_vcpu *vcpu, u64 attr, u32 group,
 		       bool write, u64 *val)
@@ -79,9 +58,13 @@ static int regs_access(struct vhv_vm *vm, struct vhv_vcpu *vcpu, u64 attr, u32 g
 	unsigned long flags;
 	int ret;
 
+	/* As KVM: where no register is (only HAS says ENXIO), RAZ/WI. */
 	if (group == KVM_DEV_ARM_VGIC_GRP_DIST_REGS ? !vgic_dist_has(gic, off) :
-	    !vgic_redist_has(off))
-		return -ENXIO;
+	    !vgic_redist_has(off)) {
+		if (!write)
+			*val = 0;
+		return 0;
+	}
 	raw_spin_lock_irqsave(&gic->lock, flags);
 	if (group == KVM_DEV_ARM_VGIC_GRP_DIST_REGS) {
 		ret = vgic_dist_uaccess(&c, off, write, val);
@@ -134,6 +117,19 @@ static int level_access(struct vhv_vm *vm, struct vhv_vcpu *vcpu, u64 attr, bool
 	return 0;
 }
 
+/* As KVM's ONE_REG-like path: the register is looked up before the value. */
+static int icc_access(struct vhv_vcpu *vcpu, const struct kvm_device_attr *attr, bool write,
+		      u64 *val)
+{
+	u16 instr = attr->attr & KVM_DEV_ARM_VGIC_SYSREG_INSTR_MASK;
+
+	if (!vgic_icc_has(instr))
+		return -ENOENT;
+	if (write && get_user(*val, (u64 __user *)u64_to_user_ptr(attr->addr)))
+		return -EFAULT;
+	return vgic_icc_access(vcpu, instr, write, val);
+}
+
 static int group_access(struct vhv_vm *vm, struct vhv_vcpu *vcpu,
 			const struct kvm_device_attr *attr, bool write, u64 *val)
 {
@@ -142,22 +138,18 @@ static int group_access(struct vhv_vm *vm, struct vhv_vcpu *vcpu,
 	case KVM_DEV_ARM_VGIC_GRP_REDIST_REGS:
 		return regs_access(vm, vcpu, attr->attr, attr->group, write, val);
 	case KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS:
-		return vgic_icc_access(vcpu, attr->attr & KVM_DEV_ARM_VGIC_SYSREG_INSTR_MASK,
-				       write, val);
+		return icc_access(vcpu, attr, write, val);
 	default:
 		return level_access(vm, vcpu, attr->attr, write, val);
 	}
 }
 
 /* The ICC registers are 64 bits wide in this interface, the rest 32. */
-static int get_value(const struct kvm_device_attr *attr, u64 *val)
+static int get_value32(const struct kvm_device_attr *attr, u64 *val)
 {
-	void __user *uaddr = u64_to_user_ptr(attr->addr);
 	u32 v32;
 
-	if (attr->group == KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS)
-		return get_user(*val, (u64 __user *)uaddr);
-	if (get_user(v32, (u32 __user *)uaddr))
+	if (get_user(v32, (u32 __user *)u64_to_user_ptr(attr->addr)))
 		return -EFAULT;
 	*val = v32;
 	return 0;
@@ -173,21 +165,22 @@ static int put_value(const struct kvm_device_attr *attr, u64 val)
 int vgic_state_attr(struct vhv_vm *vm, const struct kvm_device_attr *attr, bool write)
 {
 	struct vhv_vcpu *vcpu = attr_vcpu(vm, attr);
-	bool any_time = attr->group == KVM_DEV_ARM_VGIC_GRP_DIST_REGS;
+	bool icc = attr->group == KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS;
 	u64 val = 0;
 	int ret;
 
 	if (!vcpu)
 		return -EINVAL;
-	if (write && get_value(attr, &val))
+	/* The 32-bit groups take the value first, the ICC registers last (KVM). */
+	if (write && !icc && get_value32(attr, &val))
 		return -EFAULT;
-	if (!lock_all_vcpus(vm))
+	if (!vhv_vm_trylock_vcpus(vm))
 		return -EBUSY;
-	if (!any_time && !vm->vgic->initialised)
+	if (!vm->vgic->initialised)
 		ret = -EBUSY;
 	else
 		ret = group_access(vm, vcpu, attr, write, &val);
-	unlock_all_vcpus(vm);
+	vhv_vm_unlock_vcpus(vm);
 	if (!ret && !write)
 		ret = put_value(attr, val) ? -EFAULT : 0;
 	return ret;
