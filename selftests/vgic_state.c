@@ -13,7 +13,10 @@
  *  - what KVM answers a VMM's mistakes, errno by errno;
  *  - redistributor regions: the refusals of KVM's own vgic_init selftest,
  *    reading regions back, GICR_TYPER.Last, and guests that find their
- *    redistributor by affinity in two regions.
+ *    redistributor by affinity in two regions;
+ *  - where userspace's view differs from the guest's: ISPENDR is the
+ *    pending latch, written both ways; ICPENDR is RAZ/WI; ISACTIVER only
+ *    sets; a level line shows through LEVEL_INFO only.
  *
  * KVM ABI only. The values asserted are what in-kernel KVM 6.12 gives on
  * QEMU's GICv3 (5 bits of virtual priority, one APR per group).
@@ -460,6 +463,11 @@ static void save_point(u32 intid)
 static void sgi_frame_write(u32 off, u32 val)
 {
 	mmio_write32(val, gic_redist_base() + GIC_SGI_FRAME + off);
+}
+
+static u32 sgi_frame_read(u32 off)
+{
+	return mmio_read32(gic_redist_base() + GIC_SGI_FRAME + off);
 }
 
 static void guest_vcpu0(void)
@@ -1938,4 +1946,207 @@ TEST(guests_find_their_redistributor_by_affinity_in_two_regions)
 		vmm_run_to_done(vcpu[i]);
 		expect_log(vm, i, 1, want);
 	}
+}
+
+/* ==== 4. userspace's view of pending, active, enabled ==== */
+
+#define LATCH_SPI_A	45
+#define LATCH_SPI_B	46
+#define LINE_SPI	47	/* level */
+#define LATCH_SGI	5
+#define LATCH_PPI	21
+
+/*
+ * Sets its SPIs up (all disabled, IRQs masked), latches some interrupts
+ * pending if asked, then reports at each run what it reads: args[1]
+ * GICD_ISPENDR1, args[2] GICD_ICPENDR1, args[3] GICR_ISPENDR0.
+ */
+static void guest_pending_view(u64 latch)
+{
+	gic_dist_init();
+	gic_cpu_init();
+	gic_irq_set_edge(LATCH_SPI_A, true);
+	gic_irq_set_edge(LATCH_SPI_B, true);
+	gic_irq_set_edge(LINE_SPI, false);
+	if (latch) {
+		gic_dist_write(GICD_ISPENDR + 4, IRQ_BIT(LATCH_SPI_A) | IRQ_BIT(LATCH_SPI_B));
+		/* A guest's 0s in ISPENDR do nothing. */
+		gic_dist_write(GICD_ISPENDR + 4, 0);
+		sgi_frame_write(GICR_ISPENDR0, IRQ_BIT(LATCH_SGI) | IRQ_BIT(LATCH_PPI));
+		sgi_frame_write(GICR_ISPENDR0, 0);
+	}
+	for (;;)
+		ucall(UCALL_SYNC, SYNC_CHECK, gic_dist_read(GICD_ISPENDR + 4),
+		      gic_dist_read(GICD_ICPENDR + 4), sgi_frame_read(GICR_ISPENDR0));
+}
+
+struct pending_view {
+	u32 ispendr, icpendr, ispendr0;
+};
+
+static struct pending_view guest_view(struct vmm_vcpu *vcpu)
+{
+	struct ucall uc = expect_sync(vcpu, SYNC_CHECK);
+
+	return (struct pending_view){ uc.args[1], uc.args[2], uc.args[3] };
+}
+
+#define LATCHED_SPIS	(IRQ_BIT(LATCH_SPI_A) | IRQ_BIT(LATCH_SPI_B))
+#define LATCHED_PRIV	(IRQ_BIT(LATCH_SGI) | IRQ_BIT(LATCH_PPI))
+
+TEST(ispendr_attribute_writes_the_latch_both_ways_unlike_a_guest)
+{
+	struct pending_view view;
+	struct gvm v;
+
+	gvm_new(&v, 1, guest_pending_view, 1, true);
+	view = guest_view(v.vcpu[0]);
+	ASSERT_EQ(view.ispendr, LATCHED_SPIS);
+	ASSERT_EQ(view.ispendr0, LATCHED_PRIV);
+	ASSERT_EQ(dist_get(&v.g, GICD_ISPENDR + 4), LATCHED_SPIS);
+	ASSERT_EQ(rd_get(&v.g, 0, SGI(GICR_ISPENDR0)), LATCHED_PRIV);
+	/* A 0 clears: of each pair one stays. */
+	dist_set(&v.g, GICD_ISPENDR + 4, IRQ_BIT(LATCH_SPI_B));
+	rd_set(&v.g, 0, SGI(GICR_ISPENDR0), IRQ_BIT(LATCH_PPI));
+	ASSERT_EQ(dist_get(&v.g, GICD_ISPENDR + 4), IRQ_BIT(LATCH_SPI_B));
+	ASSERT_EQ(rd_get(&v.g, 0, SGI(GICR_ISPENDR0)), IRQ_BIT(LATCH_PPI));
+	view = guest_view(v.vcpu[0]);
+	ASSERT_EQ(view.ispendr, IRQ_BIT(LATCH_SPI_B));
+	ASSERT_EQ(view.ispendr0, IRQ_BIT(LATCH_PPI));
+	/* A 1 latches whatever the config: the level LINE_SPI too. */
+	dist_set(&v.g, GICD_ISPENDR + 4, IRQ_BIT(LATCH_SPI_B) | IRQ_BIT(LINE_SPI));
+	ASSERT_EQ(guest_view(v.vcpu[0]).ispendr, IRQ_BIT(LATCH_SPI_B) | IRQ_BIT(LINE_SPI));
+}
+
+TEST(icpendr_attribute_reads_0_and_ignores_writes)
+{
+	struct pending_view view;
+	struct gvm v;
+
+	gvm_new(&v, 1, guest_pending_view, 1, true);
+	/* To the guest ICPENDR reads the pending state. */
+	ASSERT_EQ(guest_view(v.vcpu[0]).icpendr, LATCHED_SPIS);
+	ASSERT_EQ(dist_get(&v.g, GICD_ICPENDR + 4), 0);
+	ASSERT_EQ(rd_get(&v.g, 0, SGI(GICR_ICPENDR0)), 0);
+	dist_set(&v.g, GICD_ICPENDR + 4, ~0U);
+	rd_set(&v.g, 0, SGI(GICR_ICPENDR0), ~0U);
+	ASSERT_EQ(dist_get(&v.g, GICD_ISPENDR + 4), LATCHED_SPIS);
+	ASSERT_EQ(rd_get(&v.g, 0, SGI(GICR_ISPENDR0)), LATCHED_PRIV);
+	view = guest_view(v.vcpu[0]);
+	ASSERT_EQ(view.ispendr, LATCHED_SPIS);
+	ASSERT_EQ(view.icpendr, LATCHED_SPIS);
+	ASSERT_EQ(view.ispendr0, LATCHED_PRIV);
+}
+
+/* A line is no latch: LEVEL_INFO shows it, ISPENDR does not, the guest sees it pending. */
+TEST(level_spi_with_its_line_high_reads_pending_to_the_guest_only)
+{
+	struct gvm v;
+
+	gvm_new(&v, 1, guest_pending_view, 0, true);
+	ASSERT_EQ(guest_view(v.vcpu[0]).ispendr, 0);
+	vmm_spi_line(v.vm, LINE_SPI, 1);
+	ASSERT_EQ(dist_get(&v.g, GICD_ISPENDR + 4), 0);
+	ASSERT_EQ(level_get(&v.g, 0, 32), IRQ_BIT(LINE_SPI));
+	ASSERT_EQ(guest_view(v.vcpu[0]).ispendr, IRQ_BIT(LINE_SPI));
+	/* LEVEL_INFO writes the line: low, not pending; high again, pending. */
+	level_set(&v.g, 0, 32, 0);
+	ASSERT_EQ(level_get(&v.g, 0, 32), 0);
+	ASSERT_EQ(guest_view(v.vcpu[0]).ispendr, 0);
+	level_set(&v.g, 0, 32, IRQ_BIT(LINE_SPI));
+	ASSERT_EQ(guest_view(v.vcpu[0]).ispendr, IRQ_BIT(LINE_SPI));
+	/* An edge SPI's line latches; LEVEL_INFO reads level SPIs only. */
+	vmm_spi_line(v.vm, LATCH_SPI_A, 1);
+	ASSERT_EQ(level_get(&v.g, 0, 32), IRQ_BIT(LINE_SPI));
+	ASSERT_EQ(dist_get(&v.g, GICD_ISPENDR + 4), IRQ_BIT(LATCH_SPI_A));
+	/* A PPI's line: in its vCPU's LEVEL_INFO of INTID 0, not in ISPENDR0. */
+	vmm_irq_line(v.vm, KVM_ARM_IRQ_TYPE_PPI, 0, LATCH_PPI, 1);
+	ASSERT_EQ(level_get(&v.g, 0, 0), IRQ_BIT(LATCH_PPI));
+	ASSERT_EQ(rd_get(&v.g, 0, SGI(GICR_ISPENDR0)), 0);
+	ASSERT_EQ(guest_view(v.vcpu[0]).ispendr0, IRQ_BIT(LATCH_PPI));
+}
+
+/* As for a guest: 0s do nothing in ISACTIVER, ISENABLER; the IC twins clear, read the state. */
+TEST(isactiver_and_isenabler_attributes_only_set_and_their_twins_clear)
+{
+	struct gvm v;
+
+	gvm_new(&v, 1, guest_nothing, 0, true);
+	dist_set(&v.g, GICD_ISACTIVER + 4, IRQ_BIT(LATCH_SPI_A));
+	dist_set(&v.g, GICD_ISACTIVER + 4, 0);
+	ASSERT_EQ(dist_get(&v.g, GICD_ISACTIVER + 4), IRQ_BIT(LATCH_SPI_A));
+	ASSERT_EQ(dist_get(&v.g, GICD_ICACTIVER + 4), IRQ_BIT(LATCH_SPI_A));
+	dist_set(&v.g, GICD_ICACTIVER + 4, ~0U);
+	ASSERT_EQ(dist_get(&v.g, GICD_ISACTIVER + 4), 0);
+
+	dist_set(&v.g, GICD_ISENABLER + 4, IRQ_BIT(LATCH_SPI_A));
+	dist_set(&v.g, GICD_ISENABLER + 4, 0);
+	ASSERT_EQ(dist_get(&v.g, GICD_ISENABLER + 4), IRQ_BIT(LATCH_SPI_A));
+	ASSERT_EQ(dist_get(&v.g, GICD_ICENABLER + 4), IRQ_BIT(LATCH_SPI_A));
+	dist_set(&v.g, GICD_ICENABLER + 4, ~0U);
+	ASSERT_EQ(dist_get(&v.g, GICD_ISENABLER + 4), 0);
+
+	rd_set(&v.g, 0, SGI(GICR_ISACTIVER0), IRQ_BIT(LATCH_PPI));
+	rd_set(&v.g, 0, SGI(GICR_ISACTIVER0), 0);
+	ASSERT_EQ(rd_get(&v.g, 0, SGI(GICR_ICACTIVER0)), IRQ_BIT(LATCH_PPI));
+	rd_set(&v.g, 0, SGI(GICR_ICACTIVER0), ~0U);
+	ASSERT_EQ(rd_get(&v.g, 0, SGI(GICR_ISACTIVER0)), 0);
+	rd_set(&v.g, 0, SGI(GICR_ICENABLER0), ~0U);
+	ASSERT_EQ(rd_get(&v.g, 0, SGI(GICR_ISENABLER0)), 0);
+}
+
+/* What a fresh VM's GIC reads through the attributes, and which writes are ignored. */
+TEST(identification_and_reset_values_through_the_attributes)
+{
+	struct gvm v;
+
+	gvm_new(&v, 2, guest_nothing, 0, true);
+	ASSERT_EQ(dist_get(&v.g, GICD_CTLR), GICD_CTLR_DS | GICD_CTLR_ARE_NS);
+	dist_set(&v.g, GICD_CTLR, ~0U);		/* only EnableGrp1 is kept */
+	ASSERT_EQ(dist_get(&v.g, GICD_CTLR),
+		  GICD_CTLR_DS | GICD_CTLR_ARE_NS | GICD_CTLR_ENABLE_G1A);
+	ASSERT_EQ(dist_get(&v.g, GICD_TYPER), (10 - 1) << 19 | (NR_IRQS / 32 - 1));
+	ASSERT_EQ(dist_get(&v.g, GICD_PIDR2), 0x3b);
+	ASSERT_EQ(dist_get(&v.g, GICD_STATUSR), ~0U);		/* RAO/WI */
+	dist_set(&v.g, GICD_STATUSR, 0);
+	ASSERT_EQ(dist_get(&v.g, GICD_STATUSR), ~0U);
+	ASSERT_EQ(dist_get(&v.g, GICD_IGRPMODR + 4), 0);
+	/* At reset SPIs are Group 1, edge, priority 0; 5 priority bits. */
+	ASSERT_EQ(dist_get(&v.g, GICD_IGROUPR + 4), ~0U);
+	ASSERT_EQ(dist_get(&v.g, GICD_ICFGR + 8), 0xaaaaaaaa);
+	ASSERT_EQ(dist_get(&v.g, GICD_IPRIORITYR + 32), 0);
+	dist_set(&v.g, GICD_IPRIORITYR + 32, ~0U);
+	ASSERT_EQ(dist_get(&v.g, GICD_IPRIORITYR + 32), 0xf8f8f8f8);
+	/* The private interrupts' words of the distributor: RAZ/WI. */
+	dist_set(&v.g, GICD_IGROUPR, 0);
+	ASSERT_EQ(dist_get(&v.g, GICD_IGROUPR), 0);
+	ASSERT_EQ(rd_get(&v.g, 0, SGI(GICR_IGROUPR0)), ~0U);
+	/* IROUTER: Aff2..Aff0 only, the upper half RAZ/WI. */
+	dist_set(&v.g, GICD_IROUTER + 8 * 40, 0xff000001);
+	dist_set(&v.g, GICD_IROUTER + 8 * 40 + 4, 5);
+	ASSERT_EQ(dist_get(&v.g, GICD_IROUTER + 8 * 40), 1);
+	ASSERT_EQ(dist_get(&v.g, GICD_IROUTER + 8 * 40 + 4), 0);
+	dist_set(&v.g, GICD_IROUTER + 8 * 40, 0x80000000);	/* IRM */
+	ASSERT_EQ(dist_get(&v.g, GICD_IROUTER + 8 * 40), 0);
+
+	ASSERT_EQ(rd_get(&v.g, 0, GICR_CTLR), GICR_CTLR_IR_CES);
+	ASSERT_EQ(rd_get(&v.g, 0, GICR_IIDR), 0x4b00043b);
+	ASSERT_EQ(rd_get(&v.g, 0, GICR_PIDR2), 0x3b);
+	ASSERT_EQ(rd_get(&v.g, 0, GICR_STATUSR), 0);
+	ASSERT_EQ(typer_of(&v.g, 0), want_typer(0, false));
+	ASSERT_EQ(typer_of(&v.g, 1), want_typer(1, true));
+	rd_set(&v.g, 1, GICR_TYPER, 0);
+	ASSERT_EQ(typer_of(&v.g, 1), want_typer(1, true));
+	/* GICR_WAKER: RAZ/WI. */
+	ASSERT_EQ(rd_get(&v.g, 0, GICR_WAKER), 0);
+	rd_set(&v.g, 0, GICR_WAKER, GICR_WAKER_PROCESSOR_SLEEP);
+	ASSERT_EQ(rd_get(&v.g, 0, GICR_WAKER), 0);
+	/* SGIs enabled at reset, edge; PPIs level; both read-only. */
+	ASSERT_EQ(rd_get(&v.g, 1, SGI(GICR_ISENABLER0)), 0xffff);
+	ASSERT_EQ(rd_get(&v.g, 1, SGI(GICR_ICFGR0)), 0xaaaaaaaa);
+	ASSERT_EQ(rd_get(&v.g, 1, SGI(GICR_ICFGR1)), 0);
+	rd_set(&v.g, 1, SGI(GICR_ICFGR0), 0);
+	rd_set(&v.g, 1, SGI(GICR_ICFGR1), ~0U);
+	ASSERT_EQ(rd_get(&v.g, 1, SGI(GICR_ICFGR0)), 0xaaaaaaaa);
+	ASSERT_EQ(rd_get(&v.g, 1, SGI(GICR_ICFGR1)), 0);
 }
