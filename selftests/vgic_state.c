@@ -1,0 +1,2152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vGICv3 state as a VMM saves and restores it, through the device
+ * attributes KVM_DEV_ARM_VGIC_GRP_DIST_REGS, _REDIST_REGS, _CPU_SYSREGS
+ * and _LEVEL_INFO, and the redistributor regions
+ * (KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION):
+ *
+ *  - a guest saved in the middle of an interrupt handler (one SPI active,
+ *    one pending behind it, one pending but disabled, an SGI pending on a
+ *    vCPU with interrupts masked), with its vCPU registers and RAM, and
+ *    restored into a fresh VM in the order QEMU uses, sees the same GIC
+ *    there and goes on: the same interrupts, each exactly once;
+ *  - what KVM answers a VMM's mistakes, errno by errno;
+ *  - redistributor regions: the refusals of KVM's own vgic_init selftest,
+ *    reading regions back, GICR_TYPER.Last, and guests that find their
+ *    redistributor by affinity in two regions;
+ *  - where userspace's view differs from the guest's: ISPENDR is the
+ *    pending latch, written both ways; ICPENDR is RAZ/WI; ISACTIVER only
+ *    sets; a level line shows through LEVEL_INFO only.
+ *
+ * KVM ABI only. The values asserted are what in-kernel KVM 6.12 gives on
+ * QEMU's GICv3 (5 bits of virtual priority, one APR per group).
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#include "lib/gic.h"
+#include "lib/test.h"
+#include "lib/vmm.h"
+
+#define NR_IRQS		96		/* 64 SPIs: two blocks of 32 for LEVEL_INFO */
+#define NR_WORDS	(NR_IRQS / 32)
+#define NR_VCPUS	2		/* of the save/restore test */
+#define MAX_VCPUS	4
+#define SETTLE_MS	50
+#define IPA_END		(1ULL << 40)	/* KVM_CREATE_VM type 0: 40 bits of IPA */
+
+/* An INTID's bit in its 32-bit register. */
+#define IRQ_BIT(intid)	(1U << ((intid) % 32))
+
+#define GRP_ADDR	KVM_DEV_ARM_VGIC_GRP_ADDR
+#define GRP_DIST	KVM_DEV_ARM_VGIC_GRP_DIST_REGS
+#define GRP_REDIST	KVM_DEV_ARM_VGIC_GRP_REDIST_REGS
+#define GRP_ICC		KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS
+#define GRP_LEVEL	KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO
+#define ADDR_DIST	KVM_VGIC_V3_ADDR_TYPE_DIST
+#define ADDR_REDIST	KVM_VGIC_V3_ADDR_TYPE_REDIST
+#define ADDR_REGION	KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION
+
+/* Registers gic.h does not name. REDIST_REGS offsets of SGI_base ones: SGI(). */
+#define GICD_TYPER2	0x000c
+#define GICD_STATUSR	0x0010
+#define GICD_SETSPI_NSR	0x0040
+#define GICD_IGRPMODR	0x0d00
+#define GICD_NSACR	0x0e00
+#define GICD_SGIR	0x0f00
+#define GICR_IIDR	0x0004
+#define GICR_STATUSR	0x0010
+#define GICR_SETLPIR	0x0040
+#define GICR_ISACTIVER0	0x0300
+#define GICR_ICACTIVER0	0x0380
+#define GICR_ICFGR1	(GICR_ICFGR0 + 4)
+#define SGI(off)	(GIC_SGI_FRAME + (off))
+
+/* KVM's GICD_IIDR: ProductID 0x4b, Revision (15:12) 3, Implementer ARM. */
+#define KVM_IIDR(rev)	(0x4b00043bU | (rev) << 12)
+#define GICR_CTLR_IR_CES	0x6	/* GICR_CTLR.{IR,CES}: KVM's revision 3 */
+
+/* CPU_SYSREGS attr, low 16 bits: Op0 (3), Op1, CRn, CRm, Op2. */
+#define ICC_ATTR(op1, crn, crm, op2)	\
+	(3U << 14 | (op1) << 11 | (crn) << 7 | (crm) << 3 | (op2))
+#define ICC_PMR		ICC_ATTR(0, 4, 6, 0)
+#define ICC_BPR0	ICC_ATTR(0, 12, 8, 3)
+#define ICC_AP0R(n)	ICC_ATTR(0, 12, 8, 4 + (n))
+#define ICC_AP1R(n)	ICC_ATTR(0, 12, 9, (n))
+#define ICC_RPR		ICC_ATTR(0, 12, 11, 3)
+#define ICC_SGI1R	ICC_ATTR(0, 12, 11, 5)
+#define ICC_IAR1	ICC_ATTR(0, 12, 12, 0)
+#define ICC_EOIR1	ICC_ATTR(0, 12, 12, 1)
+#define ICC_BPR1	ICC_ATTR(0, 12, 12, 3)
+#define ICC_CTLR	ICC_ATTR(0, 12, 12, 4)
+#define ICC_SRE		ICC_ATTR(0, 12, 12, 5)
+#define ICC_IGRPEN0	ICC_ATTR(0, 12, 12, 6)
+#define ICC_IGRPEN1	ICC_ATTR(0, 12, 12, 7)
+#define SCTLR_EL1_ATTR	(3U << 14 | 1 << 7)
+
+/* ICC_CTLR_EL1 fields. */
+#define CTLR_CBPR	(1ULL << 0)
+#define CTLR_EOIMODE	(1ULL << 1)
+#define CTLR_PMHE	(1ULL << 6)
+#define CTLR_PRIBITS(v)	((v) >> 8 & 7)		/* priority bits - 1 */
+#define CTLR_PRIBITS_MASK (7ULL << 8)
+#define CTLR_IDBITS(v)	((v) >> 11 & 7)		/* 0: 16 bits, 1: 24 bits */
+#define CTLR_IDBITS_MASK (7ULL << 11)
+#define CTLR_SEIS	(1ULL << 14)
+#define CTLR_A3V	(1ULL << 15)
+#define CTLR_RSS	(1ULL << 18)
+#define CTLR_EXTRANGE	(1ULL << 19)
+#define ICC_SRE_SRE	1ULL
+#define ICC_SRE_KVM	7ULL		/* SRE, DFB, DIB: what KVM keeps */
+
+#define LEVEL_ATTR(info, intid)	\
+	((u64)(info) << KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_SHIFT | (intid))
+#define LINE_LEVEL(intid)	LEVEL_ATTR(VGIC_LEVEL_INFO_LINE_LEVEL, intid)
+
+/* KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION: count 63:52, base 51:16, flags 15:12, index 11:0. */
+#define REGION(count, base, flags, index)	\
+	((u64)(count) << 52 | (u64)(base) | (u64)(flags) << 12 | (u64)(index))
+#define REDIST_SIZE	0x20000ULL
+
+/* ---- host helpers ---- */
+
+/* attr bits 63:32 for vCPU id: its MPIDR affinity as KVM gives it (Aff0 id[3:0], Aff1 id[11:4]). */
+static u64 vcpu_attr(u32 id)
+{
+	return (u64)(id & 0xf) << 32 | (u64)(id >> 4 & 0xff) << 40;
+}
+
+/* Raw calls for the errno checks: the value is a u64, of which u32 groups use the low half. */
+static int attr_get(int fd, u32 grp, u64 attr, u64 *val)
+{
+	return vmm_device_attr(fd, KVM_GET_DEVICE_ATTR, grp, attr, val);
+}
+
+static int attr_put(int fd, u32 grp, u64 attr, u64 val)
+{
+	return vmm_device_attr(fd, KVM_SET_DEVICE_ATTR, grp, attr, &val);
+}
+
+static int attr_has(int fd, u32 grp, u64 attr)
+{
+	return vmm_device_attr(fd, KVM_HAS_DEVICE_ATTR, grp, attr, NULL);
+}
+
+/* A GET that must succeed; gives the value. */
+static u64 attr_val(int fd, u32 grp, u64 attr)
+{
+	u64 val = 0;
+
+	ASSERT_OK(attr_get(fd, grp, attr, &val));
+	return val;
+}
+
+/* The vGIC device; has_only: the accessors below only ask KVM_HAS_DEVICE_ATTR. */
+struct vgic {
+	int fd;
+	bool has_only;
+};
+
+static void vgic_access(struct vgic *g, bool write, u32 grp, u64 attr, void *val)
+{
+	unsigned long nr = g->has_only ? KVM_HAS_DEVICE_ATTR :
+			   write ? KVM_SET_DEVICE_ATTR : KVM_GET_DEVICE_ATTR;
+
+	if (vmm_device_attr(g->fd, nr, grp, attr, val)) {
+		vt_fail(__FILE__, __LINE__, "%s group %u attr %#llx: %s",
+			g->has_only ? "HAS" : write ? "SET" : "GET", grp,
+			(unsigned long long)attr, strerrorname_np(errno) ?: "?");
+		vt_abort();
+	}
+}
+
+static u32 dist_get(struct vgic *g, u32 off)
+{
+	u32 val = 0;
+
+	vgic_access(g, false, GRP_DIST, off, &val);
+	return val;
+}
+
+static void dist_set(struct vgic *g, u32 off, u32 val)
+{
+	vgic_access(g, true, GRP_DIST, off, &val);
+}
+
+static u32 rd_get(struct vgic *g, u32 id, u32 off)
+{
+	u32 val = 0;
+
+	vgic_access(g, false, GRP_REDIST, vcpu_attr(id) | off, &val);
+	return val;
+}
+
+static void rd_set(struct vgic *g, u32 id, u32 off, u32 val)
+{
+	vgic_access(g, true, GRP_REDIST, vcpu_attr(id) | off, &val);
+}
+
+static u64 icc_get(struct vgic *g, u32 id, u32 reg)
+{
+	u64 val = 0;
+
+	vgic_access(g, false, GRP_ICC, vcpu_attr(id) | reg, &val);
+	return val;
+}
+
+static void icc_set(struct vgic *g, u32 id, u32 reg, u64 val)
+{
+	vgic_access(g, true, GRP_ICC, vcpu_attr(id) | reg, &val);
+}
+
+static u32 level_get(struct vgic *g, u32 id, u32 intid)
+{
+	u32 val = 0;
+
+	vgic_access(g, false, GRP_LEVEL, vcpu_attr(id) | LINE_LEVEL(intid), &val);
+	return val;
+}
+
+static void level_set(struct vgic *g, u32 id, u32 intid, u32 val)
+{
+	vgic_access(g, true, GRP_LEVEL, vcpu_attr(id) | LINE_LEVEL(intid), &val);
+}
+
+/* APRs per group for ICC_CTLR_EL1.PRIbits: 5 bits 1, 6 bits 2, 7 bits 4. */
+static u32 nr_aprs(u64 ctlr)
+{
+	u32 bits = CTLR_PRIBITS(ctlr) + 1;
+
+	return bits >= 7 ? 4 : bits == 6 ? 2 : 1;
+}
+
+/* A VM with the vGIC (NR_IRQS) and vCPUs 0..nr-1 in fn. */
+struct gvm {
+	struct vmm_vm *vm;
+	struct vgic g;
+	struct vmm_vcpu *vcpu[MAX_VCPUS];
+	u32 nr;
+};
+
+static void gvm_new(struct gvm *v, u32 nr, void (*fn)(u64), u64 arg, bool init)
+{
+	u32 i;
+
+	v->vm = vmm_vm_new();
+	v->g.fd = vmm_gic_new(v->vm, NR_IRQS);
+	v->g.has_only = false;
+	v->nr = nr;
+	for (i = 0; i < nr; i++)
+		v->vcpu[i] = vmm_vcpu_new(v->vm, i, fn, arg);
+	if (init)
+		vmm_gic_init(v->g.fd);
+}
+
+static struct ucall expect_sync(struct vmm_vcpu *vcpu, u64 what)
+{
+	struct ucall uc;
+
+	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], what);
+	return uc;
+}
+
+static void expect_log(struct vmm_vm *vm, u32 idx, u32 nr, const u32 *intids)
+{
+	struct gic_log *log;
+	u32 i;
+
+	vmm_sync_from_guest(vm, gic_logs, sizeof(gic_logs));
+	log = &gic_logs[idx];
+	ASSERT_EQ(log->nr, nr);
+	for (i = 0; i < nr; i++)
+		EXPECT_EQ(log->intid[i], intids[i]);
+	EXPECT_EQ(log->spurious, 0);
+}
+
+/* ---- guest helpers ---- */
+
+/* The CPU interface by encoding, for any assembler. */
+#define SYS_ICC_PMR	"s3_0_c4_c6_0"
+#define SYS_ICC_BPR0	"s3_0_c12_c8_3"
+#define SYS_ICC_AP0R0	"s3_0_c12_c8_4"
+#define SYS_ICC_AP1R0	"s3_0_c12_c9_0"
+#define SYS_ICC_DIR	"s3_0_c12_c11_1"
+#define SYS_ICC_RPR	"s3_0_c12_c11_3"
+#define SYS_ICC_IAR1	"s3_0_c12_c12_0"
+#define SYS_ICC_EOIR1	"s3_0_c12_c12_1"
+#define SYS_ICC_BPR1	"s3_0_c12_c12_3"
+#define SYS_ICC_CTLR	"s3_0_c12_c12_4"
+#define SYS_ICC_SRE	"s3_0_c12_c12_5"
+#define SYS_ICC_IGRPEN0	"s3_0_c12_c12_6"
+#define SYS_ICC_IGRPEN1	"s3_0_c12_c12_7"
+
+#define icc_read(r) ({								\
+	u64 __v;								\
+	asm volatile("mrs %0, " r : "=r" (__v) : : "memory");			\
+	__v;									\
+})
+#define icc_write(r, v)								\
+	asm volatile("msr " r ", %x0\n isb" : : "rZ" ((u64)(v)) : "memory")
+
+/* Single plain loads and stores: KVM emulates only accesses with a valid syndrome. */
+static inline u32 mmio_read32(u64 addr)
+{
+	u32 v;
+
+	asm volatile("ldr %w0, [%1]" : "=r" (v) : "r" (addr) : "memory");
+	return v;
+}
+
+static inline u64 mmio_read64(u64 addr)
+{
+	u64 v;
+
+	asm volatile("ldr %0, [%1]" : "=r" (v) : "r" (addr) : "memory");
+	return v;
+}
+
+static inline void mmio_write32(u32 v, u64 addr)
+{
+	asm volatile("str %w0, [%1]" : : "rZ" (v), "r" (addr) : "memory");
+}
+
+static inline void mmio_write8(u8 v, u64 addr)
+{
+	asm volatile("strb %w0, [%1]" : : "rZ" (v), "r" (addr) : "memory");
+}
+
+/* Called by irq_handler() with the interrupt acknowledged, before its EOI. */
+static void (*irq_hook)(u32 intid);
+
+/*
+ * The library's handler (gic.c), plus the hook, and a deactivation by
+ * ICC_DIR_EL1 when EOImode is 1. guest_install_handler() is one table for
+ * every vCPU: each installs this after its gic_cpu_init(), which installs
+ * the library's.
+ */
+static void irq_handler(struct guest_regs *regs)
+{
+	u32 cpu = gic_cpu_index(), intid = icc_read(SYS_ICC_IAR1) & 0xffffff;
+	struct gic_log *log = &gic_logs[cpu];
+
+	if (intid >= 1020) {
+		log->spurious++;
+		return;
+	}
+	/* gic_wait_irqs()'s watchdog: the interrupts taken so far. */
+	if (intid == GIC_VTIMER_PPI)
+		ucall_abort(__FILE__, __LINE__, log->nr, 0);
+	if (log->nr < GIC_LOG_MAX)
+		log->intid[log->nr] = intid;
+	__atomic_store_n(&log->nr, log->nr + 1, __ATOMIC_RELAXED);
+	if (log->irq_ucall)
+		GUEST_SYNC2(GIC_UCALL_IRQ, intid);
+	if (irq_hook)
+		irq_hook(intid);
+	icc_write(SYS_ICC_EOIR1, intid);
+	if (icc_read(SYS_ICC_CTLR) & CTLR_EOIMODE)
+		icc_write(SYS_ICC_DIR, intid);
+}
+
+/* ==== 1. save mid-interrupt, restore into a fresh VM ==== */
+
+#define LEVEL_SPI	40	/* prio 0x40: being handled when the VM is saved */
+#define EDGE_SPI	41	/* prio 0x80: pending behind it */
+#define OFF_SPI		42	/* prio 0x20: pending, disabled: never taken */
+#define VCPU1_SPI	43	/* prio 0xa0: routed to vCPU 1, raised in the new VM */
+#define GROUP0_SPI	44	/* in Group 0, prio 0x60, never raised */
+#define GROUP0_PPI	22	/* vCPU 0's, in Group 0 */
+#define PRIO_PPI	20	/* a priority of its own on each vCPU */
+#define PARKED_SGI	3	/* vCPU 0 to vCPU 1, pending while vCPU 1 is masked */
+
+#define VCPU0_PMR	0xf0
+#define VCPU1_PMR	0xe0
+#define VCPU0_BPR0	5
+#define VCPU0_BPR1	4
+#define VCPU1_BPR0	4
+#define VCPU1_BPR1	5
+
+enum {
+	SYNC_READY = 1,		/* set up; the host acts now */
+	SYNC_PARKED,		/* vCPU 1: state snapshot taken, waits to be saved */
+	SYNC_SAVE,		/* vCPU 0, in its handler: save the VM now */
+	SYNC_SNAPPED,		/* after the restore: the guest's view taken again */
+	SYNC_CHECK,		/* args[1..]: values for the host */
+	SYNC_FOUND,		/* args[1] RD_base found, args[2] its GICR_TYPER */
+};
+
+/*
+ * What each vCPU reads of the GIC, once before the save and once after
+ * the restore: the host builds the list (snap_list_build()), the guest
+ * reads it in order into snap_vals, the host compares. vCPU 0 reads the
+ * distributor too, vCPU 1 only its redistributor and CPU interface.
+ */
+enum snap_kind { SNAP_DIST32, SNAP_DIST64, SNAP_SGI32, SNAP_ICC };
+enum snap_icc {
+	SNAP_PMR, SNAP_BPR0, SNAP_BPR1, SNAP_CTLR, SNAP_SRE, SNAP_IGRPEN0,
+	SNAP_IGRPEN1, SNAP_RPR, SNAP_AP0R0, SNAP_AP1R0, NR_SNAP_ICC,
+};
+
+#define SNAP_MAX	128
+
+struct snap_reg {
+	uint16_t kind;
+	uint16_t off;	/* GICD or SGI_base offset, or enum snap_icc */
+};
+
+struct snap_list {
+	u32 nr_dist;	/* the first nr_dist are the distributor's */
+	u32 nr;
+	struct snap_reg reg[SNAP_MAX];
+};
+
+static struct snap_list snap_regs;
+static u64 snap_vals[2][NR_VCPUS][SNAP_MAX];	/* [before, after][vCPU] */
+
+static u64 snap_read_icc(u32 which)
+{
+	switch (which) {
+	case SNAP_PMR:		return icc_read(SYS_ICC_PMR);
+	case SNAP_BPR0:		return icc_read(SYS_ICC_BPR0);
+	case SNAP_BPR1:		return icc_read(SYS_ICC_BPR1);
+	case SNAP_CTLR:		return icc_read(SYS_ICC_CTLR);
+	case SNAP_SRE:		return icc_read(SYS_ICC_SRE);
+	case SNAP_IGRPEN0:	return icc_read(SYS_ICC_IGRPEN0);
+	case SNAP_IGRPEN1:	return icc_read(SYS_ICC_IGRPEN1);
+	case SNAP_RPR:		return icc_read(SYS_ICC_RPR);
+	case SNAP_AP0R0:	return icc_read(SYS_ICC_AP0R0);
+	case SNAP_AP1R0:	return icc_read(SYS_ICC_AP1R0);
+	}
+	return ~0ULL;
+}
+
+static void snapshot(u32 phase)
+{
+	u32 cpu = gic_cpu_index(), i = cpu ? snap_regs.nr_dist : 0;
+	u64 sgi = gic_redist_base() + GIC_SGI_FRAME, *val = snap_vals[phase][cpu];
+
+	for (; i < snap_regs.nr; i++) {
+		const struct snap_reg *r = &snap_regs.reg[i];
+
+		if (r->kind == SNAP_DIST32)
+			val[i] = gic_dist_read(r->off);
+		else if (r->kind == SNAP_DIST64)
+			val[i] = gic_dist_read64(r->off);
+		else if (r->kind == SNAP_SGI32)
+			val[i] = mmio_read32(sgi + r->off);
+		else
+			val[i] = snap_read_icc(r->off);
+	}
+}
+
+/* vCPU 0, in its handler for LEVEL_SPI: the VM is saved at the first ucall. */
+static void save_point(u32 intid)
+{
+	if (gic_cpu_index() != 0 || intid != LEVEL_SPI)
+		return;
+	snapshot(0);
+	GUEST_SYNC2(SYNC_SAVE, intid);
+	/* From here on in the restored VM, its line still high. */
+	snapshot(1);
+	GUEST_SYNC(SYNC_SNAPPED);
+	/* The host has lowered the line: pending no more, still active. */
+	GUEST_ASSERT_EQ(gic_dist_read(GICD_ISPENDR + 4) & IRQ_BIT(LEVEL_SPI), 0);
+	GUEST_ASSERT_EQ(gic_dist_read(GICD_ISACTIVER + 4), IRQ_BIT(LEVEL_SPI));
+}
+
+static void sgi_frame_write(u32 off, u32 val)
+{
+	mmio_write32(val, gic_redist_base() + GIC_SGI_FRAME + off);
+}
+
+static u32 sgi_frame_read(u32 off)
+{
+	return mmio_read32(gic_redist_base() + GIC_SGI_FRAME + off);
+}
+
+static void guest_vcpu0(void)
+{
+	gic_dist_init();
+	gic_cpu_init();
+	guest_install_handler(VECTOR_IRQ_CUR, irq_handler);
+	irq_hook = save_point;
+	icc_write(SYS_ICC_CTLR, CTLR_EOIMODE);
+	icc_write(SYS_ICC_BPR0, VCPU0_BPR0);
+	icc_write(SYS_ICC_BPR1, VCPU0_BPR1);
+	gic_set_pmr(VCPU0_PMR);
+	gic_irq_set_priority(PRIO_PPI, 0x30);
+	sgi_frame_write(GICR_IGROUPR0, ~IRQ_BIT(GROUP0_PPI));
+
+	gic_spi_setup(LEVEL_SPI, 0x40, false);
+	gic_spi_setup(EDGE_SPI, 0x80, true);
+	gic_spi_setup(OFF_SPI, 0x20, true);
+	gic_irq_disable(OFF_SPI);
+	gic_dist_write(GICD_ISPENDR + 4, IRQ_BIT(OFF_SPI));
+	gic_spi_setup(VCPU1_SPI, 0xa0, true);
+	gic_spi_route(VCPU1_SPI, 1);		/* vCPU 1: Aff0 1 */
+	gic_irq_set_priority(GROUP0_SPI, 0x60);
+	gic_dist_write(GICD_IGROUPR + 4, ~IRQ_BIT(GROUP0_SPI));
+	gic_send_sgi(PARKED_SGI, 1);
+	/* IRQs masked as at reset: the host raises LEVEL_SPI and EDGE_SPI now. */
+	GUEST_SYNC(SYNC_READY);
+
+	/* LEVEL_SPI first (highest priority enabled), then EDGE_SPI once. */
+	gic_wait_irqs(2);
+	gic_spin_ms(SETTLE_MS);
+	GUEST_ASSERT_EQ(icc_read(SYS_ICC_RPR), 0xff);
+	GUEST_ASSERT_EQ(gic_dist_read(GICD_ISACTIVER + 4), 0);
+	/* Still pending: the disabled one, and vCPU 1's (not run yet). */
+	GUEST_ASSERT_EQ(gic_dist_read(GICD_ISPENDR + 4), IRQ_BIT(OFF_SPI) | IRQ_BIT(VCPU1_SPI));
+}
+
+static void guest_vcpu1(void)
+{
+	gic_cpu_init();
+	guest_install_handler(VECTOR_IRQ_CUR, irq_handler);
+	icc_write(SYS_ICC_BPR0, VCPU1_BPR0);
+	icc_write(SYS_ICC_BPR1, VCPU1_BPR1);
+	gic_set_pmr(VCPU1_PMR);
+	gic_irq_set_priority(PRIO_PPI, 0x50);
+	gic_irq_set_priority(PARKED_SGI, 0x90);
+	GUEST_SYNC(SYNC_READY);
+	/* vCPU 0 has sent PARKED_SGI; masked, it stays pending. */
+	snapshot(0);
+	GUEST_SYNC(SYNC_PARKED);
+	snapshot(1);
+	GUEST_SYNC(SYNC_SNAPPED);
+	/* PARKED_SGI (0x90) before VCPU1_SPI (0xa0), each once. */
+	gic_wait_irqs(2);
+	gic_spin_ms(SETTLE_MS);
+}
+
+static void guest_state(u64 unused)
+{
+	if (gic_cpu_index() == 0)
+		guest_vcpu0();
+	else
+		guest_vcpu1();
+}
+
+static void snap_add(struct snap_list *l, uint16_t kind, uint16_t off)
+{
+	ASSERT_LT(l->nr, SNAP_MAX);
+	l->reg[l->nr].kind = kind;
+	l->reg[l->nr].off = off;
+	l->nr++;
+}
+
+static void snap_list_build(struct snap_list *l)
+{
+	u32 i;
+
+	l->nr = 0;
+	snap_add(l, SNAP_DIST32, GICD_CTLR);
+	for (i = 1; i < NR_WORDS; i++) {
+		snap_add(l, SNAP_DIST32, GICD_IGROUPR + 4 * i);
+		snap_add(l, SNAP_DIST32, GICD_ISENABLER + 4 * i);
+		snap_add(l, SNAP_DIST32, GICD_ISPENDR + 4 * i);
+		snap_add(l, SNAP_DIST32, GICD_ISACTIVER + 4 * i);
+	}
+	for (i = GIC_NR_PRIVATE; i < NR_IRQS; i += 4)
+		snap_add(l, SNAP_DIST32, GICD_IPRIORITYR + i);
+	for (i = GIC_NR_PRIVATE; i < NR_IRQS; i += 16)
+		snap_add(l, SNAP_DIST32, GICD_ICFGR + i / 4);
+	for (i = GIC_NR_PRIVATE; i < NR_IRQS; i++)
+		snap_add(l, SNAP_DIST64, GICD_IROUTER + 8 * i);
+	l->nr_dist = l->nr;
+	snap_add(l, SNAP_SGI32, GICR_IGROUPR0);
+	snap_add(l, SNAP_SGI32, GICR_ISENABLER0);
+	snap_add(l, SNAP_SGI32, GICR_ISPENDR0);
+	snap_add(l, SNAP_SGI32, GICR_ISACTIVER0);
+	for (i = 0; i < GIC_NR_PRIVATE; i += 4)
+		snap_add(l, SNAP_SGI32, GICR_IPRIORITYR0 + i);
+	snap_add(l, SNAP_SGI32, GICR_ICFGR0);
+	snap_add(l, SNAP_SGI32, GICR_ICFGR1);
+	for (i = 0; i < NR_SNAP_ICC; i++)
+		snap_add(l, SNAP_ICC, i);
+}
+
+static const char *snap_name(const struct snap_reg *r, char *buf, size_t len)
+{
+	static const char *const icc[NR_SNAP_ICC] = {
+		"ICC_PMR_EL1", "ICC_BPR0_EL1", "ICC_BPR1_EL1", "ICC_CTLR_EL1", "ICC_SRE_EL1",
+		"ICC_IGRPEN0_EL1", "ICC_IGRPEN1_EL1", "ICC_RPR_EL1", "ICC_AP0R0_EL1",
+		"ICC_AP1R0_EL1",
+	};
+
+	if (r->kind == SNAP_DIST32)
+		snprintf(buf, len, "GICD+%#x", r->off);
+	else if (r->kind == SNAP_DIST64)
+		snprintf(buf, len, "GICD_IROUTER%u", (r->off - GICD_IROUTER) / 8);
+	else if (r->kind == SNAP_SGI32)
+		snprintf(buf, len, "GICR SGI_base+%#x", r->off);
+	else
+		snprintf(buf, len, "%s", icc[r->off]);
+	return buf;
+}
+
+static u32 snap_find(uint16_t kind, uint16_t off)
+{
+	u32 i;
+
+	for (i = 0; i < snap_regs.nr; i++)
+		if (snap_regs.reg[i].kind == kind && snap_regs.reg[i].off == off)
+			return i;
+	vt_fail(__FILE__, __LINE__, "no snapshot entry %u/%#x", kind, off);
+	vt_abort();
+}
+
+/* What the guest must see at the save point (and, so, after the restore). */
+struct snap_want {
+	u32 cpu;
+	uint16_t kind, off;
+	u64 mask, val;
+};
+
+/* The active priority bit of priority 0x40 in ICC_AP1R0_EL1, for 5 to 7 priority bits. */
+static u64 ap1r0_for_0x40(u64 ctlr)
+{
+	u32 idx = 0x40 >> (8 - (CTLR_PRIBITS(ctlr) + 1));
+
+	return idx < 32 ? 1ULL << idx : 0;
+}
+
+static const struct snap_want snap_wants[] = {
+	{ 0, SNAP_DIST32, GICD_CTLR, ~0ULL,
+	  GICD_CTLR_DS | GICD_CTLR_ARE_NS | GICD_CTLR_ENABLE_G1A },
+	{ 0, SNAP_DIST32, GICD_IGROUPR + 4, ~0ULL, (u32)~IRQ_BIT(GROUP0_SPI) },
+	{ 0, SNAP_DIST32, GICD_IGROUPR + 8, ~0ULL, ~0U },
+	{ 0, SNAP_DIST32, GICD_ISENABLER + 4, ~0ULL,
+	  IRQ_BIT(LEVEL_SPI) | IRQ_BIT(EDGE_SPI) | IRQ_BIT(VCPU1_SPI) },
+	{ 0, SNAP_DIST32, GICD_ISENABLER + 8, ~0ULL, 0 },
+	/* The guest's view: LEVEL_SPI by its line, the others by their latch. */
+	{ 0, SNAP_DIST32, GICD_ISPENDR + 4, ~0ULL,
+	  IRQ_BIT(LEVEL_SPI) | IRQ_BIT(EDGE_SPI) | IRQ_BIT(OFF_SPI) },
+	{ 0, SNAP_DIST32, GICD_ISACTIVER + 4, ~0ULL, IRQ_BIT(LEVEL_SPI) },
+	{ 0, SNAP_DIST32, GICD_ISACTIVER + 8, ~0ULL, 0 },
+	{ 0, SNAP_DIST32, GICD_IPRIORITYR + 40, ~0ULL, 0xa0208040 },
+	{ 0, SNAP_DIST32, GICD_IPRIORITYR + 44, ~0ULL, 0x60 },
+	/* SPIs are edge at reset in KVM; LEVEL_SPI (Int_config[1] of 40: bit 17) is not. */
+	{ 0, SNAP_DIST32, GICD_ICFGR + 8, ~0ULL, 0xaaa8aaaa },
+	{ 0, SNAP_DIST32, GICD_ICFGR + 12, ~0ULL, 0xaaaaaaaa },
+	{ 0, SNAP_DIST64, GICD_IROUTER + 8 * VCPU1_SPI, ~0ULL, 1 },
+	{ 0, SNAP_DIST64, GICD_IROUTER + 8 * LEVEL_SPI, ~0ULL, 0 },
+	{ 0, SNAP_SGI32, GICR_IGROUPR0, ~0ULL, (u32)~IRQ_BIT(GROUP0_PPI) },
+	{ 0, SNAP_SGI32, GICR_ISENABLER0, ~0ULL, 0xffff | IRQ_BIT(GIC_VTIMER_PPI) },
+	{ 0, SNAP_SGI32, GICR_ISPENDR0, ~0ULL, 0 },
+	{ 0, SNAP_SGI32, GICR_IPRIORITYR0 + 20, ~0ULL, 0xa0a0a030 },
+	{ 0, SNAP_SGI32, GICR_IPRIORITYR0 + 24, ~0ULL, 0x00a0a0a0 },
+	{ 0, SNAP_SGI32, GICR_ICFGR0, ~0ULL, 0xaaaaaaaa },
+	{ 0, SNAP_SGI32, GICR_ICFGR1, ~0ULL, 0 },
+	{ 0, SNAP_ICC, SNAP_PMR, ~0ULL, VCPU0_PMR },
+	{ 0, SNAP_ICC, SNAP_BPR0, ~0ULL, VCPU0_BPR0 },
+	{ 0, SNAP_ICC, SNAP_BPR1, ~0ULL, VCPU0_BPR1 },
+	{ 0, SNAP_ICC, SNAP_CTLR, CTLR_CBPR | CTLR_EOIMODE, CTLR_EOIMODE },
+	{ 0, SNAP_ICC, SNAP_IGRPEN0, ~0ULL, 0 },
+	{ 0, SNAP_ICC, SNAP_IGRPEN1, ~0ULL, 1 },
+	{ 0, SNAP_ICC, SNAP_RPR, ~0ULL, 0x40 },		/* running LEVEL_SPI's priority */
+	{ 0, SNAP_ICC, SNAP_AP0R0, ~0ULL, 0 },
+	{ 1, SNAP_SGI32, GICR_IGROUPR0, ~0ULL, ~0U },
+	{ 1, SNAP_SGI32, GICR_ISPENDR0, ~0ULL, IRQ_BIT(PARKED_SGI) },
+	{ 1, SNAP_SGI32, GICR_ISACTIVER0, ~0ULL, 0 },
+	{ 1, SNAP_SGI32, GICR_IPRIORITYR0, ~0ULL, 0x90a0a0a0 },
+	{ 1, SNAP_SGI32, GICR_IPRIORITYR0 + 20, ~0ULL, 0xa0a0a050 },
+	{ 1, SNAP_ICC, SNAP_PMR, ~0ULL, VCPU1_PMR },
+	{ 1, SNAP_ICC, SNAP_BPR0, ~0ULL, VCPU1_BPR0 },
+	{ 1, SNAP_ICC, SNAP_BPR1, ~0ULL, VCPU1_BPR1 },
+	{ 1, SNAP_ICC, SNAP_CTLR, CTLR_CBPR | CTLR_EOIMODE, 0 },
+	{ 1, SNAP_ICC, SNAP_IGRPEN1, ~0ULL, 1 },
+	{ 1, SNAP_ICC, SNAP_RPR, ~0ULL, 0xff },		/* nothing active */
+	{ 1, SNAP_ICC, SNAP_AP1R0, ~0ULL, 0 },
+};
+
+/* vCPU cpu's snapshot before the save, as it must be. */
+static void check_snapshot_values(u32 cpu)
+{
+	u64 *val = snap_vals[0][cpu];
+	char name[48];
+	u32 i, n;
+
+	for (i = 0; i < ARRAY_SIZE(snap_wants); i++) {
+		const struct snap_want *w = &snap_wants[i];
+
+		if (w->cpu != cpu)
+			continue;
+		n = snap_find(w->kind, w->off);
+		if ((val[n] & w->mask) != w->val)
+			vt_fail(__FILE__, __LINE__, "vCPU %u %s before the save: %#llx, want %#llx",
+				cpu, snap_name(&snap_regs.reg[n], name, sizeof(name)),
+				(unsigned long long)val[n], (unsigned long long)w->val);
+	}
+	if (cpu == 0) {
+		n = snap_find(SNAP_ICC, SNAP_AP1R0);
+		EXPECT_EQ(val[n], ap1r0_for_0x40(val[snap_find(SNAP_ICC, SNAP_CTLR)]));
+	}
+}
+
+/* Each register the guest read before the save reads the same after the restore. */
+static void check_snapshot_kept(struct vmm_vm *vm, u32 cpu)
+{
+	u32 i = cpu ? snap_regs.nr_dist : 0, bad = 0;
+	char name[48];
+
+	vmm_sync_from_guest(vm, snap_vals, sizeof(snap_vals));
+	check_snapshot_values(cpu);
+	for (; i < snap_regs.nr; i++) {
+		if (snap_vals[0][cpu][i] == snap_vals[1][cpu][i])
+			continue;
+		vt_fail(__FILE__, __LINE__, "vCPU %u %s: %#llx before the save, %#llx after",
+			cpu, snap_name(&snap_regs.reg[i], name, sizeof(name)),
+			(unsigned long long)snap_vals[0][cpu][i],
+			(unsigned long long)snap_vals[1][cpu][i]);
+		bad++;
+	}
+	ASSERT_EQ(bad, 0);
+}
+
+/* What KVM_DEV_ARM_VGIC_GRP_*_REGS, _CPU_SYSREGS and _LEVEL_INFO give of a vCPU. */
+struct cpu_gic_state {
+	u32 waker, group, enable, pend, active, level;
+	u32 prio[GIC_NR_PRIVATE / 4], cfg[2];
+	u64 sre, ctlr, grpen0, grpen1, pmr, bpr0, bpr1, ap0r[4], ap1r[4];
+};
+
+/* ... and of the distributor (words of SPIs only: index 0 is unused). */
+struct gic_state {
+	u32 ctlr;
+	u32 group[NR_WORDS], enable[NR_WORDS], pend[NR_WORDS], active[NR_WORDS];
+	u32 level[NR_WORDS];
+	u32 prio[NR_IRQS / 4], cfg[NR_IRQS / 16];
+	u32 router[NR_IRQS][2];
+	struct cpu_gic_state cpu[MAX_VCPUS];
+};
+
+static void save_cpu_gic(struct vgic *g, u32 id, struct cpu_gic_state *c)
+{
+	u32 i;
+
+	c->waker = rd_get(g, id, GICR_WAKER);
+	c->group = rd_get(g, id, SGI(GICR_IGROUPR0));
+	c->enable = rd_get(g, id, SGI(GICR_ISENABLER0));
+	c->pend = rd_get(g, id, SGI(GICR_ISPENDR0));
+	c->active = rd_get(g, id, SGI(GICR_ISACTIVER0));
+	for (i = 0; i < ARRAY_SIZE(c->prio); i++)
+		c->prio[i] = rd_get(g, id, SGI(GICR_IPRIORITYR0 + 4 * i));
+	c->cfg[0] = rd_get(g, id, SGI(GICR_ICFGR0));
+	c->cfg[1] = rd_get(g, id, SGI(GICR_ICFGR1));
+	c->level = level_get(g, id, 0);
+
+	c->sre = icc_get(g, id, ICC_SRE);
+	c->ctlr = icc_get(g, id, ICC_CTLR);
+	c->grpen0 = icc_get(g, id, ICC_IGRPEN0);
+	c->grpen1 = icc_get(g, id, ICC_IGRPEN1);
+	c->pmr = icc_get(g, id, ICC_PMR);
+	c->bpr0 = icc_get(g, id, ICC_BPR0);
+	c->bpr1 = icc_get(g, id, ICC_BPR1);
+	for (i = 0; i < nr_aprs(c->ctlr); i++) {
+		c->ap0r[i] = icc_get(g, id, ICC_AP0R(i));
+		c->ap1r[i] = icc_get(g, id, ICC_AP1R(i));
+	}
+}
+
+static void save_gic(struct vgic *g, struct gic_state *s, u32 nr_vcpus)
+{
+	u32 i;
+
+	s->ctlr = dist_get(g, GICD_CTLR);
+	for (i = 1; i < NR_WORDS; i++) {
+		s->group[i] = dist_get(g, GICD_IGROUPR + 4 * i);
+		s->enable[i] = dist_get(g, GICD_ISENABLER + 4 * i);
+		s->pend[i] = dist_get(g, GICD_ISPENDR + 4 * i);
+		s->active[i] = dist_get(g, GICD_ISACTIVER + 4 * i);
+		s->level[i] = level_get(g, 0, 32 * i);
+	}
+	for (i = GIC_NR_PRIVATE / 4; i < ARRAY_SIZE(s->prio); i++)
+		s->prio[i] = dist_get(g, GICD_IPRIORITYR + 4 * i);
+	for (i = GIC_NR_PRIVATE / 16; i < ARRAY_SIZE(s->cfg); i++)
+		s->cfg[i] = dist_get(g, GICD_ICFGR + 4 * i);
+	for (i = GIC_NR_PRIVATE; i < NR_IRQS; i++) {
+		s->router[i][0] = dist_get(g, GICD_IROUTER + 8 * i);
+		s->router[i][1] = dist_get(g, GICD_IROUTER + 8 * i + 4);
+	}
+	for (i = 0; i < nr_vcpus; i++)
+		save_cpu_gic(g, i, &s->cpu[i]);
+}
+
+/* A register written as QEMU does: every bit cleared through its clear twin, then set. */
+static void dist_clear_set(struct vgic *g, u32 clear_off, u32 set_off, u32 val)
+{
+	dist_set(g, clear_off, ~0U);
+	dist_set(g, set_off, val);
+}
+
+static void rd_clear_set(struct vgic *g, u32 id, u32 clear_off, u32 set_off, u32 val)
+{
+	rd_set(g, id, clear_off, ~0U);
+	rd_set(g, id, set_off, val);
+}
+
+/* QEMU's kvm_arm_gicv3_put(), redistributor part: config before pending. */
+static void restore_redist(struct vgic *g, u32 id, const struct cpu_gic_state *c)
+{
+	u32 i;
+
+	rd_set(g, id, GICR_WAKER, c->waker);
+	rd_set(g, id, SGI(GICR_IGROUPR0), c->group);
+	rd_clear_set(g, id, SGI(GICR_ICENABLER0), SGI(GICR_ISENABLER0), c->enable);
+	rd_set(g, id, SGI(GICR_ICFGR1), c->cfg[1]);
+	level_set(g, id, 0, c->level);
+	rd_clear_set(g, id, SGI(GICR_ICPENDR0), SGI(GICR_ISPENDR0), c->pend);
+	rd_clear_set(g, id, SGI(GICR_ICACTIVER0), SGI(GICR_ISACTIVER0), c->active);
+	for (i = 0; i < ARRAY_SIZE(c->prio); i++)
+		rd_set(g, id, SGI(GICR_IPRIORITYR0 + 4 * i), c->prio[i]);
+}
+
+/* ... distributor part. */
+static void restore_dist(struct vgic *g, const struct gic_state *s)
+{
+	u32 i;
+
+	for (i = 1; i < NR_WORDS; i++)
+		dist_set(g, GICD_IGROUPR + 4 * i, s->group[i]);
+	for (i = 1; i < NR_WORDS; i++)
+		dist_clear_set(g, GICD_ICENABLER + 4 * i, GICD_ISENABLER + 4 * i, s->enable[i]);
+	for (i = GIC_NR_PRIVATE / 16; i < ARRAY_SIZE(s->cfg); i++)
+		dist_set(g, GICD_ICFGR + 4 * i, s->cfg[i]);
+	for (i = 1; i < NR_WORDS; i++)
+		level_set(g, 0, 32 * i, s->level[i]);
+	for (i = 1; i < NR_WORDS; i++)
+		dist_clear_set(g, GICD_ICPENDR + 4 * i, GICD_ISPENDR + 4 * i, s->pend[i]);
+	for (i = 1; i < NR_WORDS; i++)
+		dist_clear_set(g, GICD_ICACTIVER + 4 * i, GICD_ISACTIVER + 4 * i, s->active[i]);
+	for (i = GIC_NR_PRIVATE / 4; i < ARRAY_SIZE(s->prio); i++)
+		dist_set(g, GICD_IPRIORITYR + 4 * i, s->prio[i]);
+	for (i = GIC_NR_PRIVATE; i < NR_IRQS; i++) {
+		dist_set(g, GICD_IROUTER + 8 * i, s->router[i][0]);
+		dist_set(g, GICD_IROUTER + 8 * i + 4, s->router[i][1]);
+	}
+}
+
+/* ... CPU interface part. */
+static void restore_cpu_if(struct vgic *g, u32 id, const struct cpu_gic_state *c)
+{
+	u32 i;
+
+	icc_set(g, id, ICC_SRE, c->sre);
+	icc_set(g, id, ICC_CTLR, c->ctlr);
+	icc_set(g, id, ICC_IGRPEN0, c->grpen0);
+	icc_set(g, id, ICC_IGRPEN1, c->grpen1);
+	icc_set(g, id, ICC_PMR, c->pmr);
+	icc_set(g, id, ICC_BPR0, c->bpr0);
+	icc_set(g, id, ICC_BPR1, c->bpr1);
+	for (i = 0; i < nr_aprs(c->ctlr); i++) {
+		icc_set(g, id, ICC_AP0R(i), c->ap0r[i]);
+		icc_set(g, id, ICC_AP1R(i), c->ap1r[i]);
+	}
+}
+
+static void restore_gic(struct vgic *g, const struct gic_state *s, u32 nr_vcpus)
+{
+	u32 i;
+
+	dist_set(g, GICD_CTLR, s->ctlr);
+	for (i = 0; i < nr_vcpus; i++)
+		restore_redist(g, i, &s->cpu[i]);
+	restore_dist(g, s);
+	for (i = 0; i < nr_vcpus; i++)
+		restore_cpu_if(g, i, &s->cpu[i]);
+}
+
+/* Every ONE_REG of a vCPU (KVM_GET_REG_LIST). */
+#define REG_MAX_BYTES	256
+
+struct vcpu_regs {
+	struct kvm_reg_list *list;
+	u8 (*val)[REG_MAX_BYTES];
+};
+
+static u64 reg_bytes(u64 id)
+{
+	return 1ULL << ((id & KVM_REG_SIZE_MASK) >> KVM_REG_SIZE_SHIFT);
+}
+
+static void save_regs(struct vmm_vcpu *vcpu, struct vcpu_regs *r)
+{
+	struct kvm_reg_list probe = { .n = 0 };
+	u64 i;
+
+	ASSERT_ERRNO(ioctl(vcpu->fd, KVM_GET_REG_LIST, &probe), E2BIG);
+	r->list = calloc(1, sizeof(*r->list) + probe.n * sizeof(u64));
+	r->val = calloc(probe.n, REG_MAX_BYTES);
+	ASSERT_TRUE(r->list && r->val);
+	r->list->n = probe.n;
+	ASSERT_OK(ioctl(vcpu->fd, KVM_GET_REG_LIST, r->list));
+	for (i = 0; i < r->list->n; i++) {
+		struct kvm_one_reg reg = { .id = r->list->reg[i], .addr = (uintptr_t)r->val[i] };
+
+		ASSERT_LE(reg_bytes(reg.id), REG_MAX_BYTES);
+		ASSERT_OK(ioctl(vcpu->fd, KVM_GET_ONE_REG, &reg));
+	}
+}
+
+static void restore_regs(struct vmm_vcpu *vcpu, const struct vcpu_regs *r)
+{
+	u64 i;
+
+	for (i = 0; i < r->list->n; i++) {
+		struct kvm_one_reg reg = { .id = r->list->reg[i], .addr = (uintptr_t)r->val[i] };
+
+		if (ioctl(vcpu->fd, KVM_SET_ONE_REG, &reg)) {
+			vt_fail(__FILE__, __LINE__, "KVM_SET_ONE_REG %#llx: %s",
+				(unsigned long long)reg.id, strerrorname_np(errno) ?: "?");
+			vt_abort();
+		}
+	}
+}
+
+/*
+ * A vCPU stopped at a ucall is in the middle of an MMIO store: KVM_RUN
+ * with immediate_exit completes it (PC past the store) without running,
+ * as a migrating VMM does before it saves.
+ */
+static void complete_mmio(struct vmm_vcpu *vcpu)
+{
+	u64 pc = vmm_get_reg(vcpu, REG_PC);
+
+	vcpu->run->immediate_exit = 1;
+	ASSERT_EQ(vmm_run(vcpu), -EINTR);
+	vcpu->run->immediate_exit = 0;
+	ASSERT_EQ(vmm_get_reg(vcpu, REG_PC), pc + 4);
+}
+
+struct saved_vm {
+	struct gic_state gic;
+	struct vcpu_regs regs[NR_VCPUS];
+	u8 *ram;
+	size_t ram_size;
+};
+
+/* VM A from its start to vCPU 0's save point, both vCPUs stopped at a ucall. */
+static void run_to_save_point(struct gvm *a)
+{
+	struct ucall uc;
+
+	snap_list_build(&snap_regs);
+	vmm_sync_to_guest(a->vm, &snap_regs, sizeof(snap_regs));
+	expect_sync(a->vcpu[1], SYNC_READY);
+	expect_sync(a->vcpu[0], SYNC_READY);
+	expect_sync(a->vcpu[1], SYNC_PARKED);
+	vmm_spi_line(a->vm, LEVEL_SPI, 1);
+	vmm_spi_line(a->vm, EDGE_SPI, 1);
+	vmm_spi_line(a->vm, EDGE_SPI, 0);
+	uc = expect_sync(a->vcpu[0], SYNC_SAVE);
+	ASSERT_EQ(uc.args[1], LEVEL_SPI);
+}
+
+static void save_vm(struct gvm *a, struct saved_vm *s)
+{
+	u32 i;
+
+	for (i = 0; i < NR_VCPUS; i++) {
+		complete_mmio(a->vcpu[i]);
+		save_regs(a->vcpu[i], &s->regs[i]);
+	}
+	s->ram_size = a->vm->ram_size;
+	s->ram = malloc(s->ram_size);
+	ASSERT_TRUE(s->ram);
+	memcpy(s->ram, a->vm->ram, s->ram_size);
+	save_gic(&a->g, &s->gic, NR_VCPUS);
+}
+
+/* The saved values that the restore must carry (the guest's own checks come later). */
+static void check_saved(const struct saved_vm *s)
+{
+	const struct gic_state *g = &s->gic;
+	const struct cpu_gic_state *c0 = &g->cpu[0], *c1 = &g->cpu[1];
+
+	EXPECT_EQ(g->ctlr, GICD_CTLR_DS | GICD_CTLR_ARE_NS | GICD_CTLR_ENABLE_G1A);
+	EXPECT_EQ(g->active[1], IRQ_BIT(LEVEL_SPI));
+	/* ISPENDR is the latch: LEVEL_SPI is pending by its line only. */
+	EXPECT_EQ(g->pend[1], IRQ_BIT(EDGE_SPI) | IRQ_BIT(OFF_SPI));
+	EXPECT_EQ(g->level[1], IRQ_BIT(LEVEL_SPI));
+	EXPECT_EQ(g->level[2], 0);
+	EXPECT_EQ(g->enable[1], IRQ_BIT(LEVEL_SPI) | IRQ_BIT(EDGE_SPI) | IRQ_BIT(VCPU1_SPI));
+	EXPECT_EQ(g->group[1], ~IRQ_BIT(GROUP0_SPI));
+	EXPECT_EQ(g->prio[LEVEL_SPI / 4], 0xa0208040);
+	EXPECT_EQ(g->cfg[2], 0xaaa8aaaa);
+	EXPECT_EQ(g->router[VCPU1_SPI][0], 1);
+	EXPECT_EQ(g->router[VCPU1_SPI][1], 0);
+
+	EXPECT_EQ(c0->waker, 0);	/* RAZ/WI in KVM */
+	EXPECT_EQ(c0->group, ~IRQ_BIT(GROUP0_PPI));
+	EXPECT_EQ(c0->pend, 0);
+	EXPECT_EQ(c0->prio[PRIO_PPI / 4], 0xa0a0a030);
+	EXPECT_EQ(c0->sre, ICC_SRE_KVM);
+	EXPECT_EQ(c0->ctlr & (CTLR_CBPR | CTLR_EOIMODE), CTLR_EOIMODE);
+	EXPECT_EQ(c0->pmr, VCPU0_PMR);
+	EXPECT_EQ(c0->bpr0, VCPU0_BPR0);
+	EXPECT_EQ(c0->bpr1, VCPU0_BPR1);
+	EXPECT_EQ(c0->grpen0, 0);
+	EXPECT_EQ(c0->grpen1, 1);
+	EXPECT_EQ(c0->ap0r[0], 0);
+	EXPECT_EQ(c0->ap1r[0], ap1r0_for_0x40(c0->ctlr));
+	ASSERT_NE(c0->ap1r[0] | c0->ap1r[1], 0);
+
+	EXPECT_EQ(c1->pend, IRQ_BIT(PARKED_SGI));
+	EXPECT_EQ(c1->prio[0], 0x90a0a0a0);
+	EXPECT_EQ(c1->prio[PRIO_PPI / 4], 0xa0a0a050);
+	EXPECT_EQ(c1->pmr, VCPU1_PMR);
+	EXPECT_EQ(c1->bpr0, VCPU1_BPR0);
+	EXPECT_EQ(c1->bpr1, VCPU1_BPR1);
+	EXPECT_EQ(c1->ap1r[0], 0);
+	EXPECT_EQ(c1->ctlr, c0->ctlr & ~CTLR_EOIMODE);
+}
+
+static void check_same_words(const char *what, u32 cpu, const u32 *a, const u32 *b, u32 n,
+			     u32 *bad)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (a[i] == b[i])
+			continue;
+		vt_fail(__FILE__, __LINE__, "%s[%u] (vCPU %u): saved %#x, read back %#x",
+			what, i, cpu, a[i], b[i]);
+		(*bad)++;
+	}
+}
+
+#define CHECK_SAME(what, cpu, a, b, bad)						\
+	check_same_words(what, cpu, (const u32 *)&(a), (const u32 *)&(b),		\
+			 sizeof(a) / sizeof(u32), bad)
+
+static void check_same_gic_state(const struct gic_state *a, const struct gic_state *b)
+{
+	u32 i, bad = 0;
+
+	CHECK_SAME("GICD_CTLR", 0, a->ctlr, b->ctlr, &bad);
+	CHECK_SAME("GICD_IGROUPR", 0, a->group, b->group, &bad);
+	CHECK_SAME("GICD_ISENABLER", 0, a->enable, b->enable, &bad);
+	CHECK_SAME("GICD_ISPENDR", 0, a->pend, b->pend, &bad);
+	CHECK_SAME("GICD_ISACTIVER", 0, a->active, b->active, &bad);
+	CHECK_SAME("LEVEL_INFO", 0, a->level, b->level, &bad);
+	CHECK_SAME("GICD_IPRIORITYR", 0, a->prio, b->prio, &bad);
+	CHECK_SAME("GICD_ICFGR", 0, a->cfg, b->cfg, &bad);
+	CHECK_SAME("GICD_IROUTER (32-bit halves)", 0, a->router, b->router, &bad);
+	for (i = 0; i < NR_VCPUS; i++)
+		CHECK_SAME("redistributor and CPU interface (struct cpu_gic_state words)", i,
+			   a->cpu[i], b->cpu[i], &bad);
+	ASSERT_EQ(bad, 0);
+}
+
+static void close_gvm(struct gvm *v)
+{
+	u32 i;
+
+	for (i = 0; i < v->nr; i++)
+		vmm_vcpu_free(v->vcpu[i]);
+	close(v->g.fd);
+	vmm_vm_free(v->vm);
+}
+
+/* VM B: the same layout, fresh; the saved state put back. */
+static void restore_vm(struct gvm *b, const struct saved_vm *s)
+{
+	struct gic_state back;
+	u32 i;
+
+	gvm_new(b, NR_VCPUS, guest_state, 0, true);
+	ASSERT_EQ(b->vm->ram_size, s->ram_size);
+	memcpy(b->vm->ram, s->ram, s->ram_size);
+	for (i = 0; i < NR_VCPUS; i++)
+		restore_regs(b->vcpu[i], &s->regs[i]);
+	restore_gic(&b->g, &s->gic, NR_VCPUS);
+
+	/* What is read back is what was saved. */
+	memset(&back, 0, sizeof(back));
+	save_gic(&b->g, &back, NR_VCPUS);
+	check_same_gic_state(&s->gic, &back);
+}
+
+/* Runs VM B to the end: the guests check what they see, the host the logs. */
+static void finish_in_vm_b(struct gvm *b)
+{
+	const u32 want0[] = { LEVEL_SPI, EDGE_SPI }, want1[] = { PARKED_SGI, VCPU1_SPI };
+
+	expect_sync(b->vcpu[0], SYNC_SNAPPED);
+	check_snapshot_kept(b->vm, 0);
+	/* The device is satisfied; an edge for vCPU 1 from the new VM. */
+	vmm_spi_line(b->vm, LEVEL_SPI, 0);
+	vmm_spi_line(b->vm, VCPU1_SPI, 1);
+	vmm_spi_line(b->vm, VCPU1_SPI, 0);
+	vmm_run_to_done(b->vcpu[0]);
+	expect_sync(b->vcpu[1], SYNC_SNAPPED);
+	check_snapshot_kept(b->vm, 1);
+	vmm_run_to_done(b->vcpu[1]);
+	expect_log(b->vm, 0, ARRAY_SIZE(want0), want0);
+	expect_log(b->vm, 1, ARRAY_SIZE(want1), want1);
+}
+
+/*
+ * VM A: vCPU 0 is in its handler of LEVEL_SPI (active, line high),
+ * EDGE_SPI pending behind it, OFF_SPI pending but disabled; vCPU 1 is
+ * masked with PARKED_SGI pending. The host saves every ONE_REG, the RAM
+ * and the GIC's state, closes VM A, builds VM B, restores, lowers
+ * LEVEL_SPI's line and runs on.
+ *
+ * Every GET after the restore is first compared with the value saved
+ * (check_same_gic_state()). Past that, vCPU 0's snapshot in VM B
+ * (check_snapshot_kept()) names what a restore left out; each was
+ * checked by leaving it out of restore_gic():
+ *
+ *  - ISACTIVER: GICD+0x304 (LEVEL_SPI no longer active);
+ *  - ISPENDR, the latches: GICD+0x204 (EDGE_SPI, OFF_SPI), and vCPU 1's
+ *    GICR SGI_base+0x200 (PARKED_SGI); the logs would miss them;
+ *  - LEVEL_INFO: GICD+0x204 (LEVEL_SPI is pending by its line only);
+ *  - ICFGR: GICD+0xc08, and GICD+0x204 (LEVEL_SPI turned edge);
+ *  - the APRs: ICC_RPR_EL1 (0x40, idle 0xff without) and ICC_AP1R0_EL1;
+ *  - ICC_PMR_EL1, ICC_BPR0_EL1/ICC_BPR1_EL1 (2 and 3 without: the
+ *    hardware's minimum), ICC_CTLR_EL1 (EOImode), ICC_IGRPEN1_EL1;
+ *  - IGROUPR: GICD+0x84 (GROUP0_SPI), GICR SGI_base+0x80 (GROUP0_PPI);
+ *  - ISENABLER: GICD+0x104, GICR SGI_base+0x100;
+ *  - IPRIORITYR: GICD+0x428, GICD+0x42c, GICR SGI_base+0x400..0x41c;
+ *  - IROUTER: GICD_IROUTER43; vCPU 0 would take VCPU1_SPI (logs);
+ *  - GICD_CTLR: GICD+0 (EnableGrp1; nothing would be delivered).
+ */
+TEST(gic_saved_mid_interrupt_and_restored_into_a_fresh_vm_goes_on_the_same)
+{
+	struct saved_vm saved;
+	struct gvm a, b;
+
+	memset(&saved, 0, sizeof(saved));
+	gvm_new(&a, NR_VCPUS, guest_state, 0, true);
+	run_to_save_point(&a);
+	save_vm(&a, &saved);
+	check_saved(&saved);
+	close_gvm(&a);
+	restore_vm(&b, &saved);
+	finish_in_vm_b(&b);
+}
+
+/* ==== 2. a VMM's mistakes ==== */
+
+static void guest_nothing(u64 unused)
+{
+}
+
+struct attr_ref {
+	u32 grp;
+	u64 attr;
+};
+
+/* HAS says yes to every attribute the save and the restore above use, before CTRL_INIT too. */
+TEST(has_device_attr_answers_every_register_saved_or_restored)
+{
+	struct gic_state st;
+	struct gvm v;
+	u32 i;
+
+	gvm_new(&v, NR_VCPUS, guest_nothing, 0, false);
+	v.g.has_only = true;
+	memset(&st, 0, sizeof(st));
+	save_gic(&v.g, &st, NR_VCPUS);
+	restore_gic(&v.g, &st, NR_VCPUS);
+	vmm_gic_init(v.g.fd);
+	save_gic(&v.g, &st, NR_VCPUS);
+	restore_gic(&v.g, &st, NR_VCPUS);
+	/* HAS does not look at PRIbits: every APR index (GET of some is EINVAL, below). */
+	for (i = 0; i < 4; i++) {
+		ASSERT_OK(attr_has(v.g.fd, GRP_ICC, vcpu_attr(1) | ICC_AP0R(i)));
+		ASSERT_OK(attr_has(v.g.fd, GRP_ICC, vcpu_attr(1) | ICC_AP1R(i)));
+	}
+}
+
+/*
+ * Before CTRL_INIT every state group is EBUSY, the distributor's too,
+ * though HAS answers. A bad pointer is found first on SET (copied in
+ * before the check) but not on GET (copied out after it); CPU_SYSREGS
+ * copies inside, after the check.
+ */
+TEST(state_groups_before_ctrl_init_are_ebusy_though_has_answers)
+{
+	struct gvm v;
+	u64 val;
+	u32 i;
+	const struct attr_ref refs[] = {
+		{ GRP_DIST, GICD_CTLR },
+		{ GRP_DIST, GICD_ISPENDR + 4 },
+		{ GRP_REDIST, vcpu_attr(0) | GICR_TYPER },
+		{ GRP_REDIST, vcpu_attr(0) | SGI(GICR_ISPENDR0) },
+		{ GRP_ICC, vcpu_attr(0) | ICC_PMR },
+		{ GRP_LEVEL, vcpu_attr(0) | LINE_LEVEL(32) },
+	};
+
+	gvm_new(&v, 1, guest_nothing, 0, false);
+	for (i = 0; i < ARRAY_SIZE(refs); i++) {
+		ASSERT_ERRNO(attr_get(v.g.fd, refs[i].grp, refs[i].attr, &val), EBUSY);
+		ASSERT_ERRNO(attr_put(v.g.fd, refs[i].grp, refs[i].attr, 0), EBUSY);
+		ASSERT_OK(attr_has(v.g.fd, refs[i].grp, refs[i].attr));
+		ASSERT_ERRNO(vmm_device_attr(v.g.fd, KVM_GET_DEVICE_ATTR, refs[i].grp, refs[i].attr,
+					     NULL), EBUSY);
+		ASSERT_ERRNO(vmm_device_attr(v.g.fd, KVM_SET_DEVICE_ATTR, refs[i].grp, refs[i].attr,
+					     NULL), refs[i].grp == GRP_ICC ? EBUSY : EFAULT);
+	}
+	vmm_gic_init(v.g.fd);
+	for (i = 0; i < ARRAY_SIZE(refs); i++)
+		ASSERT_OK(attr_get(v.g.fd, refs[i].grp, refs[i].attr, &val));
+}
+
+/* DIST_REGS are read through vCPU 0: with no vCPU, EINVAL, even for HAS. */
+TEST(state_groups_of_a_vm_without_vcpus_are_einval_but_level_info_has)
+{
+	struct vmm_vm *vm = vmm_vm_new();
+	int gic = vmm_gic_new(vm, NR_IRQS);
+	u64 val;
+
+	ASSERT_ERRNO(attr_get(gic, GRP_DIST, GICD_CTLR, &val), EINVAL);
+	ASSERT_ERRNO(attr_put(gic, GRP_DIST, GICD_CTLR, 0), EINVAL);
+	ASSERT_ERRNO(attr_has(gic, GRP_DIST, GICD_CTLR), EINVAL);
+	ASSERT_ERRNO(attr_has(gic, GRP_REDIST, vcpu_attr(0) | GICR_TYPER), EINVAL);
+	ASSERT_ERRNO(attr_has(gic, GRP_ICC, vcpu_attr(0) | ICC_PMR), EINVAL);
+	ASSERT_ERRNO(attr_get(gic, GRP_LEVEL, vcpu_attr(0) | 32, &val), EINVAL);
+	/* HAS of LEVEL_INFO looks at the info field only, never for a vCPU. */
+	ASSERT_OK(attr_has(gic, GRP_LEVEL, vcpu_attr(0) | 32));
+}
+
+TEST(state_access_naming_no_vcpu_is_einval_but_dist_regs_ignore_the_mpidr)
+{
+	/* vCPU 2, vCPU 16 (Aff1 1), Aff2 1, Aff3 1: none of them exists. */
+	const u64 nobody[] = { vcpu_attr(2), vcpu_attr(16), 1ULL << 48, 1ULL << 56 };
+	const u64 lvl = LINE_LEVEL(32);
+	struct gvm v;
+	u64 val;
+	u32 i;
+
+	gvm_new(&v, 2, guest_nothing, 0, true);
+	for (i = 0; i < ARRAY_SIZE(nobody); i++) {
+		ASSERT_ERRNO(attr_get(v.g.fd, GRP_REDIST, nobody[i] | GICR_WAKER, &val), EINVAL);
+		ASSERT_ERRNO(attr_put(v.g.fd, GRP_REDIST, nobody[i] | GICR_WAKER, 0), EINVAL);
+		ASSERT_ERRNO(attr_has(v.g.fd, GRP_REDIST, nobody[i] | GICR_WAKER), EINVAL);
+		ASSERT_ERRNO(attr_get(v.g.fd, GRP_ICC, nobody[i] | ICC_PMR, &val), EINVAL);
+		ASSERT_ERRNO(attr_put(v.g.fd, GRP_ICC, nobody[i] | ICC_PMR, 0), EINVAL);
+		ASSERT_ERRNO(attr_has(v.g.fd, GRP_ICC, nobody[i] | ICC_PMR), EINVAL);
+		ASSERT_ERRNO(attr_get(v.g.fd, GRP_LEVEL, nobody[i] | lvl, &val), EINVAL);
+		ASSERT_ERRNO(attr_put(v.g.fd, GRP_LEVEL, nobody[i] | lvl, 0), EINVAL);
+		ASSERT_OK(attr_has(v.g.fd, GRP_LEVEL, nobody[i] | lvl));
+		/* The vCPU is found before the pointer is looked at. */
+		ASSERT_ERRNO(vmm_device_attr(v.g.fd, KVM_GET_DEVICE_ATTR, GRP_REDIST,
+					     nobody[i] | GICR_WAKER, NULL), EINVAL);
+		/* There is one distributor: the field is not looked at. */
+		ASSERT_EQ(attr_val(v.g.fd, GRP_DIST, nobody[i] | GICD_TYPER),
+			  attr_val(v.g.fd, GRP_DIST, GICD_TYPER));
+	}
+}
+
+/* A hole, a misaligned offset, or past NR_IRQS: GET 0 and SET ignored, only HAS says ENXIO. */
+static void check_no_register(int gic, u32 grp, u64 attr)
+{
+	u64 val = 0xdeadbeef;
+
+	ASSERT_OK(attr_get(gic, grp, attr, &val));
+	ASSERT_EQ(val, 0);
+	ASSERT_OK(attr_put(gic, grp, attr, ~0ULL));
+	ASSERT_ERRNO(attr_has(gic, grp, attr), ENXIO);
+}
+
+TEST(offsets_without_a_register_read_0_ignore_writes_and_has_is_enxio)
+{
+	const u32 dist[] = {
+		GICD_SETSPI_NSR, GICD_NSACR, GICD_SGIR, 0x8000, GIC_DIST_SIZE,
+		GICD_ISENABLER + 2,		/* misaligned */
+		GICD_ISENABLER + NR_IRQS / 8,	/* INTIDs past NR_IRQS */
+		GICD_IPRIORITYR + NR_IRQS, GICD_IROUTER + 8 * NR_IRQS,
+	};
+	const u32 redist[] = {
+		GICR_SETLPIR, 0x1000, SGI(0x0800), 2 * GIC_SGI_FRAME,
+		SGI(GICR_ISENABLER0) + 1,	/* misaligned */
+	};
+	struct gvm v;
+	u32 i;
+
+	gvm_new(&v, 1, guest_nothing, 0, true);
+	for (i = 0; i < ARRAY_SIZE(dist); i++)
+		check_no_register(v.g.fd, GRP_DIST, dist[i]);
+	for (i = 0; i < ARRAY_SIZE(redist); i++)
+		check_no_register(v.g.fd, GRP_REDIST, vcpu_attr(0) | redist[i]);
+	/* The misaligned writes of ~0 enabled nothing. */
+	ASSERT_EQ(dist_get(&v.g, GICD_ISENABLER + 4), 0);
+	ASSERT_EQ(rd_get(&v.g, 0, SGI(GICR_ISENABLER0)), 0xffff);
+}
+
+TEST(icc_encodings_kvm_does_not_keep_are_enoent_and_has_is_enxio)
+{
+	const u32 regs[] = {
+		ICC_IAR1, ICC_EOIR1, ICC_RPR, ICC_SGI1R,
+		ICC_ATTR(0, 12, 12, 2),		/* ICC_HPPIR1_EL1 */
+		ICC_ATTR(6, 12, 12, 4),		/* ICC_CTLR_EL3 */
+		SCTLR_EL1_ATTR,
+	};
+	struct gvm v;
+	u64 val;
+	u32 i;
+
+	gvm_new(&v, 1, guest_nothing, 0, true);
+	for (i = 0; i < ARRAY_SIZE(regs); i++) {
+		u64 attr = vcpu_attr(0) | regs[i];
+
+		ASSERT_ERRNO(attr_get(v.g.fd, GRP_ICC, attr, &val), ENOENT);
+		ASSERT_ERRNO(attr_put(v.g.fd, GRP_ICC, attr, 0), ENOENT);
+		ASSERT_ERRNO(attr_has(v.g.fd, GRP_ICC, attr), ENXIO);
+		/* Looked up before the pointer is. */
+		ASSERT_ERRNO(vmm_device_attr(v.g.fd, KVM_GET_DEVICE_ATTR, GRP_ICC, attr, NULL),
+			     ENOENT);
+	}
+	/* Bits 31:16 of the attr are not looked at. */
+	ASSERT_OK(attr_get(v.g.fd, GRP_ICC, vcpu_attr(0) | 0xabcd0000 | ICC_PMR, &val));
+	ASSERT_OK(attr_has(v.g.fd, GRP_ICC, vcpu_attr(0) | 0xabcd0000 | ICC_PMR));
+}
+
+TEST(apr_index_beyond_the_priority_bits_is_einval_though_has_says_yes)
+{
+	struct gvm v;
+	u64 ctlr, val;
+	u32 n, i;
+
+	gvm_new(&v, 1, guest_nothing, 0, true);
+	ctlr = icc_get(&v.g, 0, ICC_CTLR);
+	n = nr_aprs(ctlr);
+	vt_note("ICC_CTLR_EL1 %#llx: %u priority bits, %u APR(s) per group",
+		(unsigned long long)ctlr, (u32)CTLR_PRIBITS(ctlr) + 1, n);
+	if (n == 4)
+		SKIP("7 priority bits or more: every APR exists");
+	for (i = 0; i < n; i++) {
+		ASSERT_OK(attr_get(v.g.fd, GRP_ICC, vcpu_attr(0) | ICC_AP0R(i), &val));
+		ASSERT_OK(attr_get(v.g.fd, GRP_ICC, vcpu_attr(0) | ICC_AP1R(i), &val));
+	}
+	for (i = n; i < 4; i++) {
+		ASSERT_ERRNO(attr_get(v.g.fd, GRP_ICC, vcpu_attr(0) | ICC_AP0R(i), &val), EINVAL);
+		ASSERT_ERRNO(attr_put(v.g.fd, GRP_ICC, vcpu_attr(0) | ICC_AP0R(i), 0), EINVAL);
+		ASSERT_OK(attr_has(v.g.fd, GRP_ICC, vcpu_attr(0) | ICC_AP0R(i)));
+		ASSERT_ERRNO(attr_get(v.g.fd, GRP_ICC, vcpu_attr(0) | ICC_AP1R(i), &val), EINVAL);
+		ASSERT_ERRNO(attr_put(v.g.fd, GRP_ICC, vcpu_attr(0) | ICC_AP1R(i), 0), EINVAL);
+		ASSERT_OK(attr_has(v.g.fd, GRP_ICC, vcpu_attr(0) | ICC_AP1R(i)));
+	}
+}
+
+/* PRIbits, IDbits above the hardware's, SEIS or A3V not the hardware's: EINVAL. */
+TEST(icc_ctlr_write_beyond_the_hardware_is_einval_other_bits_ignored)
+{
+	const u32 attr = ICC_CTLR;
+	struct gvm v;
+	u64 ctlr;
+	int fd;
+
+	gvm_new(&v, 1, guest_nothing, 0, true);
+	fd = v.g.fd;
+	ctlr = icc_get(&v.g, 0, attr);
+	ASSERT_EQ(ctlr & (CTLR_CBPR | CTLR_EOIMODE), 0);
+	ASSERT_LT(CTLR_IDBITS(ctlr), 2);
+	if (CTLR_PRIBITS(ctlr) < 7)
+		ASSERT_ERRNO(attr_put(fd, GRP_ICC, attr, (ctlr & ~CTLR_PRIBITS_MASK) |
+				      (CTLR_PRIBITS(ctlr) + 1) << 8), EINVAL);
+	ASSERT_ERRNO(attr_put(fd, GRP_ICC, attr, (ctlr & ~CTLR_IDBITS_MASK) |
+			      (CTLR_IDBITS(ctlr) + 1) << 11), EINVAL);
+	ASSERT_ERRNO(attr_put(fd, GRP_ICC, attr, ctlr ^ CTLR_SEIS), EINVAL);
+	ASSERT_ERRNO(attr_put(fd, GRP_ICC, attr, ctlr ^ CTLR_A3V), EINVAL);
+	ASSERT_EQ(icc_get(&v.g, 0, attr), ctlr);
+	/* PMHE, RSS, ExtRange and bits 63:32 are not kept. */
+	ASSERT_OK(attr_put(fd, GRP_ICC, attr, ctlr | CTLR_PMHE));
+	ASSERT_OK(attr_put(fd, GRP_ICC, attr, ctlr ^ CTLR_RSS));
+	ASSERT_OK(attr_put(fd, GRP_ICC, attr, ctlr ^ CTLR_EXTRANGE));
+	ASSERT_OK(attr_put(fd, GRP_ICC, attr, ctlr | 0xffff00000000ULL));
+	ASSERT_EQ(icc_get(&v.g, 0, attr), ctlr);
+	/* CBPR and EOImode are. */
+	ASSERT_OK(attr_put(fd, GRP_ICC, attr, ctlr | CTLR_CBPR | CTLR_EOIMODE));
+	ASSERT_EQ(icc_get(&v.g, 0, attr), ctlr | CTLR_CBPR | CTLR_EOIMODE);
+}
+
+/* Fewer priority or ID bits are taken, and narrow that vCPU for good. */
+TEST(icc_ctlr_with_fewer_priority_or_id_bits_narrows_the_vcpu_for_good)
+{
+	struct gvm v;
+	u64 ctlr, fewer;
+	int fd;
+
+	gvm_new(&v, 2, guest_nothing, 0, true);
+	fd = v.g.fd;
+	ctlr = icc_get(&v.g, 0, ICC_CTLR);
+	fewer = (ctlr & ~CTLR_PRIBITS_MASK) | (CTLR_PRIBITS(ctlr) - 1) << 8;
+	ASSERT_OK(attr_put(fd, GRP_ICC, vcpu_attr(0) | ICC_CTLR, fewer));
+	ASSERT_EQ(icc_get(&v.g, 0, ICC_CTLR), fewer);
+	ASSERT_ERRNO(attr_put(fd, GRP_ICC, vcpu_attr(0) | ICC_CTLR, ctlr), EINVAL);
+	/* vCPU 1 is not narrowed by vCPU 0's. */
+	ASSERT_EQ(icc_get(&v.g, 1, ICC_CTLR), ctlr);
+	if (CTLR_IDBITS(ctlr) == 1) {
+		fewer = ctlr & ~CTLR_IDBITS_MASK;
+		ASSERT_OK(attr_put(fd, GRP_ICC, vcpu_attr(1) | ICC_CTLR, fewer));
+		ASSERT_EQ(icc_get(&v.g, 1, ICC_CTLR), fewer);
+		ASSERT_ERRNO(attr_put(fd, GRP_ICC, vcpu_attr(1) | ICC_CTLR, ctlr), EINVAL);
+	}
+}
+
+TEST(icc_sre_write_without_sre_is_einval_and_it_always_reads_7)
+{
+	struct gvm v;
+	int fd;
+
+	gvm_new(&v, 1, guest_nothing, 0, true);
+	fd = v.g.fd;
+	ASSERT_EQ(icc_get(&v.g, 0, ICC_SRE), ICC_SRE_KVM);
+	ASSERT_ERRNO(attr_put(fd, GRP_ICC, vcpu_attr(0) | ICC_SRE, 0), EINVAL);
+	ASSERT_ERRNO(attr_put(fd, GRP_ICC, vcpu_attr(0) | ICC_SRE, 6), EINVAL);
+	ASSERT_OK(attr_put(fd, GRP_ICC, vcpu_attr(0) | ICC_SRE, ICC_SRE_SRE));
+	ASSERT_EQ(icc_get(&v.g, 0, ICC_SRE), ICC_SRE_KVM);
+}
+
+static void guest_sync_once(u64 unused)
+{
+	GUEST_SYNC(SYNC_READY);
+}
+
+/*
+ * A new vCPU's CPU interface reads 0 but SRE and CTLR's read-only fields;
+ * once it ran, the binary points are what the hardware made of the zero
+ * VMCR: its minimum (QEMU's GICv3, 5 preemption bits: BPR0 2, BPR1 3).
+ */
+TEST(cpu_sysregs_of_a_new_vcpu_are_0_and_its_binary_points_settle_once_run)
+{
+	const u32 zero[] = {
+		ICC_PMR, ICC_BPR0, ICC_BPR1, ICC_IGRPEN0, ICC_IGRPEN1, ICC_AP0R(0), ICC_AP1R(0),
+	};
+	struct gvm v;
+	u32 i, id;
+
+	gvm_new(&v, 2, guest_sync_once, 0, true);
+	for (id = 0; id < 2; id++) {
+		for (i = 0; i < ARRAY_SIZE(zero); i++)
+			ASSERT_EQ(icc_get(&v.g, id, zero[i]), 0);
+		ASSERT_EQ(icc_get(&v.g, id, ICC_SRE), ICC_SRE_KVM);
+		ASSERT_EQ(icc_get(&v.g, id, ICC_CTLR) & (CTLR_CBPR | CTLR_EOIMODE), 0);
+	}
+	expect_sync(v.vcpu[0], SYNC_READY);
+	ASSERT_EQ(icc_get(&v.g, 0, ICC_BPR0), 2);
+	ASSERT_EQ(icc_get(&v.g, 0, ICC_BPR1), 3);
+	ASSERT_EQ(icc_get(&v.g, 0, ICC_PMR), 0);
+	ASSERT_EQ(icc_get(&v.g, 0, ICC_IGRPEN1), 0);
+	/* vCPU 1 did not run. */
+	ASSERT_EQ(icc_get(&v.g, 1, ICC_BPR0), 0);
+	ASSERT_EQ(icc_get(&v.g, 1, ICC_BPR1), 0);
+}
+
+/* Kept as written within each register's field; not narrowed to the priority bits nor clamped. */
+TEST(cpu_sysregs_keep_what_is_written_within_their_fields)
+{
+	struct gvm v;
+
+	gvm_new(&v, 1, guest_nothing, 0, true);
+	icc_set(&v.g, 0, ICC_PMR, 0x1ff);
+	ASSERT_EQ(icc_get(&v.g, 0, ICC_PMR), 0xff);
+	icc_set(&v.g, 0, ICC_PMR, 0xf5);
+	ASSERT_EQ(icc_get(&v.g, 0, ICC_PMR), 0xf5);
+	icc_set(&v.g, 0, ICC_BPR0, 7);
+	ASSERT_EQ(icc_get(&v.g, 0, ICC_BPR0), 7);
+	icc_set(&v.g, 0, ICC_BPR1, 1);
+	ASSERT_EQ(icc_get(&v.g, 0, ICC_BPR1), 1);
+	icc_set(&v.g, 0, ICC_IGRPEN0, 3);
+	ASSERT_EQ(icc_get(&v.g, 0, ICC_IGRPEN0), 1);
+	icc_set(&v.g, 0, ICC_IGRPEN1, 3);
+	ASSERT_EQ(icc_get(&v.g, 0, ICC_IGRPEN1), 1);
+	icc_set(&v.g, 0, ICC_AP0R(0), 0xffffffffffffULL);
+	ASSERT_EQ(icc_get(&v.g, 0, ICC_AP0R(0)), 0xffffffff);
+	icc_set(&v.g, 0, ICC_AP1R(0), 0x123456789ULL);
+	ASSERT_EQ(icc_get(&v.g, 0, ICC_AP1R(0)), 0x23456789);
+	/* With CBPR, BPR1 reads BPR0 + 1 (at most 7) and ignores writes. */
+	icc_set(&v.g, 0, ICC_BPR0, 3);
+	icc_set(&v.g, 0, ICC_CTLR, icc_get(&v.g, 0, ICC_CTLR) | CTLR_CBPR);
+	ASSERT_EQ(icc_get(&v.g, 0, ICC_BPR1), 4);
+	icc_set(&v.g, 0, ICC_BPR1, 6);
+	ASSERT_EQ(icc_get(&v.g, 0, ICC_BPR1), 4);
+	icc_set(&v.g, 0, ICC_CTLR, icc_get(&v.g, 0, ICC_CTLR) & ~CTLR_CBPR);
+	ASSERT_EQ(icc_get(&v.g, 0, ICC_BPR1), 1);
+}
+
+TEST(level_info_with_a_vintid_not_a_multiple_of_32_or_another_info_is_einval)
+{
+	const u32 intids[] = { 1, 16, 33, 48, 95 }, infos[] = { 1, 2, 0x3fffff };
+	struct gvm v;
+	u64 val;
+	u32 i;
+	int fd;
+
+	gvm_new(&v, 1, guest_nothing, 0, true);
+	fd = v.g.fd;
+	for (i = 0; i < ARRAY_SIZE(intids); i++) {
+		u64 attr = vcpu_attr(0) | LINE_LEVEL(intids[i]);
+
+		ASSERT_ERRNO(attr_get(fd, GRP_LEVEL, attr, &val), EINVAL);
+		ASSERT_ERRNO(attr_put(fd, GRP_LEVEL, attr, 0), EINVAL);
+		/* HAS looks at the info field only. */
+		ASSERT_OK(attr_has(fd, GRP_LEVEL, attr));
+	}
+	for (i = 0; i < ARRAY_SIZE(infos); i++) {
+		u64 attr = vcpu_attr(0) | LEVEL_ATTR(infos[i], 32);
+
+		ASSERT_ERRNO(attr_get(fd, GRP_LEVEL, attr, &val), EINVAL);
+		ASSERT_ERRNO(attr_put(fd, GRP_LEVEL, attr, 0), EINVAL);
+		ASSERT_ERRNO(attr_has(fd, GRP_LEVEL, attr), ENXIO);
+	}
+	/* Past NR_IRQS: reads 0, writes go nowhere. SGIs: RAZ/WI. */
+	val = 0xdeadbeef;
+	ASSERT_OK(attr_get(fd, GRP_LEVEL, vcpu_attr(0) | 992, &val));
+	ASSERT_EQ(val, 0);
+	ASSERT_OK(attr_put(fd, GRP_LEVEL, vcpu_attr(0) | 992, ~0ULL));
+	level_set(&v.g, 0, 0, ~0U);
+	ASSERT_EQ(level_get(&v.g, 0, 0), 0xffff0000);
+}
+
+/* Only the Revision (2 or 3) may change; Revision 2 has no GICR_CTLR.{IR,CES}. */
+TEST(gicd_iidr_write_may_change_only_the_revision_to_2_or_3)
+{
+	const u32 bad[] = {
+		KVM_IIDR(0), KVM_IIDR(1), KVM_IIDR(4), KVM_IIDR(15),
+		KVM_IIDR(3) + (1U << 24),	/* ProductID */
+		KVM_IIDR(3) | 1U << 16,		/* Variant */
+		KVM_IIDR(3) + 1,		/* Implementer */
+	};
+	struct gvm v;
+	u32 i, typer;
+	int fd;
+
+	gvm_new(&v, 1, guest_nothing, 0, true);
+	fd = v.g.fd;
+	ASSERT_EQ(dist_get(&v.g, GICD_IIDR), KVM_IIDR(3));
+	ASSERT_EQ(rd_get(&v.g, 0, GICR_CTLR), GICR_CTLR_IR_CES);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		ASSERT_ERRNO(attr_put(fd, GRP_DIST, GICD_IIDR, bad[i]), EINVAL);
+	ASSERT_OK(attr_put(fd, GRP_DIST, GICD_IIDR, KVM_IIDR(3)));
+	ASSERT_OK(attr_put(fd, GRP_DIST, GICD_IIDR, KVM_IIDR(2)));
+	ASSERT_EQ(dist_get(&v.g, GICD_IIDR), KVM_IIDR(2));
+	ASSERT_EQ(rd_get(&v.g, 0, GICR_CTLR), 0);
+	ASSERT_OK(attr_put(fd, GRP_DIST, GICD_IIDR, KVM_IIDR(3)));
+	ASSERT_EQ(rd_get(&v.g, 0, GICR_CTLR), GICR_CTLR_IR_CES);
+	/* GICD_TYPER2 must be written as it reads; GICD_TYPER writes are ignored. */
+	ASSERT_EQ(dist_get(&v.g, GICD_TYPER2), 0);
+	ASSERT_ERRNO(attr_put(fd, GRP_DIST, GICD_TYPER2, 1), EINVAL);
+	ASSERT_OK(attr_put(fd, GRP_DIST, GICD_TYPER2, 0));
+	typer = dist_get(&v.g, GICD_TYPER);
+	ASSERT_OK(attr_put(fd, GRP_DIST, GICD_TYPER, 0));
+	ASSERT_EQ(dist_get(&v.g, GICD_TYPER), typer);
+}
+
+TEST(bad_user_pointers_are_efault)
+{
+	const struct attr_ref refs[] = {
+		{ GRP_DIST, GICD_CTLR },
+		{ GRP_REDIST, vcpu_attr(0) | GICR_WAKER },
+		{ GRP_ICC, vcpu_attr(0) | ICC_PMR },
+		{ GRP_LEVEL, vcpu_attr(0) | LINE_LEVEL(32) },
+		{ GRP_ADDR, ADDR_REGION },
+		{ GRP_ADDR, ADDR_DIST },
+	};
+	struct gvm v;
+	u32 i;
+
+	gvm_new(&v, 1, guest_nothing, 0, true);
+	for (i = 0; i < ARRAY_SIZE(refs); i++) {
+		ASSERT_ERRNO(vmm_device_attr(v.g.fd, KVM_GET_DEVICE_ATTR, refs[i].grp, refs[i].attr,
+					     NULL), EFAULT);
+		ASSERT_ERRNO(vmm_device_attr(v.g.fd, KVM_SET_DEVICE_ATTR, refs[i].grp, refs[i].attr,
+					     NULL), EFAULT);
+	}
+}
+
+static u32 wfi_guest_running;
+
+static void guest_wfi_forever(u64 unused)
+{
+	__atomic_store_n(&wfi_guest_running, 1, __ATOMIC_RELEASE);
+	/* IRQs masked, no timer: nothing ends it but a signal to its thread. */
+	for (;;)
+		asm volatile("wfi" : : : "memory");
+}
+
+static void on_sigusr1(int sig)
+{
+}
+
+static void *run_until_signalled(void *arg)
+{
+	return (void *)(long)vmm_run(arg);
+}
+
+/*
+ * Every vCPU's mutex is taken for a state access: while one vCPU's thread
+ * is in KVM_RUN (here blocked in the guest's WFI), the state of any vCPU
+ * is EBUSY. HAS and the other groups still answer.
+ */
+TEST(state_access_while_a_vcpu_is_in_kvm_run_is_ebusy)
+{
+	struct sigaction sa = { .sa_handler = on_sigusr1 };
+	const struct attr_ref refs[] = {
+		{ GRP_DIST, GICD_CTLR },
+		{ GRP_REDIST, vcpu_attr(0) | GICR_WAKER },
+		{ GRP_REDIST, vcpu_attr(1) | GICR_WAKER },
+		{ GRP_ICC, vcpu_attr(1) | ICC_PMR },
+		{ GRP_LEVEL, vcpu_attr(1) | LINE_LEVEL(32) },
+	};
+	u32 *running;
+	struct gvm v;
+	pthread_t thread;
+	void *ret;
+	u64 val;
+	u32 i;
+
+	gvm_new(&v, 2, guest_wfi_forever, 0, true);
+	running = vmm_gpa(v.vm, (uintptr_t)&wfi_guest_running);
+	ASSERT_OK(sigaction(SIGUSR1, &sa, NULL));
+	ASSERT_EQ(pthread_create(&thread, NULL, run_until_signalled, v.vcpu[0]), 0);
+	for (i = 0; i < 10000 && !__atomic_load_n(running, __ATOMIC_ACQUIRE); i++)
+		usleep(1000);
+	ASSERT_EQ(__atomic_load_n(running, __ATOMIC_ACQUIRE), 1);
+	for (i = 0; i < ARRAY_SIZE(refs); i++) {
+		ASSERT_ERRNO(attr_get(v.g.fd, refs[i].grp, refs[i].attr, &val), EBUSY);
+		ASSERT_ERRNO(attr_put(v.g.fd, refs[i].grp, refs[i].attr, 0), EBUSY);
+		ASSERT_OK(attr_has(v.g.fd, refs[i].grp, refs[i].attr));
+	}
+	ASSERT_EQ(attr_val(v.g.fd, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0) & 0xffffffff, NR_IRQS);
+	ASSERT_EQ(attr_val(v.g.fd, GRP_ADDR, ADDR_DIST), GIC_DIST_BASE);
+	ASSERT_EQ(pthread_kill(thread, SIGUSR1), 0);
+	ASSERT_EQ(pthread_join(thread, &ret), 0);
+	ASSERT_EQ((long)ret, -EINTR);
+	ASSERT_EQ(v.vcpu[0]->run->exit_reason, KVM_EXIT_INTR);
+	ASSERT_EQ(dist_get(&v.g, GICD_CTLR), GICD_CTLR_DS | GICD_CTLR_ARE_NS);
+}
+
+/* ==== 3. redistributor regions ==== */
+
+static int set_addr(int gic, u64 type, u64 addr)
+{
+	return attr_put(gic, GRP_ADDR, type, addr);
+}
+
+static int ctrl_init(int gic)
+{
+	return vmm_device_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
+			       KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
+}
+
+/* A vGICv3 device with nothing set (SKIPs without one, fails on the oracle). */
+static int bare_gic(struct vmm_vm *vm)
+{
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+	int err = vmm_gic_probe(vm);
+
+	if (err) {
+		ASSERT_FALSE(vmm_target_is_kvm());
+		SKIP("no in-kernel vGICv3 (KVM_CREATE_DEVICE_TEST: %s)",
+		     strerrorname_np(err) ?: "?");
+	}
+	ASSERT_OK(ioctl(vm->fd, KVM_CREATE_DEVICE, &cd));
+	return cd.fd;
+}
+
+/* The addresses of KVM's vgic_init selftest, moved into the guest's Device range. */
+#define RD_AREA		0x20000000ULL
+
+static int set_region(int gic, u64 val)
+{
+	return attr_put(gic, GRP_ADDR, ADDR_REGION, val);
+}
+
+static u64 get_region(int gic, u32 index)
+{
+	u64 val = index;
+
+	ASSERT_OK(attr_get(gic, GRP_ADDR, ADDR_REGION, &val));
+	return val;
+}
+
+/*
+ * vgic_init.c's subtest_v3_redist_regions(): regions 0 (2 frames) and 1
+ * (1 frame), and the refusals on the way.
+ */
+static void three_frames_in_two_regions(int gic)
+{
+	u64 val = 2;
+
+	ASSERT_OK(attr_has(gic, GRP_ADDR, ADDR_REDIST));
+	ASSERT_OK(attr_has(gic, GRP_ADDR, ADDR_REGION));
+	/* Flags, a count of 0, a first index not 0, a base not 64 KB aligned. */
+	ASSERT_ERRNO(set_region(gic, REGION(4, RD_AREA + 0x100000, 2, 0)), EINVAL);
+	ASSERT_ERRNO(set_region(gic, REGION(0, RD_AREA + 0x100000, 0, 0)), EINVAL);
+	ASSERT_ERRNO(set_region(gic, REGION(2, RD_AREA + 0x200000, 0, 1)), EINVAL);
+	ASSERT_ERRNO(set_region(gic, REGION(2, RD_AREA + 0x201000, 0, 0)), EINVAL);
+	ASSERT_OK(set_region(gic, REGION(2, RD_AREA + 0x200000, 0, 0)));
+	/* Over region 0 (with the next index, or not); the next index only. */
+	ASSERT_ERRNO(set_region(gic, REGION(2, RD_AREA + 0x200000, 0, 1)), EINVAL);
+	ASSERT_ERRNO(set_region(gic, REGION(1, RD_AREA + 0x210000, 0, 2)), EINVAL);
+	ASSERT_ERRNO(set_region(gic, REGION(1, RD_AREA + 0x240000, 0, 2)), EINVAL);
+	ASSERT_ERRNO(set_region(gic, REGION(1, RD_AREA + 0x240000, 0, 0)), EINVAL);
+	ASSERT_OK(set_region(gic, REGION(1, RD_AREA + 0x240000, 0, 1)));
+	/* Its base or its end beyond the IPA space. */
+	ASSERT_ERRNO(set_region(gic, REGION(1, IPA_END, 0, 2)), E2BIG);
+	ASSERT_ERRNO(set_region(gic, REGION(2, IPA_END - 0x30000, 0, 2)), E2BIG);
+	/* The legacy attribute, now that there are regions. */
+	ASSERT_ERRNO(set_addr(gic, ADDR_REDIST, RD_AREA + 0x260000), EINVAL);
+
+	/* Read back by the index alone. */
+	ASSERT_EQ(get_region(gic, 0), REGION(2, RD_AREA + 0x200000, 0, 0));
+	ASSERT_EQ(get_region(gic, 1), REGION(1, RD_AREA + 0x240000, 0, 1));
+	ASSERT_ERRNO(attr_get(gic, GRP_ADDR, ADDR_REGION, &val), ENOENT);
+
+	/* Where the distributor is, no region. */
+	ASSERT_OK(set_addr(gic, ADDR_DIST, RD_AREA + 0x260000));
+	ASSERT_ERRNO(set_region(gic, REGION(1, RD_AREA + 0x260000, 0, 2)), EINVAL);
+}
+
+/* A VM with a bare vGIC and vCPUs 0..nr-1 in fn. */
+static int bare_gic_vm(struct vmm_vm **vm, struct vmm_vcpu **vcpu, u32 nr, void (*fn)(u64))
+{
+	int gic;
+	u32 i;
+
+	*vm = vmm_vm_new();
+	gic = bare_gic(*vm);
+	for (i = 0; i < nr; i++)
+		vcpu[i] = vmm_vcpu_new(*vm, i, fn, 0);
+	return gic;
+}
+
+TEST(redist_regions_refused_with_the_errnos_of_kvms_vgic_init_test_read_back)
+{
+	struct vmm_vcpu *vcpu[MAX_VCPUS];
+	struct vmm_vm *vm;
+	int gic = bare_gic_vm(&vm, vcpu, MAX_VCPUS, guest_nothing);
+	u64 val = 0;
+
+	ASSERT_ERRNO(attr_get(gic, GRP_ADDR, ADDR_REGION, &val), ENOENT);
+	ASSERT_EQ(attr_val(gic, GRP_ADDR, ADDR_REDIST), ~0ULL);	/* VGIC_ADDR_UNDEF */
+	three_frames_in_two_regions(gic);
+	/* The legacy attribute reads region 0's base. */
+	ASSERT_EQ(attr_val(gic, GRP_ADDR, ADDR_REDIST), RD_AREA + 0x200000);
+	/* The other fields of a read are not looked at. */
+	val = REGION(7, 0x12340000, 3, 1);
+	ASSERT_OK(attr_get(gic, GRP_ADDR, ADDR_REGION, &val));
+	ASSERT_EQ(val, REGION(1, RD_AREA + 0x240000, 0, 1));
+	/* Up to 4095 frames, up to the last byte of the IPA space. */
+	ASSERT_OK(set_region(gic, REGION(1, IPA_END - REDIST_SIZE, 0, 2)));
+	ASSERT_OK(set_region(gic, REGION(4095, RD_AREA + 0x1000000, 0, 3)));
+	ASSERT_ERRNO(set_region(gic, REGION(1, RD_AREA + 0x800000, 0, 0xfff)), EINVAL);
+}
+
+/* vgic_init.c's test_v3_new_redist_regions(): 4 vCPUs, 3 frames. */
+TEST(vcpu_without_a_redistributor_fails_its_first_run_with_enxio)
+{
+	struct vmm_vcpu *vcpu[MAX_VCPUS];
+	struct vmm_vm *vm;
+	int gic = bare_gic_vm(&vm, vcpu, MAX_VCPUS, guest_nothing);
+
+	three_frames_in_two_regions(gic);
+	ASSERT_OK(ctrl_init(gic));
+	ASSERT_EQ(vmm_run(vcpu[3]), -ENXIO);
+	/* The VM is dead: every vCPU, the one with no frame and the others. */
+	ASSERT_EQ(vmm_run(vcpu[3]), -EIO);
+	ASSERT_EQ(vmm_run(vcpu[0]), -EIO);
+}
+
+TEST(redistributors_for_every_vcpu_but_no_ctrl_init_is_ebusy_on_run)
+{
+	struct vmm_vcpu *vcpu[MAX_VCPUS];
+	struct vmm_vm *vm;
+	int gic = bare_gic_vm(&vm, vcpu, MAX_VCPUS, guest_nothing);
+
+	three_frames_in_two_regions(gic);
+	ASSERT_OK(set_region(gic, REGION(1, RD_AREA + 0x280000, 0, 2)));
+	ASSERT_EQ(vmm_run(vcpu[3]), -EBUSY);
+}
+
+TEST(a_third_region_for_the_fourth_vcpu_lets_every_vcpu_run)
+{
+	struct vmm_vcpu *vcpu[MAX_VCPUS];
+	struct vmm_vm *vm;
+	int gic = bare_gic_vm(&vm, vcpu, MAX_VCPUS, guest_nothing);
+	u32 i;
+
+	three_frames_in_two_regions(gic);
+	ASSERT_ERRNO(vmm_device_attr(gic, KVM_SET_DEVICE_ATTR, GRP_ADDR, ADDR_REGION, NULL),
+		     EFAULT);
+	ASSERT_OK(set_region(gic, REGION(1, RD_AREA + 0x280000, 0, 2)));
+	ASSERT_OK(ctrl_init(gic));
+	for (i = MAX_VCPUS; i-- > 0;)
+		vmm_run_to_done(vcpu[i]);
+}
+
+/* With regions set before the vCPUs, the overlap is found when a vCPU gets its frame. */
+TEST(vcpu_whose_frame_would_hold_the_distributor_is_refused_einval)
+{
+	struct vmm_vm *vm = vmm_vm_new();
+	int gic = bare_gic(vm);
+
+	ASSERT_OK(set_region(gic, REGION(2, RD_AREA + 0x100000, 0, 0)));
+	ASSERT_OK(set_addr(gic, ADDR_DIST, RD_AREA + 0x110000));
+	ASSERT_ERRNO(ioctl(vm->fd, KVM_CREATE_VCPU, 0), EINVAL);
+	ASSERT_ERRNO(ioctl(vm->fd, KVM_CREATE_VCPU, 1), EINVAL);
+}
+
+static u64 typer_of(struct vgic *g, u32 id)
+{
+	return (u64)rd_get(g, id, GICR_TYPER + 4) << 32 | rd_get(g, id, GICR_TYPER);
+}
+
+/* GICR_TYPER as KVM gives vCPU id: its affinity, Processor_Number, and Last. */
+static u64 want_typer(u32 id, bool last)
+{
+	return (u64)id << 32 | id << 8 | (last ? GICR_TYPER_LAST : 0);
+}
+
+/*
+ * Last is set on the last frame in use of a region, unless another
+ * region starts right where this one ends and has a vCPU.
+ */
+TEST(gicr_typer_last_is_set_at_the_end_of_each_run_of_frames)
+{
+	struct vmm_vcpu *vcpu[MAX_VCPUS];
+	struct vmm_vm *vm;
+	struct vgic g = { .fd = bare_gic_vm(&vm, vcpu, MAX_VCPUS, guest_nothing) };
+
+	ASSERT_OK(set_addr(g.fd, ADDR_DIST, GIC_DIST_BASE));
+	ASSERT_OK(set_region(g.fd, REGION(2, 0x20100000, 0, 0)));	/* vCPUs 0, 1 */
+	ASSERT_OK(set_region(g.fd, REGION(1, 0x20140000, 0, 1)));	/* 2, right after */
+	ASSERT_OK(set_region(g.fd, REGION(2, 0x20600000, 0, 2)));	/* 3, a frame spare */
+	ASSERT_OK(ctrl_init(g.fd));
+	ASSERT_EQ(typer_of(&g, 0), want_typer(0, false));
+	ASSERT_EQ(typer_of(&g, 1), want_typer(1, false));
+	ASSERT_EQ(typer_of(&g, 2), want_typer(2, true));
+	ASSERT_EQ(typer_of(&g, 3), want_typer(3, true));
+}
+
+/* A region may still come after CTRL_INIT, before the first run. */
+TEST(gicr_typer_of_a_vcpu_without_a_frame_has_no_last_until_it_gets_one)
+{
+	struct vmm_vcpu *vcpu[2];
+	struct vmm_vm *vm;
+	struct vgic g = { .fd = bare_gic_vm(&vm, vcpu, 2, guest_nothing) };
+	u64 val;
+
+	ASSERT_OK(set_addr(g.fd, ADDR_DIST, GIC_DIST_BASE));
+	ASSERT_OK(set_region(g.fd, REGION(1, 0x20100000, 0, 0)));
+	ASSERT_ERRNO(attr_get(g.fd, GRP_REDIST, vcpu_attr(1) | GICR_TYPER, &val), EBUSY);
+	ASSERT_OK(ctrl_init(g.fd));
+	ASSERT_EQ(typer_of(&g, 0), want_typer(0, true));
+	ASSERT_EQ(typer_of(&g, 1), want_typer(1, false));
+	ASSERT_OK(set_region(g.fd, REGION(1, 0x20400000, 0, 1)));
+	ASSERT_EQ(typer_of(&g, 1), want_typer(1, true));
+	vmm_run_to_done(vcpu[1]);
+	vmm_run_to_done(vcpu[0]);
+}
+
+/* Three vCPUs: 0 and 1 in region 0, 2 in region 1 with a frame no vCPU has. */
+#define REGION0_BASE	0x20100000ULL
+#define REGION1_BASE	0x20600000ULL
+#define REGION_PPI	21
+
+static const u64 region_bases[] = { REGION0_BASE, REGION1_BASE };
+
+/* This vCPU's RD_base, by affinity: each region walked from its base up to GICR_TYPER.Last. */
+static u64 find_redist(u64 *typer)
+{
+	u64 mpidr = read_sysreg(mpidr_el1), rd;
+	u64 aff = (mpidr & 0xffffff) | (mpidr >> 32 & 0xff) << 24;
+	u32 r;
+
+	for (r = 0; r < ARRAY_SIZE(region_bases); r++) {
+		for (rd = region_bases[r];; rd += GIC_REDIST_STRIDE) {
+			*typer = mmio_read64(rd + GICR_TYPER);
+			if (*typer >> 32 == aff)
+				return rd;
+			if (*typer & GICR_TYPER_LAST)
+				break;
+		}
+	}
+	GUEST_ASSERT(0);
+	return 0;
+}
+
+/* gic_cpu_init() for the frames at rd; REGION_PPI and the watchdog's PPI enabled. */
+static void redist_cpu_init(u64 rd)
+{
+	u64 sgi = rd + GIC_SGI_FRAME;
+	u32 i;
+
+	mmio_write32(mmio_read32(rd + GICR_WAKER) & ~GICR_WAKER_PROCESSOR_SLEEP, rd + GICR_WAKER);
+	mmio_write32(~0U, sgi + GICR_IGROUPR0);
+	mmio_write32(0xffff0000U, sgi + GICR_ICENABLER0);
+	mmio_write32(0xffff0000U, sgi + GICR_ICPENDR0);
+	for (i = 0; i < GIC_NR_PRIVATE; i++)
+		mmio_write8(0xa0, sgi + GICR_IPRIORITYR0 + i);
+	mmio_write8(0, sgi + GICR_IPRIORITYR0 + GIC_VTIMER_PPI);
+	mmio_write32(IRQ_BIT(REGION_PPI) | IRQ_BIT(GIC_VTIMER_PPI), sgi + GICR_ISENABLER0);
+	while (mmio_read32(rd + GICR_CTLR) & (1U << 3))		/* RWP */
+		;
+	guest_install_handler(VECTOR_IRQ_CUR, irq_handler);
+	icc_write(SYS_ICC_SRE, icc_read(SYS_ICC_SRE) | ICC_SRE_SRE);
+	icc_write(SYS_ICC_PMR, 0xff);
+	icc_write(SYS_ICC_BPR1, 0);
+	icc_write(SYS_ICC_CTLR, 0);
+	icc_write(SYS_ICC_IGRPEN1, 1);
+}
+
+static void guest_two_regions(u64 unused)
+{
+	u64 typer, rd = find_redist(&typer);
+
+	ucall(UCALL_SYNC, SYNC_FOUND, rd, typer, 0);
+	if (gic_cpu_index() == 0)
+		gic_dist_init();
+	redist_cpu_init(rd);
+	gic_my_log()->irq_ucall = 1;
+	GUEST_SYNC(SYNC_READY);
+	gic_wait_irqs(1);
+	gic_spin_ms(SETTLE_MS);
+	GUEST_ASSERT_EQ(mmio_read32(rd + GIC_SGI_FRAME + GICR_ISPENDR0), 0);
+}
+
+TEST(guests_find_their_redistributor_by_affinity_in_two_regions)
+{
+	const u64 rd[] = { REGION0_BASE, REGION0_BASE + GIC_REDIST_STRIDE, REGION1_BASE };
+	const u32 want[] = { REGION_PPI };
+	struct vmm_vcpu *vcpu[3];
+	struct vmm_vm *vm;
+	struct vgic g = { .fd = bare_gic_vm(&vm, vcpu, 3, guest_two_regions) };
+	struct ucall uc;
+	u32 i, nr = NR_IRQS;
+
+	ASSERT_OK(set_addr(g.fd, ADDR_DIST, GIC_DIST_BASE));
+	ASSERT_OK(vmm_device_attr(g.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr));
+	ASSERT_OK(set_region(g.fd, REGION(2, REGION0_BASE, 0, 0)));
+	ASSERT_OK(set_region(g.fd, REGION(2, REGION1_BASE, 0, 1)));
+	ASSERT_OK(ctrl_init(g.fd));
+	for (i = 0; i < 3; i++) {
+		uc = expect_sync(vcpu[i], SYNC_FOUND);
+		ASSERT_EQ(uc.args[1], rd[i]);
+		/* The last frame of each region in use is Last: vCPU 1's and vCPU 2's. */
+		ASSERT_EQ(uc.args[2], want_typer(i, i > 0));
+		ASSERT_EQ(typer_of(&g, i), uc.args[2]);
+		expect_sync(vcpu[i], SYNC_READY);
+		vmm_irq_line(vm, KVM_ARM_IRQ_TYPE_PPI, i, REGION_PPI, 1);
+		uc = expect_sync(vcpu[i], GIC_UCALL_IRQ);
+		ASSERT_EQ(uc.args[1], REGION_PPI);
+		vmm_irq_line(vm, KVM_ARM_IRQ_TYPE_PPI, i, REGION_PPI, 0);
+		vmm_run_to_done(vcpu[i]);
+		expect_log(vm, i, 1, want);
+	}
+}
+
+/* ==== 4. userspace's view of pending, active, enabled ==== */
+
+#define LATCH_SPI_A	45
+#define LATCH_SPI_B	46
+#define LINE_SPI	47	/* level */
+#define LATCH_SGI	5
+#define LATCH_PPI	21
+
+/*
+ * Sets its SPIs up (all disabled, IRQs masked), latches some interrupts
+ * pending if asked, then reports at each run what it reads: args[1]
+ * GICD_ISPENDR1, args[2] GICD_ICPENDR1, args[3] GICR_ISPENDR0.
+ */
+static void guest_pending_view(u64 latch)
+{
+	gic_dist_init();
+	gic_cpu_init();
+	gic_irq_set_edge(LATCH_SPI_A, true);
+	gic_irq_set_edge(LATCH_SPI_B, true);
+	gic_irq_set_edge(LINE_SPI, false);
+	if (latch) {
+		gic_dist_write(GICD_ISPENDR + 4, IRQ_BIT(LATCH_SPI_A) | IRQ_BIT(LATCH_SPI_B));
+		/* A guest's 0s in ISPENDR do nothing. */
+		gic_dist_write(GICD_ISPENDR + 4, 0);
+		sgi_frame_write(GICR_ISPENDR0, IRQ_BIT(LATCH_SGI) | IRQ_BIT(LATCH_PPI));
+		sgi_frame_write(GICR_ISPENDR0, 0);
+	}
+	for (;;)
+		ucall(UCALL_SYNC, SYNC_CHECK, gic_dist_read(GICD_ISPENDR + 4),
+		      gic_dist_read(GICD_ICPENDR + 4), sgi_frame_read(GICR_ISPENDR0));
+}
+
+struct pending_view {
+	u32 ispendr, icpendr, ispendr0;
+};
+
+static struct pending_view guest_view(struct vmm_vcpu *vcpu)
+{
+	struct ucall uc = expect_sync(vcpu, SYNC_CHECK);
+
+	return (struct pending_view){ uc.args[1], uc.args[2], uc.args[3] };
+}
+
+#define LATCHED_SPIS	(IRQ_BIT(LATCH_SPI_A) | IRQ_BIT(LATCH_SPI_B))
+#define LATCHED_PRIV	(IRQ_BIT(LATCH_SGI) | IRQ_BIT(LATCH_PPI))
+
+TEST(ispendr_attribute_writes_the_latch_both_ways_unlike_a_guest)
+{
+	struct pending_view view;
+	struct gvm v;
+
+	gvm_new(&v, 1, guest_pending_view, 1, true);
+	view = guest_view(v.vcpu[0]);
+	ASSERT_EQ(view.ispendr, LATCHED_SPIS);
+	ASSERT_EQ(view.ispendr0, LATCHED_PRIV);
+	ASSERT_EQ(dist_get(&v.g, GICD_ISPENDR + 4), LATCHED_SPIS);
+	ASSERT_EQ(rd_get(&v.g, 0, SGI(GICR_ISPENDR0)), LATCHED_PRIV);
+	/* A 0 clears: of each pair one stays. */
+	dist_set(&v.g, GICD_ISPENDR + 4, IRQ_BIT(LATCH_SPI_B));
+	rd_set(&v.g, 0, SGI(GICR_ISPENDR0), IRQ_BIT(LATCH_PPI));
+	ASSERT_EQ(dist_get(&v.g, GICD_ISPENDR + 4), IRQ_BIT(LATCH_SPI_B));
+	ASSERT_EQ(rd_get(&v.g, 0, SGI(GICR_ISPENDR0)), IRQ_BIT(LATCH_PPI));
+	view = guest_view(v.vcpu[0]);
+	ASSERT_EQ(view.ispendr, IRQ_BIT(LATCH_SPI_B));
+	ASSERT_EQ(view.ispendr0, IRQ_BIT(LATCH_PPI));
+	/* A 1 latches whatever the config: the level LINE_SPI too. */
+	dist_set(&v.g, GICD_ISPENDR + 4, IRQ_BIT(LATCH_SPI_B) | IRQ_BIT(LINE_SPI));
+	ASSERT_EQ(guest_view(v.vcpu[0]).ispendr, IRQ_BIT(LATCH_SPI_B) | IRQ_BIT(LINE_SPI));
+}
+
+TEST(icpendr_attribute_reads_0_and_ignores_writes)
+{
+	struct pending_view view;
+	struct gvm v;
+
+	gvm_new(&v, 1, guest_pending_view, 1, true);
+	/* To the guest ICPENDR reads the pending state. */
+	ASSERT_EQ(guest_view(v.vcpu[0]).icpendr, LATCHED_SPIS);
+	ASSERT_EQ(dist_get(&v.g, GICD_ICPENDR + 4), 0);
+	ASSERT_EQ(rd_get(&v.g, 0, SGI(GICR_ICPENDR0)), 0);
+	dist_set(&v.g, GICD_ICPENDR + 4, ~0U);
+	rd_set(&v.g, 0, SGI(GICR_ICPENDR0), ~0U);
+	ASSERT_EQ(dist_get(&v.g, GICD_ISPENDR + 4), LATCHED_SPIS);
+	ASSERT_EQ(rd_get(&v.g, 0, SGI(GICR_ISPENDR0)), LATCHED_PRIV);
+	view = guest_view(v.vcpu[0]);
+	ASSERT_EQ(view.ispendr, LATCHED_SPIS);
+	ASSERT_EQ(view.icpendr, LATCHED_SPIS);
+	ASSERT_EQ(view.ispendr0, LATCHED_PRIV);
+}
+
+/* A line is no latch: LEVEL_INFO shows it, ISPENDR does not, the guest sees it pending. */
+TEST(level_spi_with_its_line_high_reads_pending_to_the_guest_only)
+{
+	struct gvm v;
+
+	gvm_new(&v, 1, guest_pending_view, 0, true);
+	ASSERT_EQ(guest_view(v.vcpu[0]).ispendr, 0);
+	vmm_spi_line(v.vm, LINE_SPI, 1);
+	ASSERT_EQ(dist_get(&v.g, GICD_ISPENDR + 4), 0);
+	ASSERT_EQ(level_get(&v.g, 0, 32), IRQ_BIT(LINE_SPI));
+	ASSERT_EQ(guest_view(v.vcpu[0]).ispendr, IRQ_BIT(LINE_SPI));
+	/* LEVEL_INFO writes the line: low, not pending; high again, pending. */
+	level_set(&v.g, 0, 32, 0);
+	ASSERT_EQ(level_get(&v.g, 0, 32), 0);
+	ASSERT_EQ(guest_view(v.vcpu[0]).ispendr, 0);
+	level_set(&v.g, 0, 32, IRQ_BIT(LINE_SPI));
+	ASSERT_EQ(guest_view(v.vcpu[0]).ispendr, IRQ_BIT(LINE_SPI));
+	/* An edge SPI's line latches; LEVEL_INFO reads level SPIs only. */
+	vmm_spi_line(v.vm, LATCH_SPI_A, 1);
+	ASSERT_EQ(level_get(&v.g, 0, 32), IRQ_BIT(LINE_SPI));
+	ASSERT_EQ(dist_get(&v.g, GICD_ISPENDR + 4), IRQ_BIT(LATCH_SPI_A));
+	/* A PPI's line: in its vCPU's LEVEL_INFO of INTID 0, not in ISPENDR0. */
+	vmm_irq_line(v.vm, KVM_ARM_IRQ_TYPE_PPI, 0, LATCH_PPI, 1);
+	ASSERT_EQ(level_get(&v.g, 0, 0), IRQ_BIT(LATCH_PPI));
+	ASSERT_EQ(rd_get(&v.g, 0, SGI(GICR_ISPENDR0)), 0);
+	ASSERT_EQ(guest_view(v.vcpu[0]).ispendr0, IRQ_BIT(LATCH_PPI));
+}
+
+/* As for a guest: 0s do nothing in ISACTIVER, ISENABLER; the IC twins clear, read the state. */
+TEST(isactiver_and_isenabler_attributes_only_set_and_their_twins_clear)
+{
+	struct gvm v;
+
+	gvm_new(&v, 1, guest_nothing, 0, true);
+	dist_set(&v.g, GICD_ISACTIVER + 4, IRQ_BIT(LATCH_SPI_A));
+	dist_set(&v.g, GICD_ISACTIVER + 4, 0);
+	ASSERT_EQ(dist_get(&v.g, GICD_ISACTIVER + 4), IRQ_BIT(LATCH_SPI_A));
+	ASSERT_EQ(dist_get(&v.g, GICD_ICACTIVER + 4), IRQ_BIT(LATCH_SPI_A));
+	dist_set(&v.g, GICD_ICACTIVER + 4, ~0U);
+	ASSERT_EQ(dist_get(&v.g, GICD_ISACTIVER + 4), 0);
+
+	dist_set(&v.g, GICD_ISENABLER + 4, IRQ_BIT(LATCH_SPI_A));
+	dist_set(&v.g, GICD_ISENABLER + 4, 0);
+	ASSERT_EQ(dist_get(&v.g, GICD_ISENABLER + 4), IRQ_BIT(LATCH_SPI_A));
+	ASSERT_EQ(dist_get(&v.g, GICD_ICENABLER + 4), IRQ_BIT(LATCH_SPI_A));
+	dist_set(&v.g, GICD_ICENABLER + 4, ~0U);
+	ASSERT_EQ(dist_get(&v.g, GICD_ISENABLER + 4), 0);
+
+	rd_set(&v.g, 0, SGI(GICR_ISACTIVER0), IRQ_BIT(LATCH_PPI));
+	rd_set(&v.g, 0, SGI(GICR_ISACTIVER0), 0);
+	ASSERT_EQ(rd_get(&v.g, 0, SGI(GICR_ICACTIVER0)), IRQ_BIT(LATCH_PPI));
+	rd_set(&v.g, 0, SGI(GICR_ICACTIVER0), ~0U);
+	ASSERT_EQ(rd_get(&v.g, 0, SGI(GICR_ISACTIVER0)), 0);
+	rd_set(&v.g, 0, SGI(GICR_ICENABLER0), ~0U);
+	ASSERT_EQ(rd_get(&v.g, 0, SGI(GICR_ISENABLER0)), 0);
+}
+
+/* What a fresh VM's GIC reads through the attributes, and which writes are ignored. */
+TEST(identification_and_reset_values_through_the_attributes)
+{
+	struct gvm v;
+
+	gvm_new(&v, 2, guest_nothing, 0, true);
+	ASSERT_EQ(dist_get(&v.g, GICD_CTLR), GICD_CTLR_DS | GICD_CTLR_ARE_NS);
+	dist_set(&v.g, GICD_CTLR, ~0U);		/* only EnableGrp1 is kept */
+	ASSERT_EQ(dist_get(&v.g, GICD_CTLR),
+		  GICD_CTLR_DS | GICD_CTLR_ARE_NS | GICD_CTLR_ENABLE_G1A);
+	ASSERT_EQ(dist_get(&v.g, GICD_TYPER), (10 - 1) << 19 | (NR_IRQS / 32 - 1));
+	ASSERT_EQ(dist_get(&v.g, GICD_PIDR2), 0x3b);
+	ASSERT_EQ(dist_get(&v.g, GICD_STATUSR), ~0U);		/* RAO/WI */
+	dist_set(&v.g, GICD_STATUSR, 0);
+	ASSERT_EQ(dist_get(&v.g, GICD_STATUSR), ~0U);
+	ASSERT_EQ(dist_get(&v.g, GICD_IGRPMODR + 4), 0);
+	/* At reset SPIs are Group 1, edge, priority 0; 5 priority bits. */
+	ASSERT_EQ(dist_get(&v.g, GICD_IGROUPR + 4), ~0U);
+	ASSERT_EQ(dist_get(&v.g, GICD_ICFGR + 8), 0xaaaaaaaa);
+	ASSERT_EQ(dist_get(&v.g, GICD_IPRIORITYR + 32), 0);
+	dist_set(&v.g, GICD_IPRIORITYR + 32, ~0U);
+	ASSERT_EQ(dist_get(&v.g, GICD_IPRIORITYR + 32), 0xf8f8f8f8);
+	/* The private interrupts' words of the distributor: RAZ/WI. */
+	dist_set(&v.g, GICD_IGROUPR, 0);
+	ASSERT_EQ(dist_get(&v.g, GICD_IGROUPR), 0);
+	ASSERT_EQ(rd_get(&v.g, 0, SGI(GICR_IGROUPR0)), ~0U);
+	/* IROUTER: Aff2..Aff0 only, the upper half RAZ/WI. */
+	dist_set(&v.g, GICD_IROUTER + 8 * 40, 0xff000001);
+	dist_set(&v.g, GICD_IROUTER + 8 * 40 + 4, 5);
+	ASSERT_EQ(dist_get(&v.g, GICD_IROUTER + 8 * 40), 1);
+	ASSERT_EQ(dist_get(&v.g, GICD_IROUTER + 8 * 40 + 4), 0);
+	dist_set(&v.g, GICD_IROUTER + 8 * 40, 0x80000000);	/* IRM */
+	ASSERT_EQ(dist_get(&v.g, GICD_IROUTER + 8 * 40), 0);
+
+	ASSERT_EQ(rd_get(&v.g, 0, GICR_CTLR), GICR_CTLR_IR_CES);
+	ASSERT_EQ(rd_get(&v.g, 0, GICR_IIDR), 0x4b00043b);
+	ASSERT_EQ(rd_get(&v.g, 0, GICR_PIDR2), 0x3b);
+	ASSERT_EQ(rd_get(&v.g, 0, GICR_STATUSR), 0);
+	ASSERT_EQ(typer_of(&v.g, 0), want_typer(0, false));
+	ASSERT_EQ(typer_of(&v.g, 1), want_typer(1, true));
+	rd_set(&v.g, 1, GICR_TYPER, 0);
+	ASSERT_EQ(typer_of(&v.g, 1), want_typer(1, true));
+	/* GICR_WAKER: RAZ/WI. */
+	ASSERT_EQ(rd_get(&v.g, 0, GICR_WAKER), 0);
+	rd_set(&v.g, 0, GICR_WAKER, GICR_WAKER_PROCESSOR_SLEEP);
+	ASSERT_EQ(rd_get(&v.g, 0, GICR_WAKER), 0);
+	/* SGIs enabled at reset, edge; PPIs level; both read-only. */
+	ASSERT_EQ(rd_get(&v.g, 1, SGI(GICR_ISENABLER0)), 0xffff);
+	ASSERT_EQ(rd_get(&v.g, 1, SGI(GICR_ICFGR0)), 0xaaaaaaaa);
+	ASSERT_EQ(rd_get(&v.g, 1, SGI(GICR_ICFGR1)), 0);
+	rd_set(&v.g, 1, SGI(GICR_ICFGR0), 0);
+	rd_set(&v.g, 1, SGI(GICR_ICFGR1), ~0U);
+	ASSERT_EQ(rd_get(&v.g, 1, SGI(GICR_ICFGR0)), 0xaaaaaaaa);
+	ASSERT_EQ(rd_get(&v.g, 1, SGI(GICR_ICFGR1)), 0);
+}
