@@ -6,13 +6,15 @@
  * (ARE = 1), as KVM presents it. Decisions for what is not emulated:
  *   - private INTIDs (0-31) in the distributor's arrays: RAZ/WI, because
  *     with ARE = 1 the redistributors own them;
- *   - ITARGETSR, SGIR, CPENDSGIR, SPENDSGIR: RAZ/WI, legacy (ARE = 0) only;
- *   - IGRPMODR, NSACR: RAZ/WI, they only matter with two Security states;
- *   - SETSPI/CLRSPI: RAZ/WI, no message-based SPIs;
+ *   - ITARGETSR: RAZ/WI, legacy (ARE = 0) only;
+ *   - IGRPMODR: RAZ/WI, it only matters with two Security states;
  *   - STATUSR: reads all ones and ignores writes, as KVM's does;
  *   - IROUTER.IRM (1 of N routing) and Aff3: RAZ/WI, as in KVM (whose
  *     vCPUs all have Aff3 = 0);
- *   - any other offset in the 64 KB frame: RAZ/WI (vgic/mmio.c).
+ *   - any other offset in the 64 KB frame: RAZ/WI (vgic/mmio.c), among
+ *     them SETSPI/CLRSPI (no message-based SPIs), NSACR (one Security
+ *     state), SGIR, CPENDSGIR, SPENDSGIR (legacy only); they are not in
+ *     the table, as in KVM's, so KVM_HAS_DEVICE_ATTR says ENXIO there.
  */
 #include <linux/kernel.h>
 
@@ -97,7 +99,6 @@ static const struct vgic_reg dist_regs[] = {
 	VGIC_REG32(0x0008, 4, iidr_read, vgic_wi),
 	VGIC_REG32(0x000c, 4, vgic_raz, vgic_wi),		/* TYPER2 */
 	VGIC_REG32(0x0010, 4, statusr_read, vgic_wi),
-	VGIC_REG32(0x0040, 0x20, vgic_raz, vgic_wi),		/* SETSPI, CLRSPI */
 	FIELD32(0x0080, VF_GROUP, VOP_RW),
 	FIELD32(0x0100, VF_ENABLE, VOP_SET),
 	FIELD32(0x0180, VF_ENABLE, VOP_CLEAR),
@@ -109,10 +110,6 @@ static const struct vgic_reg dist_regs[] = {
 	VGIC_IRQREG(0x0800, 0x400, VW_8 | VW_32, 4, 8, vgic_raz, vgic_wi),	/* ITARGETSR */
 	VGIC_FIELD(0x0c00, 0x100, VW_32, VF_CONFIG, VOP_RW),
 	VGIC_IRQREG(0x0d00, 0x80, VW_32, 4, 1, vgic_raz, vgic_wi),	/* IGRPMODR */
-	VGIC_IRQREG(0x0e00, 0x100, VW_32, 4, 2, vgic_raz, vgic_wi),	/* NSACR */
-	VGIC_REG32(0x0f00, 4, vgic_raz, vgic_wi),		/* SGIR */
-	{ .offset = 0x0f10, .size = 0x20, .widths = VW_8 | VW_32, .reg_bytes = 4,
-	  .read = vgic_raz, .write = vgic_wi },			/* C/SPENDSGIR */
 	VGIC_IRQREG(0x6000, 0x2000, VW_32 | VW_64, 8, 64, irouter_read, irouter_write),
 	VGIC_REG32(0xffd0, 0x30, vgic_pidr_read, vgic_wi),
 };

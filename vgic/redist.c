@@ -5,14 +5,16 @@
  * frames each, RD_base and SGI_base, laid out from the REDIST base in
  * vCPU creation order. Decisions for what is not emulated:
  *   - GICR_CTLR: CES and IR read 1 as on KVM's revision 3, the rest 0;
- *   - LPIs: GICR_CTLR.EnableLPIs, PROPBASER, PENDBASER, SETLPIR, CLRLPIR,
- *     INVLPIR, INVALLR are RAZ/WI and GICR_TYPER.PLPIS is 0 (no ITS yet);
- *     GICR_SYNCR reads 0, never busy;
+ *   - LPIs: GICR_CTLR.EnableLPIs, PROPBASER, PENDBASER, INVLPIR, INVALLR
+ *     are RAZ/WI and GICR_TYPER.PLPIS is 0 (no ITS yet); GICR_SYNCR reads
+ *     0, never busy;
  *   - STATUSR: RAZ/WI, no errors to report;
  *   - IGRPMODR0, NSACR: RAZ/WI, one Security state;
- *   - GICR_WAKER: ProcessorSleep is kept and ChildrenAsleep follows it,
- *     so a guest's power-down handshake completes;
- *   - any other offset: RAZ/WI (vgic/mmio.c).
+ *   - GICR_WAKER: RAZ/WI as in KVM: the redistributor is always awake, so
+ *     a guest's wake-up handshake ends at once (one that waits to see
+ *     ChildrenAsleep set would wait in vain on KVM too);
+ *   - any other offset (SETLPIR, CLRLPIR among them): RAZ/WI
+ *     (vgic/mmio.c), and a VMM's KVM_HAS_DEVICE_ATTR says ENXIO there.
  */
 #include <linux/kernel.h>
 
@@ -27,11 +29,6 @@
 #define TYPER_LAST		BIT(4)
 #define TYPER_PROC_SHIFT	8
 
-/* GICR_WAKER: ProcessorSleep [1], ChildrenAsleep [2]. */
-#define WAKER_SLEEP		BIT(1)
-#define WAKER_ASLEEP		BIT(2)
-
-/* GICR_CTLR: CES [1] and IR [2] read 1 from KVM's revision 3, EnableLPIs [0] 0. */
 static u64 ctlr_read(struct vgic_ctx *c, u32 idx)
 {
 	return c->gic->iidr_rev >= VGIC_IIDR_REV_DEFAULT ? BIT(1) | BIT(2) : 0;
@@ -54,23 +51,12 @@ static u64 typer_read(struct vgic_ctx *c, u32 idx)
 	return val;
 }
 
-static u64 waker_read(struct vgic_ctx *c, u32 idx)
-{
-	return c->rd->vgic.sleep ? WAKER_SLEEP | WAKER_ASLEEP : 0;
-}
-
-static void waker_write(struct vgic_ctx *c, u32 idx, u64 val)
-{
-	c->rd->vgic.sleep = val & WAKER_SLEEP;
-}
-
 static const struct vgic_reg rd_regs[] = {
 	VGIC_REG32(0x0000, 4, ctlr_read, vgic_wi),
 	VGIC_REG32(0x0004, 4, iidr_read, vgic_wi),
 	VGIC_REG64(0x0008, 8, typer_read, vgic_wi),
 	VGIC_REG32(0x0010, 4, vgic_raz, vgic_wi),		/* STATUSR */
-	VGIC_REG32(0x0014, 4, waker_read, waker_write),
-	VGIC_REG64(0x0040, 0x10, vgic_raz, vgic_wi),		/* SETLPIR, CLRLPIR */
+	VGIC_REG32(0x0014, 4, vgic_raz, vgic_wi),		/* WAKER */
 	VGIC_REG64(0x0070, 0x10, vgic_raz, vgic_wi),		/* PROPBASER, PENDBASER */
 	VGIC_REG64(0x00a0, 0x08, vgic_raz, vgic_wi),		/* INVLPIR */
 	VGIC_REG64(0x00b0, 0x08, vgic_raz, vgic_wi),		/* INVALLR */

@@ -63,7 +63,6 @@ struct vhv_vgic_cpu {
 	unsigned int nr_lr;
 	struct vhv_irq *lr_irq[VHV_VGIC_MAX_LRS];
 	u64 lr_val[VHV_VGIC_MAX_LRS];	/* as the last sync found them */
-	bool sleep;			/* GICR_WAKER.ProcessorSleep */
 	/* ICC_CTLR_EL1.PRIbits + 1 and .IDbits as the VMM set them (or the
 	 * hardware's): what the VMM reads back, and the APRs it may reach.
 	 */
