@@ -1,0 +1,574 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest's EL1 generic timers, virtual and physical, seen from both
+ * sides:
+ *
+ *  - delivery: a deadline set by CVAL or TVAL is taken on its PPI (27
+ *    for the virtual timer, 30 for the physical one, level lines through
+ *    the in-kernel GICv3), never before it and not long after; IMASK
+ *    holds it back with ISTATUS set; disabling the timer or moving its
+ *    deadline to the future lowers the line; the VMM cannot drive it.
+ *
+ * KVM ABI only. The guest's IRQ handler here is its own (the one of
+ * lib/gic.c takes PPI 27 for its watchdog): it reads both counters
+ * first, quietens the timer whose interrupt it is, logs and EOIs. A
+ * guest waiting for an interrupt that never comes waits until the
+ * test's timeout.
+ */
+#include <linux/kvm.h>
+
+#include "lib/gic.h"
+#include "lib/test.h"
+#include "lib/vmm.h"
+
+#define NR_IRQS		64
+#define VTIMER_PPI	27		/* KVM's defaults */
+#define PTIMER_PPI	30
+#define SHOT_US		2000		/* a deadline this far ahead */
+#define NR_SHOTS	3
+#define LATE_MAX_US	200000		/* no interrupt later than this after its deadline */
+#define SETTLE_MS	20		/* long enough for an interrupt to show up */
+#define LOG_MAX		16
+#define MAX_VCPUS	2
+#define TIMEOUT_S	20		/* each test takes 2 s at most on KVM under TCG */
+
+/* CNT[VP]_CTL_EL0 */
+#define CTL_ENABLE	1ULL
+#define CTL_IMASK	2ULL
+#define CTL_ISTATUS	4ULL
+
+#define ISR_I		(1ULL << 7)
+
+#define ICC_IAR1_EL1	"s3_0_c12_c12_0"
+#define ICC_EOIR1_EL1	"s3_0_c12_c12_1"
+
+enum timer { VTIMER, PTIMER };
+
+/* What the guest says in args[0] of a ucall. */
+enum {
+	SYNC_READY = 1,		/* set up; the host acts now */
+	SYNC_CHECK,		/* args[1..]: state for the host to check */
+	SYNC_COUNTERS,		/* args[1] CNTVCT, args[2] CNTPCT */
+};
+
+/* What one vCPU's IRQ handler saw, in order, and the deadlines it was set. */
+struct irq_log {
+	u32 nr;
+	u32 spurious;
+	u32 intid[LOG_MAX];
+	u64 vct[LOG_MAX];	/* CNTVCT_EL0 and CNTPCT_EL0 at the handler's entry */
+	u64 pct[LOG_MAX];
+	u64 deadline[LOG_MAX];	/* CVAL of the i-th deadline, set by the guest */
+};
+
+static struct irq_log logs[MAX_VCPUS];
+static u32 timer_ppi[2];	/* the guest's: the INTIDs its timers raise */
+
+/* ---- guest: the timers ---- */
+
+static inline void isb(void)
+{
+	asm volatile("isb" : : : "memory");
+}
+
+static inline u64 cnt_read(enum timer t)
+{
+	u64 v;
+
+	if (t == VTIMER)
+		asm volatile("isb\n mrs %0, cntvct_el0" : "=r" (v) : : "memory");
+	else
+		asm volatile("isb\n mrs %0, cntpct_el0" : "=r" (v) : : "memory");
+	return v;
+}
+
+static void ctl_write(enum timer t, u64 v)
+{
+	if (t == VTIMER)
+		write_sysreg(v, cntv_ctl_el0);
+	else
+		write_sysreg(v, cntp_ctl_el0);
+	isb();
+}
+
+static u64 ctl_read(enum timer t)
+{
+	isb();
+	return t == VTIMER ? read_sysreg(cntv_ctl_el0) : read_sysreg(cntp_ctl_el0);
+}
+
+static void cval_write(enum timer t, u64 v)
+{
+	if (t == VTIMER)
+		write_sysreg(v, cntv_cval_el0);
+	else
+		write_sysreg(v, cntp_cval_el0);
+	isb();
+}
+
+static u64 cval_read(enum timer t)
+{
+	return t == VTIMER ? read_sysreg(cntv_cval_el0) : read_sysreg(cntp_cval_el0);
+}
+
+static void tval_write(enum timer t, u32 v)
+{
+	if (t == VTIMER)
+		write_sysreg(v, cntv_tval_el0);
+	else
+		write_sysreg(v, cntp_tval_el0);
+	isb();
+}
+
+static u64 us_ticks(u64 us)
+{
+	return read_sysreg(cntfrq_el0) * us / 1000000;
+}
+
+/*
+ * Deadline at CVAL: enabled, not masked. Off while CVAL changes: enabled,
+ * a deadline already passed would be taken at once, and the ENABLE here
+ * would undo the handler's disable.
+ */
+static u64 arm_cval(enum timer t, u64 cval)
+{
+	ctl_write(t, 0);
+	cval_write(t, cval);
+	ctl_write(t, CTL_ENABLE);
+	return cval;
+}
+
+/* Deadline ticks from now by TVAL; CVAL must read now + ticks. */
+static u64 arm_tval(enum timer t, u32 ticks)
+{
+	u64 before, cval, after;
+
+	ctl_write(t, 0);
+	before = cnt_read(t);
+	tval_write(t, ticks);
+	cval = cval_read(t);
+	after = cnt_read(t);
+	if (cval < before + ticks || cval > after + ticks)
+		ucall_abort(__FILE__, __LINE__, cval - before, ticks);
+	ctl_write(t, CTL_ENABLE);
+	return cval;
+}
+
+/* ---- guest: interrupts ---- */
+
+static struct irq_log *my_log(void)
+{
+	return &logs[gic_cpu_index()];
+}
+
+static u32 irqs_taken(void)
+{
+	return __atomic_load_n(&my_log()->nr, __ATOMIC_ACQUIRE);
+}
+
+static void timer_irq_handler(struct guest_regs *regs)
+{
+	u64 vct = cnt_read(VTIMER), pct = cnt_read(PTIMER), intid;
+	struct irq_log *log = my_log();
+	u32 n = log->nr;
+
+	asm volatile("mrs %0, " ICC_IAR1_EL1 : "=r" (intid));
+	intid &= 0xffffff;
+	if (intid >= 1020) {
+		log->spurious++;
+		return;
+	}
+	/* A level line: quietened before the EOI, or it is taken again. */
+	if (intid == timer_ppi[VTIMER])
+		ctl_write(VTIMER, 0);
+	else if (intid == timer_ppi[PTIMER])
+		ctl_write(PTIMER, 0);
+	if (n < LOG_MAX) {
+		log->intid[n] = intid;
+		log->vct[n] = vct;
+		log->pct[n] = pct;
+	}
+	__atomic_store_n(&log->nr, n + 1, __ATOMIC_RELEASE);
+	asm volatile("msr " ICC_EOIR1_EL1 ", %0" : : "r" (intid));
+	isb();
+}
+
+/* The GIC up, this file's handler, the timers' PPIs (0: KVM's) enabled. */
+static void timer_guest_up(u32 vppi, u32 pppi)
+{
+	if (gic_cpu_index() == 0)
+		gic_dist_init();
+	gic_cpu_init();
+	guest_install_handler(VECTOR_IRQ_CUR, timer_irq_handler);
+	timer_ppi[VTIMER] = vppi ?: VTIMER_PPI;
+	timer_ppi[PTIMER] = pppi ?: PTIMER_PPI;
+	gic_irq_set_priority(timer_ppi[VTIMER], 0x80);
+	gic_irq_set_priority(timer_ppi[PTIMER], 0x80);
+	gic_irq_enable(timer_ppi[VTIMER]);
+	gic_irq_enable(timer_ppi[PTIMER]);
+}
+
+/*
+ * WFI until this vCPU has taken n interrupts. Masked while checking, so
+ * that one between the check and the WFI is not lost: a pending
+ * interrupt ends WFI even when masked.
+ */
+static void wait_irqs_wfi(u32 n)
+{
+	local_irq_disable();
+	while (irqs_taken() < n) {
+		asm volatile("wfi" : : : "memory");
+		local_irq_enable();
+		local_irq_disable();
+	}
+	local_irq_enable();
+}
+
+/* Spins with IRQs unmasked until n interrupts, for ms of counter time at most. */
+static void wait_irqs_spin(u32 n, u64 ms)
+{
+	u64 end = cnt_read(VTIMER) + us_ticks(ms * 1000);
+
+	local_irq_enable();
+	while (irqs_taken() < n && cnt_read(VTIMER) < end)
+		;
+	GUEST_ASSERT_EQ(irqs_taken(), n);
+}
+
+/* ---- host helpers ---- */
+
+static u64 ticks_us(u64 ticks)
+{
+	u64 frq;
+
+	asm volatile("mrs %0, cntfrq_el0" : "=r" (frq));
+	return ticks * 1000000 / frq;
+}
+
+static struct ucall expect_sync(struct vmm_vcpu *vcpu, u64 what)
+{
+	struct ucall uc;
+
+	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], what);
+	return uc;
+}
+
+struct timer_vm {
+	struct vmm_vm *vm;
+	struct vmm_vcpu *vcpu[MAX_VCPUS];
+	int gic;
+};
+
+/* A VM with the vGIC and nr vCPUs in fn(arg); the vGIC not initialised yet. */
+static void timer_vm_new(struct timer_vm *tv, u32 nr, void (*fn)(u64), u64 arg)
+{
+	u32 i;
+
+	tv->vm = vmm_vm_new();
+	tv->gic = vmm_gic_new(tv->vm, NR_IRQS);
+	for (i = 0; i < nr; i++)
+		tv->vcpu[i] = vmm_vcpu_new(tv->vm, i, fn, arg);
+}
+
+/* One vCPU with the vGIC, ready to run. */
+static struct vmm_vcpu *gic_vcpu(void (*fn)(u64), u64 arg)
+{
+	struct timer_vm tv;
+
+	timer_vm_new(&tv, 1, fn, arg);
+	vmm_gic_init(tv.gic);
+	return tv.vcpu[0];
+}
+
+/* vCPU idx's log as the guest left it (a copy: the host's own stays zero). */
+static void read_log(struct vmm_vm *vm, u32 idx, struct irq_log *log)
+{
+	memcpy(log, vmm_gpa(vm, (uintptr_t)&logs[idx]), sizeof(*log));
+}
+
+static u64 timer_reg(enum timer t, u64 vreg, u64 preg)
+{
+	return t == VTIMER ? vreg : preg;
+}
+
+#define REG_CTL(t)	timer_reg(t, KVM_REG_ARM_TIMER_CTL, KVM_REG_ARM_PTIMER_CTL)
+#define REG_CNT(t)	timer_reg(t, KVM_REG_ARM_TIMER_CNT, KVM_REG_ARM_PTIMER_CNT)
+#define REG_CVAL(t)	timer_reg(t, KVM_REG_ARM_TIMER_CVAL, KVM_REG_ARM_PTIMER_CVAL)
+
+/*
+ * Interrupts from..nr of log: each on intid, with timer t's counter at
+ * the handler's entry at or after its deadline, by less than
+ * LATE_MAX_US. Notes the lateness seen.
+ */
+static void check_on_time(const struct irq_log *log, u32 from, u32 nr, u32 intid,
+			  enum timer t, const char *what)
+{
+	u64 worst = 0, sum = 0;
+	u32 i;
+
+	for (i = from; i < nr; i++) {
+		u64 at = t == VTIMER ? log->vct[i] : log->pct[i];
+
+		ASSERT_EQ(log->intid[i], intid);
+		ASSERT_GE(at, log->deadline[i]);
+		sum += at - log->deadline[i];
+		if (at - log->deadline[i] > worst)
+			worst = at - log->deadline[i];
+	}
+	vt_note("%s: %u on time, late by %llu us on average, %llu us at most", what, nr - from,
+		(unsigned long long)ticks_us(sum / (nr - from)), (unsigned long long)ticks_us(worst));
+	ASSERT_LT(ticks_us(worst), LATE_MAX_US);
+}
+
+/* ---- delivery ---- */
+
+#define SHOT_TIMER(arg)	((enum timer)((arg) & 1))
+#define SHOT_TVAL	2
+
+/* NR_SHOTS deadlines one after the other, each awaited in WFI. */
+static void guest_shots(u64 arg)
+{
+	enum timer t = SHOT_TIMER(arg);
+	struct irq_log *log = my_log();
+	u32 i;
+
+	timer_guest_up(0, 0);
+	for (i = 0; i < NR_SHOTS; i++) {
+		u64 ticks = us_ticks(SHOT_US);
+
+		log->deadline[i] = arg & SHOT_TVAL ? arm_tval(t, ticks) :
+				   arm_cval(t, cnt_read(t) + ticks);
+		wait_irqs_wfi(i + 1);
+	}
+	gic_spin_ms(SETTLE_MS);
+}
+
+/* counter: written to TIMER_CNT or PTIMER_CNT (timer t's) first, unless 0. */
+static void check_shots(u64 arg, u64 counter)
+{
+	enum timer t = SHOT_TIMER(arg);
+	struct vmm_vcpu *vcpu = gic_vcpu(guest_shots, arg);
+	struct irq_log log;
+
+	if (counter)
+		vmm_set_reg(vcpu, REG_CNT(t), counter);
+	vmm_run_to_done(vcpu);
+	read_log(vcpu->vm, 0, &log);
+	ASSERT_EQ(log.nr, NR_SHOTS);
+	ASSERT_EQ(log.spurious, 0);
+	if (counter)
+		ASSERT_GE(log.deadline[0], counter);
+	check_on_time(&log, 0, NR_SHOTS, t == VTIMER ? VTIMER_PPI : PTIMER_PPI, t,
+		      arg & SHOT_TVAL ? "TVAL" : "CVAL");
+}
+
+TEST_TIMEOUT(vtimer_cval_deadline_is_taken_on_ppi_27_never_early, TIMEOUT_S)
+{
+	check_shots(VTIMER, 0);
+}
+
+TEST_TIMEOUT(vtimer_tval_deadline_is_taken_on_ppi_27_never_early, TIMEOUT_S)
+{
+	check_shots(VTIMER | SHOT_TVAL, 0);
+}
+
+TEST_TIMEOUT(ptimer_cval_deadline_is_taken_on_ppi_30_never_early, TIMEOUT_S)
+{
+	check_shots(PTIMER, 0);
+}
+
+TEST_TIMEOUT(ptimer_tval_deadline_is_taken_on_ppi_30_never_early, TIMEOUT_S)
+{
+	check_shots(PTIMER | SHOT_TVAL, 0);
+}
+
+/* The deadlines count in the counter as the guest sees it, offset. */
+TEST_TIMEOUT(vtimer_deadline_after_a_timer_cnt_write_counts_in_the_new_time, TIMEOUT_S)
+{
+	check_shots(VTIMER, 1ULL << 40);
+	check_shots(VTIMER | SHOT_TVAL, 1ULL << 40);
+}
+
+TEST_TIMEOUT(ptimer_deadline_after_a_ptimer_cnt_write_counts_in_the_new_time, TIMEOUT_S)
+{
+	check_shots(PTIMER, 1ULL << 40);
+	check_shots(PTIMER | SHOT_TVAL, 1ULL << 40);
+}
+
+/* ---- masking and the line ---- */
+
+/* Enabled, masked, its deadline passed: not taken; unmasked: taken once. */
+static void guest_imask(u64 t)
+{
+	u64 taken, ctl, pending;
+
+	timer_guest_up(0, 0);
+	local_irq_enable();
+	cval_write(t, cnt_read(t));
+	ctl_write(t, CTL_ENABLE | CTL_IMASK);
+	gic_spin_ms(SETTLE_MS);
+	taken = irqs_taken();
+	ctl = ctl_read(t);
+	pending = gic_irq_is_pending(timer_ppi[t]);
+	ucall(UCALL_SYNC, SYNC_CHECK, taken, ctl, pending);
+	/* On time: from the unmasking. */
+	my_log()->deadline[0] = cnt_read(t);
+	ctl_write(t, CTL_ENABLE);
+	wait_irqs_spin(1, LATE_MAX_US / 1000);
+	gic_spin_ms(SETTLE_MS);
+}
+
+static void check_imask(enum timer t)
+{
+	struct vmm_vcpu *vcpu = gic_vcpu(guest_imask, t);
+	struct irq_log log;
+	struct ucall uc;
+
+	uc = expect_sync(vcpu, SYNC_CHECK);
+	ASSERT_EQ(uc.args[1], 0);				/* not taken */
+	ASSERT_EQ(uc.args[2], CTL_ENABLE | CTL_IMASK | CTL_ISTATUS);
+	ASSERT_EQ(uc.args[3], 0);				/* the line is low */
+	/* The VMM sees it so too. */
+	ASSERT_EQ(vmm_get_reg(vcpu, REG_CTL(t)), CTL_ENABLE | CTL_IMASK | CTL_ISTATUS);
+	vmm_run_to_done(vcpu);
+	read_log(vcpu->vm, 0, &log);
+	ASSERT_EQ(log.nr, 1);
+	check_on_time(&log, 0, 1, t == VTIMER ? VTIMER_PPI : PTIMER_PPI, t, "unmasked");
+}
+
+TEST_TIMEOUT(vtimer_masked_by_imask_shows_istatus_but_is_taken_only_once_unmasked, TIMEOUT_S)
+{
+	check_imask(VTIMER);
+}
+
+TEST_TIMEOUT(ptimer_masked_by_imask_shows_istatus_but_is_taken_only_once_unmasked, TIMEOUT_S)
+{
+	check_imask(PTIMER);
+}
+
+enum lower_how { LOWER_DISABLE, LOWER_FUTURE };
+
+#define LOWER_ARG(t, how)	((u64)(t) | (u64)(how) << 1)
+
+/*
+ * With PSTATE.I set the timer fires and its PPI pends; then it is
+ * disabled or its deadline moved 10 s on: the PPI no longer pends,
+ * and unmasking takes nothing. Armed again, it is taken.
+ */
+static void guest_lower(u64 arg)
+{
+	enum timer t = arg & 1;
+	u64 pending, isr, ctl, end;
+	u32 ppi;
+
+	timer_guest_up(0, 0);
+	ppi = timer_ppi[t];
+	arm_cval(t, cnt_read(t));
+	end = cnt_read(VTIMER) + us_ticks(LATE_MAX_US);
+	while (!gic_irq_is_pending(ppi) && cnt_read(VTIMER) < end)
+		;
+	pending = gic_irq_is_pending(ppi);
+	isr = read_sysreg(isr_el1);
+	ucall(UCALL_SYNC, SYNC_CHECK, pending, isr, ctl_read(t));
+
+	if (arg >> 1 == LOWER_DISABLE)
+		ctl_write(t, 0);
+	else
+		cval_write(t, cnt_read(t) + us_ticks(10 * 1000000));
+	ctl = ctl_read(t);
+	pending = gic_irq_is_pending(ppi);
+	isr = read_sysreg(isr_el1);
+	ucall(UCALL_SYNC, SYNC_CHECK, pending, isr, ctl);
+
+	local_irq_enable();
+	gic_spin_ms(SETTLE_MS);
+	ucall(UCALL_SYNC, SYNC_CHECK, irqs_taken(), my_log()->spurious, 0);
+	my_log()->deadline[0] = arm_cval(t, cnt_read(t));
+	wait_irqs_spin(1, LATE_MAX_US / 1000);
+	gic_spin_ms(SETTLE_MS);
+}
+
+static void check_lower(enum timer t, enum lower_how how)
+{
+	struct vmm_vcpu *vcpu = gic_vcpu(guest_lower, LOWER_ARG(t, how));
+	struct irq_log log;
+	struct ucall uc;
+
+	uc = expect_sync(vcpu, SYNC_CHECK);
+	ASSERT_EQ(uc.args[1], 1);			/* pending */
+	ASSERT_EQ(uc.args[2] & ISR_I, ISR_I);
+	ASSERT_EQ(uc.args[3], CTL_ENABLE | CTL_ISTATUS);
+	uc = expect_sync(vcpu, SYNC_CHECK);
+	ASSERT_EQ(uc.args[1], 0);			/* no longer */
+	ASSERT_EQ(uc.args[2] & ISR_I, 0);
+	if (how == LOWER_FUTURE)
+		ASSERT_EQ(uc.args[3], CTL_ENABLE);
+	else
+		ASSERT_EQ(uc.args[3] & CTL_ENABLE, 0);
+	uc = expect_sync(vcpu, SYNC_CHECK);
+	ASSERT_EQ(uc.args[1], 0);			/* nothing taken */
+	vt_note("spurious acknowledges after unmasking: %llu", (unsigned long long)uc.args[2]);
+	vmm_run_to_done(vcpu);
+	read_log(vcpu->vm, 0, &log);
+	ASSERT_EQ(log.nr, 1);
+	check_on_time(&log, 0, 1, t == VTIMER ? VTIMER_PPI : PTIMER_PPI, t, "armed again");
+}
+
+TEST_TIMEOUT(vtimer_disabled_after_firing_no_longer_pends_in_the_gic, TIMEOUT_S)
+{
+	check_lower(VTIMER, LOWER_DISABLE);
+}
+
+TEST_TIMEOUT(vtimer_deadline_moved_to_the_future_no_longer_pends_in_the_gic, TIMEOUT_S)
+{
+	check_lower(VTIMER, LOWER_FUTURE);
+}
+
+TEST_TIMEOUT(ptimer_disabled_after_firing_no_longer_pends_in_the_gic, TIMEOUT_S)
+{
+	check_lower(PTIMER, LOWER_DISABLE);
+}
+
+TEST_TIMEOUT(ptimer_deadline_moved_to_the_future_no_longer_pends_in_the_gic, TIMEOUT_S)
+{
+	check_lower(PTIMER, LOWER_FUTURE);
+}
+
+static void guest_line_ignored(u64 unused)
+{
+	u64 taken, pending;
+
+	timer_guest_up(0, 0);
+	local_irq_enable();
+	GUEST_SYNC(SYNC_READY);
+	gic_spin_ms(SETTLE_MS);
+	taken = irqs_taken();
+	pending = gic_irq_is_pending(VTIMER_PPI);
+	ucall(UCALL_SYNC, SYNC_CHECK, taken, pending, 0);
+	my_log()->deadline[0] = arm_cval(VTIMER, cnt_read(VTIMER) + us_ticks(SHOT_US));
+	wait_irqs_spin(1, LATE_MAX_US / 1000);
+	gic_spin_ms(SETTLE_MS);
+}
+
+/*
+ * Once a vCPU has run, its timer owns the PPI: KVM_IRQ_LINE on it is
+ * accepted and changes nothing, and the timer still raises it, once.
+ */
+TEST_TIMEOUT(irq_line_on_the_vtimer_ppi_after_the_first_run_is_accepted_and_ignored, TIMEOUT_S)
+{
+	struct vmm_vcpu *vcpu = gic_vcpu(guest_line_ignored, 0);
+	struct irq_log log;
+	struct ucall uc;
+
+	expect_sync(vcpu, SYNC_READY);
+	vmm_irq_line(vcpu->vm, KVM_ARM_IRQ_TYPE_PPI, 0, VTIMER_PPI, 1);
+	uc = expect_sync(vcpu, SYNC_CHECK);
+	ASSERT_EQ(uc.args[1], 0);
+	ASSERT_EQ(uc.args[2], 0);
+	vmm_irq_line(vcpu->vm, KVM_ARM_IRQ_TYPE_PPI, 0, VTIMER_PPI, 0);
+	vmm_run_to_done(vcpu);
+	read_log(vcpu->vm, 0, &log);
+	ASSERT_EQ(log.nr, 1);
+	check_on_time(&log, 0, 1, VTIMER_PPI, VTIMER, "after KVM_IRQ_LINE");
+}
