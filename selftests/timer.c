@@ -7,7 +7,9 @@
  *    for the virtual timer, 30 for the physical one, level lines through
  *    the in-kernel GICv3), never before it and not long after; IMASK
  *    holds it back with ISTATUS set; disabling the timer or moving its
- *    deadline to the future lowers the line; the VMM cannot drive it.
+ *    deadline to the future lowers the line; the VMM cannot drive it;
+ *  - the counters: TIMER_CNT and PTIMER_CNT by ONE_REG, and
+ *    KVM_ARM_SET_COUNTER_OFFSET, as the guest sees them.
  *
  * KVM ABI only. The guest's IRQ handler here is its own (the one of
  * lib/gic.c takes PPI 27 for its watchdog): it reads both counters
@@ -15,6 +17,10 @@
  * guest waiting for an interrupt that never comes waits until the
  * test's timeout.
  */
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
 #include <linux/kvm.h>
 
 #include "lib/gic.h"
@@ -571,4 +577,286 @@ TEST_TIMEOUT(irq_line_on_the_vtimer_ppi_after_the_first_run_is_accepted_and_igno
 	read_log(vcpu->vm, 0, &log);
 	ASSERT_EQ(log.nr, 1);
 	check_on_time(&log, 0, 1, VTIMER_PPI, VTIMER, "after KVM_IRQ_LINE");
+}
+
+/* ---- registers and counters ---- */
+
+static void guest_nothing(u64 unused)
+{
+}
+
+TEST_TIMEOUT(the_six_timer_registers_are_listed, TIMEOUT_S)
+{
+	const u64 want[] = {
+		KVM_REG_ARM_TIMER_CTL, KVM_REG_ARM_TIMER_CNT, KVM_REG_ARM_TIMER_CVAL,
+		KVM_REG_ARM_PTIMER_CTL, KVM_REG_ARM_PTIMER_CNT, KVM_REG_ARM_PTIMER_CVAL,
+	};
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vmm_vm_new(), 0, guest_nothing, 0);
+	struct kvm_reg_list probe = { .n = 0 }, *list;
+	u32 i, j;
+
+	/* KVM's historical swap: CNT has CNTV_CVAL_EL0's encoding, CVAL CNTVCT_EL0's. */
+	ASSERT_EQ(KVM_REG_ARM_TIMER_CNT, ARM64_SYS_REG(3, 3, 14, 3, 2));
+	ASSERT_EQ(KVM_REG_ARM_TIMER_CVAL, ARM64_SYS_REG(3, 3, 14, 0, 2));
+	ASSERT_ERRNO(ioctl(vcpu->fd, KVM_GET_REG_LIST, &probe), E2BIG);
+	list = calloc(1, sizeof(*list) + probe.n * sizeof(u64));
+	ASSERT_TRUE(list);
+	list->n = probe.n;
+	ASSERT_OK(ioctl(vcpu->fd, KVM_GET_REG_LIST, list));
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		for (j = 0; j < list->n && list->reg[j] != want[i]; j++)
+			;
+		if (j == list->n)
+			vt_fail(__FILE__, __LINE__, "register %#llx not listed",
+				(unsigned long long)want[i]);
+	}
+}
+
+/*
+ * CTL by ONE_REG reads with ISTATUS computed from CVAL and the counter,
+ * written ISTATUS is dropped. KVM sets ISTATUS even with ENABLE clear
+ * (architecturally UNKNOWN then).
+ */
+static void check_ctl_istatus(struct vmm_vcpu *vcpu, enum timer t)
+{
+	u64 now = vmm_get_reg(vcpu, REG_CNT(t));
+
+	vmm_set_reg(vcpu, REG_CVAL(t), now + (1ULL << 40));
+	vmm_set_reg(vcpu, REG_CTL(t), CTL_ENABLE | CTL_ISTATUS);
+	ASSERT_EQ(vmm_get_reg(vcpu, REG_CTL(t)), CTL_ENABLE);
+	vmm_set_reg(vcpu, REG_CTL(t), CTL_ENABLE | CTL_IMASK);
+	ASSERT_EQ(vmm_get_reg(vcpu, REG_CTL(t)), CTL_ENABLE | CTL_IMASK);
+	vmm_set_reg(vcpu, REG_CVAL(t), now);
+	ASSERT_EQ(vmm_get_reg(vcpu, REG_CVAL(t)), now);
+	ASSERT_EQ(vmm_get_reg(vcpu, REG_CTL(t)), CTL_ENABLE | CTL_IMASK | CTL_ISTATUS);
+	vmm_set_reg(vcpu, REG_CTL(t), 0);
+	ASSERT_EQ(vmm_get_reg(vcpu, REG_CTL(t)), CTL_ISTATUS);
+}
+
+TEST_TIMEOUT(ctl_read_by_the_vmm_has_istatus_computed_from_cval, TIMEOUT_S)
+{
+	struct vmm_vcpu *vcpu = gic_vcpu(guest_nothing, 0);
+
+	check_ctl_istatus(vcpu, VTIMER);
+	check_ctl_istatus(vcpu, PTIMER);
+	vmm_run_to_done(vcpu);
+	check_ctl_istatus(vcpu, VTIMER);
+	check_ctl_istatus(vcpu, PTIMER);
+}
+
+static void guest_read_counters(u64 times)
+{
+	u64 i, v, p;
+
+	for (i = 0; i < times; i++) {
+		v = cnt_read(VTIMER);
+		p = cnt_read(PTIMER);
+		ucall(UCALL_SYNC, SYNC_COUNTERS, v, p, 0);
+	}
+}
+
+static void read_cnts(struct vmm_vcpu *vcpu, u64 cnt[2])
+{
+	cnt[VTIMER] = vmm_get_reg(vcpu, KVM_REG_ARM_TIMER_CNT);
+	cnt[PTIMER] = vmm_get_reg(vcpu, KVM_REG_ARM_PTIMER_CNT);
+}
+
+/* Runs to the guest's next reading of its counters. */
+static void guest_cnts(struct vmm_vcpu *vcpu, u64 cnt[2])
+{
+	struct ucall uc = expect_sync(vcpu, SYNC_COUNTERS);
+
+	cnt[VTIMER] = uc.args[1];
+	cnt[PTIMER] = uc.args[2];
+}
+
+static void expect_between(const u64 lo[2], const u64 cnt[2], const u64 hi[2])
+{
+	ASSERT_GE(cnt[VTIMER], lo[VTIMER]);
+	ASSERT_LE(cnt[VTIMER], hi[VTIMER]);
+	ASSERT_GE(cnt[PTIMER], lo[PTIMER]);
+	ASSERT_LE(cnt[PTIMER], hi[PTIMER]);
+}
+
+/*
+ * Writing timer t's CNT sets that counter of the guest (to about the
+ * value, advancing), the other stays as it was; the VMM reads back the
+ * guest's view.
+ */
+static void check_cnt_write(enum timer t)
+{
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vmm_vm_new(), 0, guest_read_counters, 1);
+	const u64 val = 1ULL << 40;
+	u64 lo[2], cnt[2], hi[2];
+
+	read_cnts(vcpu, lo);
+	ASSERT_LT(lo[t], val / 2);
+	vmm_set_reg(vcpu, REG_CNT(t), val);
+	read_cnts(vcpu, lo);
+	ASSERT_GE(lo[t], val);
+	guest_cnts(vcpu, cnt);
+	read_cnts(vcpu, hi);
+	expect_between(lo, cnt, hi);
+	/* Less than 10 s since the write. */
+	ASSERT_LT(ticks_us(hi[t] - val), 10000000);
+	vmm_run_to_done(vcpu);
+}
+
+TEST_TIMEOUT(timer_cnt_written_sets_the_guests_virtual_counter_only, TIMEOUT_S)
+{
+	check_cnt_write(VTIMER);
+}
+
+TEST_TIMEOUT(ptimer_cnt_written_sets_the_guests_physical_counter_only, TIMEOUT_S)
+{
+	check_cnt_write(PTIMER);
+}
+
+/* The host's physical count: its EL0 virtual counter, CNTVOFF being 0 under VHE. */
+static u64 host_cnt(void)
+{
+	u64 v;
+
+	asm volatile("isb\n mrs %0, cntvct_el0\n isb" : "=r" (v) : : "memory");
+	return v;
+}
+
+static int set_counter_offset(struct vmm_vm *vm, u64 offset, u64 reserved)
+{
+	struct kvm_arm_counter_offset off = { .counter_offset = offset, .reserved = reserved };
+
+	return ioctl(vm->fd, KVM_ARM_SET_COUNTER_OFFSET, &off);
+}
+
+/* Both counters are the host's physical count - offset, for the VMM and the guest. */
+static void expect_offset(struct vmm_vcpu *vcpu, u64 offset)
+{
+	u64 lo[2], cnt[2], hi[2];
+
+	lo[VTIMER] = lo[PTIMER] = host_cnt() - offset;
+	read_cnts(vcpu, cnt);
+	hi[VTIMER] = hi[PTIMER] = host_cnt() - offset;
+	expect_between(lo, cnt, hi);
+	guest_cnts(vcpu, cnt);
+	hi[VTIMER] = hi[PTIMER] = host_cnt() - offset;
+	expect_between(lo, cnt, hi);
+}
+
+TEST_TIMEOUT(set_counter_offset_sets_both_counters_and_ignores_later_cnt_writes, TIMEOUT_S)
+{
+	struct vmm_vm *vm = vmm_vm_new();
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vm, 0, guest_read_counters, 1);
+	u64 offset = host_cnt() - (1ULL << 40);
+
+	ASSERT_EQ(vmm_check_extension(vm->fd, KVM_CAP_COUNTER_OFFSET), 1);
+	ASSERT_OK(set_counter_offset(vm, offset, 0));
+	vmm_set_reg(vcpu, KVM_REG_ARM_TIMER_CNT, 5);
+	vmm_set_reg(vcpu, KVM_REG_ARM_PTIMER_CNT, 7);
+	expect_offset(vcpu, offset);
+	vmm_run_to_done(vcpu);
+}
+
+TEST_TIMEOUT(set_counter_offset_with_reserved_bits_is_einval_and_changes_nothing, TIMEOUT_S)
+{
+	struct vmm_vm *vm = vmm_vm_new();
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vm, 0, guest_nothing, 0);
+
+	ASSERT_ERRNO(set_counter_offset(vm, 0, 1), EINVAL);
+	ASSERT_ERRNO(set_counter_offset(vm, 0, 1ULL << 63), EINVAL);
+	/* Still the counter of a new VM, and TIMER_CNT still writable. */
+	ASSERT_LT(vmm_get_reg(vcpu, KVM_REG_ARM_TIMER_CNT), 1ULL << 39);
+	vmm_set_reg(vcpu, KVM_REG_ARM_TIMER_CNT, 1ULL << 40);
+	ASSERT_GE(vmm_get_reg(vcpu, KVM_REG_ARM_TIMER_CNT), 1ULL << 40);
+}
+
+/* The next offset comes in after the guest's first reading. */
+TEST_TIMEOUT(set_counter_offset_after_a_vcpu_has_run_takes_effect, TIMEOUT_S)
+{
+	struct vmm_vm *vm = vmm_vm_new();
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vm, 0, guest_read_counters, 2);
+	u64 cnt[2], offset;
+
+	guest_cnts(vcpu, cnt);
+	ASSERT_LT(cnt[VTIMER], 1ULL << 39);
+	offset = host_cnt() - (1ULL << 41);
+	ASSERT_OK(set_counter_offset(vm, offset, 0));
+	expect_offset(vcpu, offset);
+	vmm_run_to_done(vcpu);
+}
+
+static u32 spin_ready, spin_release;
+
+/* Spins in KVM_RUN until the host says, 20 s at most. */
+static void guest_spin_until_released(u64 unused)
+{
+	u64 end = cnt_read(VTIMER) + us_ticks(20 * 1000000);
+
+	__atomic_store_n(&spin_ready, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&spin_release, __ATOMIC_ACQUIRE))
+		GUEST_ASSERT(cnt_read(VTIMER) < end);
+}
+
+static void *run_to_done(void *arg)
+{
+	vmm_run_to_done(arg);
+	return NULL;
+}
+
+/* Waits for a guest flag the host can see (its copy in guest RAM), 10 s at most. */
+static void wait_guest_flag(struct vmm_vm *vm, u32 *flag)
+{
+	u32 *f = vmm_gpa(vm, (uintptr_t)flag);
+	int i;
+
+	for (i = 0; i < 1000 && !__atomic_load_n(f, __ATOMIC_ACQUIRE); i++)
+		usleep(10000);
+	ASSERT_EQ(__atomic_load_n(f, __ATOMIC_ACQUIRE), 1);
+}
+
+TEST_TIMEOUT(set_counter_offset_while_a_vcpu_is_in_kvm_run_is_ebusy, TIMEOUT_S)
+{
+	struct vmm_vm *vm = vmm_vm_new();
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vm, 0, guest_spin_until_released, 0);
+	pthread_t thread;
+
+	ASSERT_EQ(pthread_create(&thread, NULL, run_to_done, vcpu), 0);
+	wait_guest_flag(vm, &spin_ready);
+	ASSERT_ERRNO(set_counter_offset(vm, 0, 0), EBUSY);
+	__atomic_store_n((u32 *)vmm_gpa(vm, (uintptr_t)&spin_release), 1, __ATOMIC_RELEASE);
+	ASSERT_EQ(pthread_join(thread, NULL), 0);
+	/* Not set by the refused call: TIMER_CNT still writable. */
+	vmm_set_reg(vcpu, KVM_REG_ARM_TIMER_CNT, 1ULL << 40);
+	ASSERT_GE(vmm_get_reg(vcpu, KVM_REG_ARM_TIMER_CNT), 1ULL << 40);
+	ASSERT_OK(set_counter_offset(vm, 0, 0));
+}
+
+/*
+ * TIMER_CNT is the VM's: written through one vCPU, every vCPU reads it.
+ * KVM also gives the VM's counters a fresh start (virtual at 0, physical
+ * at the host's) whenever a vCPU is created, unless the VM has a
+ * KVM_ARM_SET_COUNTER_OFFSET offset: a VMM sets TIMER_CNT once the
+ * vCPUs exist.
+ */
+TEST_TIMEOUT(timer_cnt_is_the_vms_and_restarts_when_a_vcpu_is_created, TIMEOUT_S)
+{
+	struct vmm_vm *vm = vmm_vm_new();
+	struct vmm_vcpu *v0 = vmm_vcpu_new(vm, 0, guest_nothing, 0), *v1;
+	u64 offset;
+
+	vmm_set_reg(v0, KVM_REG_ARM_TIMER_CNT, 1ULL << 40);
+	vmm_set_reg(v0, KVM_REG_ARM_PTIMER_CNT, 1ULL << 41);
+	v1 = vmm_vcpu_new(vm, 1, guest_nothing, 0);
+	ASSERT_LT(vmm_get_reg(v0, KVM_REG_ARM_TIMER_CNT), 1ULL << 39);
+	ASSERT_LE(vmm_get_reg(v0, KVM_REG_ARM_PTIMER_CNT), host_cnt());
+	vmm_set_reg(v1, KVM_REG_ARM_TIMER_CNT, 1ULL << 40);
+	vmm_set_reg(v1, KVM_REG_ARM_PTIMER_CNT, 1ULL << 41);
+	ASSERT_GE(vmm_get_reg(v0, KVM_REG_ARM_TIMER_CNT), 1ULL << 40);
+	ASSERT_GE(vmm_get_reg(v0, KVM_REG_ARM_PTIMER_CNT), 1ULL << 41);
+
+	/* An offset set by the ioctl stays. */
+	offset = host_cnt() - (1ULL << 42);
+	ASSERT_OK(set_counter_offset(vm, offset, 0));
+	vmm_vcpu_new(vm, 2, guest_nothing, 0);
+	ASSERT_GE(vmm_get_reg(v1, KVM_REG_ARM_TIMER_CNT), 1ULL << 42);
+	ASSERT_GE(vmm_get_reg(v1, KVM_REG_ARM_PTIMER_CNT), 1ULL << 42);
 }
