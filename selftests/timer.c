@@ -9,7 +9,9 @@
  *    holds it back with ISTATUS set; disabling the timer or moving its
  *    deadline to the future lowers the line; the VMM cannot drive it;
  *  - the counters: TIMER_CNT and PTIMER_CNT by ONE_REG, and
- *    KVM_ARM_SET_COUNTER_OFFSET, as the guest sees them.
+ *    KVM_ARM_SET_COUNTER_OFFSET, as the guest sees them; time never goes
+ *    back across exits and host CPU migrations, nor across a save and
+ *    restore into a new VM, whose deadline still holds.
  *
  * KVM ABI only. The guest's IRQ handler here is its own (the one of
  * lib/gic.c takes PPI 27 for its watchdog): it reads both counters
@@ -18,6 +20,7 @@
  * test's timeout.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -859,4 +862,121 @@ TEST_TIMEOUT(timer_cnt_is_the_vms_and_restarts_when_a_vcpu_is_created, TIMEOUT_S
 	vmm_vcpu_new(vm, 2, guest_nothing, 0);
 	ASSERT_GE(vmm_get_reg(v1, KVM_REG_ARM_TIMER_CNT), 1ULL << 42);
 	ASSERT_GE(vmm_get_reg(v1, KVM_REG_ARM_PTIMER_CNT), 1ULL << 42);
+}
+
+/* ---- time goes on ---- */
+
+#define MIGRATIONS	200
+
+static void pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	ASSERT_OK(sched_setaffinity(0, sizeof(set), &set));
+	ASSERT_EQ(sched_getcpu(), cpu);
+}
+
+/*
+ * The guest reads both counters between exits while its thread moves
+ * between the host's CPUs: no reading is below the one before, and
+ * none goes past what the VMM reads next.
+ */
+TEST_TIMEOUT(counters_never_go_back_across_exits_and_host_cpu_migrations, TIMEOUT_S)
+{
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vmm_vm_new(), 0, guest_read_counters, MIGRATIONS);
+	u64 prev[2] = { 0, 0 }, cnt[2], hi[2];
+	int i;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP("one host CPU");
+	for (i = 0; i < MIGRATIONS; i++) {
+		pin_to_cpu(i % 2);
+		guest_cnts(vcpu, cnt);
+		read_cnts(vcpu, hi);
+		expect_between(prev, cnt, hi);
+		memcpy(prev, cnt, sizeof(prev));
+	}
+	vmm_run_to_done(vcpu);
+}
+
+#define RESTORE_DEADLINE_US	1000000
+
+static void guest_arm_and_stop(u64 unused)
+{
+	u64 cval = arm_cval(VTIMER, cnt_read(VTIMER) + us_ticks(RESTORE_DEADLINE_US));
+	u64 last = cnt_read(VTIMER);
+
+	ucall(UCALL_SYNC, SYNC_CHECK, cval, last, 0);
+	for (;;)
+		asm volatile("wfi");
+}
+
+/* In the restored VM: the counter first, then the GIC and the deadline set before. */
+static void guest_restored(u64 unused)
+{
+	u64 first = cnt_read(VTIMER);
+
+	ucall(UCALL_SYNC, SYNC_COUNTERS, first, 0, 0);
+	timer_guest_up(0, 0);
+	wait_irqs_wfi(1);
+	gic_spin_ms(SETTLE_MS);
+}
+
+struct saved_timer {
+	u64 ctl, cnt, cval;
+};
+
+static void save_timer(struct vmm_vcpu *vcpu, struct saved_timer *s)
+{
+	s->ctl = vmm_get_reg(vcpu, KVM_REG_ARM_TIMER_CTL);
+	s->cnt = vmm_get_reg(vcpu, KVM_REG_ARM_TIMER_CNT);
+	s->cval = vmm_get_reg(vcpu, KVM_REG_ARM_TIMER_CVAL);
+}
+
+static void restore_timer(struct vmm_vcpu *vcpu, const struct saved_timer *s)
+{
+	vmm_set_reg(vcpu, KVM_REG_ARM_TIMER_CNT, s->cnt);
+	vmm_set_reg(vcpu, KVM_REG_ARM_TIMER_CVAL, s->cval);
+	vmm_set_reg(vcpu, KVM_REG_ARM_TIMER_CTL, s->ctl);
+}
+
+/*
+ * A guest arms its virtual timer 1 s ahead; the VMM saves the timer's
+ * three registers and restores them into a vCPU of a new VM: its
+ * counter goes on from where the first VM's was, and the deadline is
+ * taken there, on time.
+ */
+TEST_TIMEOUT(timer_saved_and_restored_into_a_new_vm_keeps_its_time_and_deadline, TIMEOUT_S)
+{
+	struct vmm_vcpu *old = gic_vcpu(guest_arm_and_stop, 0), *vcpu;
+	struct saved_timer s;
+	struct timer_vm tv;
+	struct irq_log log;
+	struct ucall uc;
+	u64 cnt[2];
+
+	vmm_set_reg(old, KVM_REG_ARM_TIMER_CNT, 1ULL << 40);
+	uc = expect_sync(old, SYNC_CHECK);
+	save_timer(old, &s);
+	ASSERT_EQ(s.ctl, CTL_ENABLE);
+	ASSERT_EQ(s.cval, uc.args[1]);
+	ASSERT_GE(s.cnt, uc.args[2]);
+
+	timer_vm_new(&tv, 1, guest_restored, 0);
+	vmm_gic_init(tv.gic);
+	vcpu = tv.vcpu[0];
+	ASSERT_LT(vmm_get_reg(vcpu, KVM_REG_ARM_TIMER_CNT), s.cnt);
+	restore_timer(vcpu, &s);
+	ASSERT_EQ(vmm_get_reg(vcpu, KVM_REG_ARM_TIMER_CVAL), s.cval);
+	guest_cnts(vcpu, cnt);
+	ASSERT_GE(cnt[VTIMER], s.cnt);
+	vt_note("restored %llu us before the deadline",
+		(unsigned long long)(cnt[VTIMER] < s.cval ? ticks_us(s.cval - cnt[VTIMER]) : 0));
+	vmm_run_to_done(vcpu);
+	read_log(vcpu->vm, 0, &log);
+	ASSERT_EQ(log.nr, 1);
+	log.deadline[0] = s.cval;
+	check_on_time(&log, 0, 1, VTIMER_PPI, VTIMER, "restored deadline");
 }
