@@ -11,7 +11,8 @@
  *  - the counters: TIMER_CNT and PTIMER_CNT by ONE_REG, and
  *    KVM_ARM_SET_COUNTER_OFFSET, as the guest sees them; time never goes
  *    back across exits and host CPU migrations, nor across a save and
- *    restore into a new VM, whose deadline still holds.
+ *    restore into a new VM, whose deadline still holds;
+ *  - two vCPUs with their own deadlines; a vCPU waiting in WFI sleeps.
  *
  * KVM ABI only. The guest's IRQ handler here is its own (the one of
  * lib/gic.c takes PPI 27 for its watchdog): it reads both counters
@@ -22,6 +23,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <linux/kvm.h>
@@ -979,4 +981,116 @@ TEST_TIMEOUT(timer_saved_and_restored_into_a_new_vm_keeps_its_time_and_deadline,
 	ASSERT_EQ(log.nr, 1);
 	log.deadline[0] = s.cval;
 	check_on_time(&log, 0, 1, VTIMER_PPI, VTIMER, "restored deadline");
+}
+
+/* ---- two vCPUs, WFI ---- */
+
+#define PAIR_SHOTS	2
+
+static u64 pair_base;
+
+/* vCPU n's deadline k: base + 2, 6 ms (vCPU 0) and base + 4, 8 ms (vCPU 1). */
+static u64 pair_deadline_us(u32 n, u32 k)
+{
+	return 2000 + 2000 * n + 4000 * k;
+}
+
+static void guest_pair(u64 unused)
+{
+	u32 me = gic_cpu_index(), k;
+	u64 base;
+
+	timer_guest_up(0, 0);
+	gic_barrier(MAX_VCPUS, 1);
+	if (me == 0)
+		__atomic_store_n(&pair_base, cnt_read(VTIMER) + us_ticks(20000), __ATOMIC_RELEASE);
+	gic_barrier(MAX_VCPUS, 2);
+	base = __atomic_load_n(&pair_base, __ATOMIC_ACQUIRE);
+	for (k = 0; k < PAIR_SHOTS; k++) {
+		my_log()->deadline[k] = arm_cval(VTIMER, base + us_ticks(pair_deadline_us(me, k)));
+		wait_irqs_wfi(k + 1);
+	}
+	gic_barrier(MAX_VCPUS, 3);
+	gic_spin_ms(SETTLE_MS);
+}
+
+/* Each vCPU in its own thread; interleaved deadlines; each takes exactly its own. */
+TEST_TIMEOUT(two_vcpus_each_take_exactly_their_own_interleaved_deadlines, TIMEOUT_S)
+{
+	pthread_t thread[MAX_VCPUS];
+	struct timer_vm tv;
+	struct irq_log log;
+	u32 i;
+
+	timer_vm_new(&tv, MAX_VCPUS, guest_pair, 0);
+	vmm_gic_init(tv.gic);
+	for (i = 0; i < MAX_VCPUS; i++)
+		ASSERT_EQ(pthread_create(&thread[i], NULL, run_to_done, tv.vcpu[i]), 0);
+	for (i = 0; i < MAX_VCPUS; i++)
+		ASSERT_EQ(pthread_join(thread[i], NULL), 0);
+	for (i = 0; i < MAX_VCPUS; i++) {
+		read_log(tv.vm, i, &log);
+		ASSERT_EQ(log.nr, PAIR_SHOTS);
+		ASSERT_EQ(log.spurious, 0);
+		check_on_time(&log, 0, PAIR_SHOTS, VTIMER_PPI, VTIMER, i ? "vCPU 1" : "vCPU 0");
+	}
+}
+
+#define WFI_SLEEP_US	10000
+
+static void guest_sleep(u64 us)
+{
+	timer_guest_up(0, 0);
+	GUEST_SYNC(SYNC_READY);
+	my_log()->deadline[0] = arm_cval(VTIMER, cnt_read(VTIMER) + us_ticks(us));
+	wait_irqs_wfi(1);
+	GUEST_SYNC(SYNC_READY);
+}
+
+static u64 clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	ASSERT_OK(clock_gettime(clock, &ts));
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * A vCPU waiting in WFI for a timer us ahead sleeps: its thread's CPU
+ * time grows by less than 30% of the wall time it spends in KVM_RUN
+ * (checked if check).
+ */
+static void check_sleep(u64 us, bool check)
+{
+	struct vmm_vcpu *vcpu = gic_vcpu(guest_sleep, us);
+	u64 cpu0, wall0, cpu, wall;
+	struct irq_log log;
+
+	expect_sync(vcpu, SYNC_READY);
+	cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	wall0 = clock_ns(CLOCK_MONOTONIC);
+	expect_sync(vcpu, SYNC_READY);
+	cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+	wall = clock_ns(CLOCK_MONOTONIC) - wall0;
+	read_log(vcpu->vm, 0, &log);
+	ASSERT_EQ(log.nr, 1);
+	check_on_time(&log, 0, 1, VTIMER_PPI, VTIMER, "after WFI");
+	vt_note("%llu us asleep: %llu us in KVM_RUN, %llu us of CPU time (%llu%%)",
+		(unsigned long long)us, (unsigned long long)wall / 1000,
+		(unsigned long long)cpu / 1000, (unsigned long long)(cpu * 100 / wall));
+	ASSERT_GE(wall, us * 1000);
+	if (check)
+		ASSERT_LT(cpu * 100, wall * 30);
+	vmm_run_to_done(vcpu);
+}
+
+/*
+ * Under TCG a KVM_RUN with one exit costs KVM 1 to 2 ms of CPU time, up
+ * to 18 ms on a loaded machine: for 10 ms of sleep that is too close to
+ * 30%, so only 100 ms is checked.
+ */
+TEST_TIMEOUT(vcpu_waiting_in_wfi_for_its_timer_sleeps_instead_of_spinning, TIMEOUT_S)
+{
+	check_sleep(WFI_SLEEP_US, false);
+	check_sleep(10 * WFI_SLEEP_US, true);
 }
