@@ -12,7 +12,9 @@
  *    KVM_ARM_SET_COUNTER_OFFSET, as the guest sees them; time never goes
  *    back across exits and host CPU migrations, nor across a save and
  *    restore into a new VM, whose deadline still holds;
- *  - two vCPUs with their own deadlines; a vCPU waiting in WFI sleeps.
+ *  - two vCPUs with their own deadlines; a vCPU waiting in WFI sleeps;
+ *  - the KVM_ARM_VCPU_TIMER_CTRL attributes (the PPIs) and a VMM's
+ *    mistakes, with KVM's errno.
  *
  * KVM ABI only. The guest's IRQ handler here is its own (the one of
  * lib/gic.c takes PPI 27 for its watchdog): it reads both counters
@@ -1093,4 +1095,164 @@ TEST_TIMEOUT(vcpu_waiting_in_wfi_for_its_timer_sleeps_instead_of_spinning, TIMEO
 {
 	check_sleep(WFI_SLEEP_US, false);
 	check_sleep(10 * WFI_SLEEP_US, true);
+}
+
+/* ---- the timers' PPIs ---- */
+
+#define VTIMER_ATTR	KVM_ARM_VCPU_TIMER_IRQ_VTIMER
+#define PTIMER_ATTR	KVM_ARM_VCPU_TIMER_IRQ_PTIMER
+
+static int timer_attr(struct vmm_vcpu *vcpu, unsigned long ioctl_nr, u64 attr, int *val)
+{
+	return vmm_device_attr(vcpu->fd, ioctl_nr, KVM_ARM_VCPU_TIMER_CTRL, attr, val);
+}
+
+static int set_ppi(struct vmm_vcpu *vcpu, u64 attr, int ppi)
+{
+	return timer_attr(vcpu, KVM_SET_DEVICE_ATTR, attr, &ppi);
+}
+
+static int get_ppi(struct vmm_vcpu *vcpu, u64 attr)
+{
+	int ppi = -1;
+
+	ASSERT_OK(timer_attr(vcpu, KVM_GET_DEVICE_ATTR, attr, &ppi));
+	return ppi;
+}
+
+TEST_TIMEOUT(timer_ppis_default_to_27_and_30_and_are_set_for_the_whole_vm, TIMEOUT_S)
+{
+	struct timer_vm tv;
+
+	timer_vm_new(&tv, 2, guest_nothing, 0);
+	ASSERT_OK(timer_attr(tv.vcpu[0], KVM_HAS_DEVICE_ATTR, VTIMER_ATTR, NULL));
+	ASSERT_OK(timer_attr(tv.vcpu[0], KVM_HAS_DEVICE_ATTR, PTIMER_ATTR, NULL));
+	ASSERT_EQ(get_ppi(tv.vcpu[0], VTIMER_ATTR), VTIMER_PPI);
+	ASSERT_EQ(get_ppi(tv.vcpu[1], PTIMER_ATTR), PTIMER_PPI);
+	ASSERT_OK(set_ppi(tv.vcpu[0], VTIMER_ATTR, 19));
+	ASSERT_OK(set_ppi(tv.vcpu[1], PTIMER_ATTR, 20));
+	ASSERT_EQ(get_ppi(tv.vcpu[1], VTIMER_ATTR), 19);
+	ASSERT_EQ(get_ppi(tv.vcpu[0], PTIMER_ATTR), 20);
+	ASSERT_EQ(get_ppi(tv.vcpu[0], VTIMER_ATTR), 19);
+	ASSERT_EQ(get_ppi(tv.vcpu[1], PTIMER_ATTR), 20);
+}
+
+/* The vtimer and then the ptimer fire, on the PPIs given: the log shows which. */
+static void guest_on_ppis(u64 ppis)
+{
+	struct irq_log *log = my_log();
+
+	timer_guest_up(ppis & 0xff, ppis >> 8);
+	log->deadline[0] = arm_cval(VTIMER, cnt_read(VTIMER) + us_ticks(SHOT_US));
+	wait_irqs_wfi(1);
+	log->deadline[1] = arm_cval(PTIMER, cnt_read(PTIMER) + us_ticks(SHOT_US));
+	wait_irqs_wfi(2);
+	gic_spin_ms(SETTLE_MS);
+}
+
+TEST_TIMEOUT(timer_interrupts_arrive_on_the_ppis_the_vmm_chose, TIMEOUT_S)
+{
+	struct timer_vm tv;
+	struct irq_log log;
+
+	timer_vm_new(&tv, 1, guest_on_ppis, 19 | 20 << 8);
+	ASSERT_OK(set_ppi(tv.vcpu[0], VTIMER_ATTR, 19));
+	ASSERT_OK(set_ppi(tv.vcpu[0], PTIMER_ATTR, 20));
+	vmm_gic_init(tv.gic);
+	vmm_run_to_done(tv.vcpu[0]);
+	read_log(tv.vm, 0, &log);
+	ASSERT_EQ(log.nr, 2);
+	check_on_time(&log, 0, 1, 19, VTIMER, "vtimer on PPI 19");
+	check_on_time(&log, 1, 2, 20, PTIMER, "ptimer on PPI 20");
+}
+
+TEST_TIMEOUT(timer_ppi_outside_16_to_31_is_einval, TIMEOUT_S)
+{
+	const int bad[] = { -1, 0, 15, 32, 1023 };
+	struct timer_vm tv;
+	u32 i;
+
+	timer_vm_new(&tv, 1, guest_nothing, 0);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		ASSERT_ERRNO(set_ppi(tv.vcpu[0], VTIMER_ATTR, bad[i]), EINVAL);
+		ASSERT_ERRNO(set_ppi(tv.vcpu[0], PTIMER_ATTR, bad[i]), EINVAL);
+	}
+	ASSERT_OK(set_ppi(tv.vcpu[0], VTIMER_ATTR, 16));
+	ASSERT_OK(set_ppi(tv.vcpu[0], PTIMER_ATTR, 31));
+	ASSERT_EQ(get_ppi(tv.vcpu[0], VTIMER_ATTR), 16);
+	ASSERT_EQ(get_ppi(tv.vcpu[0], PTIMER_ATTR), 31);
+	ASSERT_ERRNO(timer_attr(tv.vcpu[0], KVM_SET_DEVICE_ATTR, VTIMER_ATTR, NULL), EFAULT);
+}
+
+/* Without a vGIC the PPIs cannot be set, but they read and are there. */
+TEST_TIMEOUT(timer_ppi_set_without_an_in_kernel_vgic_is_einval, TIMEOUT_S)
+{
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vmm_vm_new(), 0, guest_nothing, 0);
+
+	ASSERT_ERRNO(set_ppi(vcpu, VTIMER_ATTR, 19), EINVAL);
+	ASSERT_ERRNO(set_ppi(vcpu, PTIMER_ATTR, 20), EINVAL);
+	ASSERT_OK(timer_attr(vcpu, KVM_HAS_DEVICE_ATTR, VTIMER_ATTR, NULL));
+	ASSERT_EQ(get_ppi(vcpu, VTIMER_ATTR), VTIMER_PPI);
+	ASSERT_EQ(get_ppi(vcpu, PTIMER_ATTR), PTIMER_PPI);
+}
+
+TEST_TIMEOUT(timer_ctrl_unknown_attribute_or_group_is_enxio, TIMEOUT_S)
+{
+	struct timer_vm tv;
+	int val = 20;
+
+	timer_vm_new(&tv, 1, guest_nothing, 0);
+	ASSERT_ERRNO(timer_attr(tv.vcpu[0], KVM_HAS_DEVICE_ATTR, 4, NULL), ENXIO);
+	ASSERT_ERRNO(timer_attr(tv.vcpu[0], KVM_SET_DEVICE_ATTR, 4, &val), ENXIO);
+	ASSERT_ERRNO(timer_attr(tv.vcpu[0], KVM_GET_DEVICE_ATTR, 4, &val), ENXIO);
+	ASSERT_ERRNO(vmm_device_attr(tv.vcpu[0]->fd, KVM_HAS_DEVICE_ATTR, 77, 0, NULL), ENXIO);
+	ASSERT_ERRNO(vmm_device_attr(tv.vcpu[0]->fd, KVM_SET_DEVICE_ATTR, 77, 0, &val), ENXIO);
+	/* The value is checked first: a bad PPI is EINVAL even for an unknown attribute. */
+	val = 15;
+	ASSERT_ERRNO(timer_attr(tv.vcpu[0], KVM_SET_DEVICE_ATTR, 4, &val), EINVAL);
+}
+
+/* Once any vCPU of the VM has run, the PPIs are fixed, for every vCPU. */
+TEST_TIMEOUT(timer_ppi_set_after_a_vcpu_has_run_is_ebusy, TIMEOUT_S)
+{
+	struct timer_vm tv;
+
+	timer_vm_new(&tv, 2, guest_nothing, 0);
+	vmm_gic_init(tv.gic);
+	vmm_run_to_done(tv.vcpu[0]);
+	ASSERT_ERRNO(set_ppi(tv.vcpu[0], VTIMER_ATTR, 19), EBUSY);
+	ASSERT_ERRNO(set_ppi(tv.vcpu[1], PTIMER_ATTR, 20), EBUSY);
+	/* Even to the value it has. */
+	ASSERT_ERRNO(set_ppi(tv.vcpu[1], VTIMER_ATTR, VTIMER_PPI), EBUSY);
+	ASSERT_EQ(get_ppi(tv.vcpu[1], VTIMER_ATTR), VTIMER_PPI);
+	ASSERT_EQ(get_ppi(tv.vcpu[0], PTIMER_ATTR), PTIMER_PPI);
+}
+
+/*
+ * Both timers on one PPI is only found at the first KVM_RUN, which fails
+ * with EINVAL, and again on a retry. The PPIs are not fixed by it: moved
+ * to two other PPIs, the vCPU runs and its timers raise those.
+ *
+ * Not checked: KVM claims the PPIs for the physical timer first, and a
+ * failed run leaves PPI 27 claimed by it, so moving only the physical
+ * timer back to 30 still fails the run with EINVAL (moving the virtual
+ * timer elsewhere works).
+ */
+TEST_TIMEOUT(vtimer_and_ptimer_on_one_ppi_fail_the_first_run_with_einval, TIMEOUT_S)
+{
+	struct timer_vm tv;
+	struct irq_log log;
+
+	timer_vm_new(&tv, 1, guest_on_ppis, 19 | 20 << 8);
+	ASSERT_OK(set_ppi(tv.vcpu[0], PTIMER_ATTR, VTIMER_PPI));
+	vmm_gic_init(tv.gic);
+	ASSERT_EQ(vmm_run(tv.vcpu[0]), -EINVAL);
+	ASSERT_EQ(vmm_run(tv.vcpu[0]), -EINVAL);
+	ASSERT_OK(set_ppi(tv.vcpu[0], VTIMER_ATTR, 19));
+	ASSERT_OK(set_ppi(tv.vcpu[0], PTIMER_ATTR, 20));
+	vmm_run_to_done(tv.vcpu[0]);
+	read_log(tv.vm, 0, &log);
+	ASSERT_EQ(log.nr, 2);
+	check_on_time(&log, 0, 1, 19, VTIMER, "vtimer on PPI 19");
+	check_on_time(&log, 1, 2, 20, PTIMER, "ptimer on PPI 20");
 }
