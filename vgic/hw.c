@@ -31,6 +31,8 @@ struct vhv_vgic_hw vhv_vgic_hw;
 
 static DEFINE_PER_CPU(u8, maint_cookie);
 static int maint_cpuhp_state;
+/* The PPI the per-CPU callbacks enable: set before they first run. */
+static int maint_irq;
 
 #define LR_READ(n)	case n: return read_sysreg_s(VHV_ICH_LR_EL2(n))
 #define LR_WRITE(n)	case n: write_sysreg_s(val, VHV_ICH_LR_EL2(n)); break
@@ -103,13 +105,13 @@ static irqreturn_t maint_handler(int irq, void *cookie)
 
 static int maint_cpu_online(unsigned int cpu)
 {
-	enable_percpu_irq(vhv_vgic_hw.maint_irq, irq_get_trigger_type(vhv_vgic_hw.maint_irq));
+	enable_percpu_irq(maint_irq, irq_get_trigger_type(maint_irq));
 	return 0;
 }
 
 static int maint_cpu_offline(unsigned int cpu)
 {
-	disable_percpu_irq(vhv_vgic_hw.maint_irq);
+	disable_percpu_irq(maint_irq);
 	return 0;
 }
 
@@ -134,6 +136,12 @@ static int request_maint_irq(int irq)
 	ret = request_percpu_irq(irq, maint_handler, "vhv-vgic-maint", &maint_cookie);
 	if (ret)
 		return ret;
+	/*
+	 * The callbacks run on every online CPU inside cpuhp_setup_state():
+	 * they must know the IRQ by then (vhv_vgic_hw.maint_irq, which says
+	 * the vGIC is offered, is only set once all of this worked).
+	 */
+	maint_irq = irq;
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vhv/vgic:online", maint_cpu_online,
 				maint_cpu_offline);
 	if (ret < 0) {
