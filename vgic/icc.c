@@ -9,9 +9,10 @@
  *
  * As in KVM: ICC_SRE_EL1 reads SRE, DFB and DIB set and refuses SRE = 0;
  * ICC_CTLR_EL1 takes at most the priority and INTID bits the vCPU has
- * (narrowing them is for good) and exactly the hardware's SEIS and A3V; ICC_BPR1_EL1 follows BPR0 + 1 (saturated) while
- * CBPR is set, and ignores writes then; the active-priority registers
- * reach as far as the priority bits give them (5: one, 6: two, 7: four).
+ * (narrowing them is for good) and exactly the hardware's SEIS and A3V;
+ * ICC_BPR1_EL1 follows BPR0 + 1 (saturated) while CBPR is set, and
+ * ignores writes then; the active-priority registers reach as far as
+ * the priority bits give them (5: one, 6: two, 7: four).
  */
 #include <linux/bitfield.h>
 #include <linux/bitops.h>

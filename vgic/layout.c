@@ -186,6 +186,7 @@ static int add_region(struct vhv_vm *vm, u32 index, u64 base, u32 count)
 	 */
 	if (nr_placed(gic, index + 1, vm->nr_vcpus) > placed && !layout_ok(vm, index + 1))
 		return -EINVAL;
+	/* The entry before the count that covers it; pairs with nr_rdregs(). */
 	smp_store_release(&gic->nr_rdregs, index + 1);
 	return 0;
 }
