@@ -24,6 +24,7 @@
 #include "core/vcpu.h"
 #include "core/vm.h"
 #include "mmu/tlb.h"
+#include "timer/timer.h"
 
 static bool lazy_el1 = IS_ENABLED(CONFIG_PREEMPT_NOTIFIERS);
 module_param(lazy_el1, bool, 0444);
@@ -53,11 +54,7 @@ bool vhv_lazy_el1(void)
 	X(VHV_SR_AMAIR_EL1, VHV_AMAIR_EL12)			\
 	X(VHV_SR_VBAR_EL1, VHV_VBAR_EL12)			\
 	X(VHV_SR_CONTEXTIDR_EL1, VHV_CONTEXTIDR_EL12)		\
-	X(VHV_SR_CNTKCTL_EL1, VHV_CNTKCTL_EL12)			\
-	X(VHV_SR_CNTV_CVAL_EL0, VHV_CNTV_CVAL_EL02)		\
-	X(VHV_SR_CNTV_CTL_EL0, VHV_CNTV_CTL_EL02)		\
-	X(VHV_SR_CNTP_CVAL_EL0, VHV_CNTP_CVAL_EL02)		\
-	X(VHV_SR_CNTP_CTL_EL0, VHV_CNTP_CTL_EL02)
+	X(VHV_SR_CNTKCTL_EL1, VHV_CNTKCTL_EL12)
 
 #define WRITE_ALIAS(sr, enc)	write_sysreg_s(vcpu->sys[sr], enc);
 #define READ_ALIAS(sr, enc)	vcpu->sys[sr] = read_sysreg_s(enc);
@@ -74,10 +71,8 @@ static void load_el1(struct vhv_vcpu *vcpu)
 	/* MIDR_EL1 and MPIDR_EL1 as the guest reads them, without traps. */
 	write_sysreg_s(read_cpuid_id(), VHV_VPIDR_EL2);
 	write_sysreg_s(vcpu->sys[VHV_SR_MPIDR_EL1], VHV_VMPIDR_EL2);
-	/* The guest's virtual counter is the physical one for now: timer/
-	 * will give each VM its offset.
-	 */
-	write_sysreg_s(0, VHV_CNTVOFF_EL2);
+	/* The timers and the virtual counter's offset (timer/timer.c). */
+	vhv_timer_load(vcpu);
 }
 
 static void put_el1(struct vhv_vcpu *vcpu)
@@ -87,9 +82,7 @@ static void put_el1(struct vhv_vcpu *vcpu)
 	vcpu->regs.sp_el1 = read_sysreg(sp_el1);
 	vcpu->regs.elr_el1 = read_sysreg_s(VHV_ELR_EL12);
 	vcpu->regs.spsr[KVM_SPSR_EL1] = read_sysreg_s(VHV_SPSR_EL12);
-	/* The guest's timers must not fire into whoever runs here next. */
-	write_sysreg_s(0, VHV_CNTV_CTL_EL02);
-	write_sysreg_s(0, VHV_CNTP_CTL_EL02);
+	vhv_timer_put(vcpu);
 }
 
 static void flush_if_other_vcpu_ran(struct vhv_vcpu *vcpu)

@@ -40,6 +40,7 @@
 #include "core/vcpu.h"
 #include "core/vhv.h"
 #include "core/vm.h"
+#include "timer/timer.h"
 #include "vgic/vgic.h"
 
 /* The world switch's view of struct kvm_regs (arm64/entry.h). */
@@ -60,12 +61,6 @@ static_assert(VHV_FRAME_SIZE % 16 == 0);
 #define CPTR_VHE_TTA		(1UL << 28)
 #define CPTR_VHE_TAM		(1UL << 30)
 #define GUEST_CPTR		(CPTR_VHE_FPEN | CPTR_VHE_TTA | CPTR_VHE_TAM)
-
-/* CNTHCTL_EL2 with E2H = 1: EL1PCTEN [10], EL1PTEN [11] give the guest
- * its physical counter and timer without traps.
- */
-#define CNTHCTL_VHE_EL1PCTEN	(1UL << 10)
-#define CNTHCTL_VHE_EL1PTEN	(1UL << 11)
 
 /* MDCR_EL2 traps: PMU, debug registers, OS lock, debug ROM, SPE, trace. */
 #define GUEST_MDCR_TRAPS	(MDCR_EL2_TPM | MDCR_EL2_TPMCR | MDCR_EL2_TDA | \
@@ -123,7 +118,8 @@ static void switch_to_guest(struct vhv_vcpu *vcpu, u64 vttbr, struct host_state 
 		write_sysreg_s(0, VHV_HCRX_EL2);
 	}
 	write_sysreg(GUEST_CPTR, cpacr_el1);
-	write_sysreg(h->cnthctl | CNTHCTL_VHE_EL1PCTEN | CNTHCTL_VHE_EL1PTEN, cntkctl_el1);
+	/* The physical counter and timer: the guest's, or trapped and emulated. */
+	write_sysreg(vhv_timer_cnthctl(vcpu, h->cnthctl), cntkctl_el1);
 	write_sysreg_s(h->mdcr | GUEST_MDCR_TRAPS, VHV_MDCR_EL2);
 	write_sysreg_s(vttbr, VHV_VTTBR_EL2);
 	write_sysreg_s(vcpu->vm->s2.vtcr, VHV_VTCR_EL2);

@@ -205,6 +205,21 @@ static int guest_sgi(struct vhv_vcpu *vcpu, const struct sysreg_desc *d,
 	return vhv_vgic_sgi(vcpu, p, d->enc == VHV_ICC_SGI1R_EL1);
 }
 
+/*
+ * The physical timer when vhv emulates it (a VM with a physical counter
+ * offset, timer/timer.h); otherwise these never trap. Slow: a write moves
+ * the deadline, which the run loop gives to the hrtimer before the entry.
+ */
+static int guest_ptimer(struct vhv_vcpu *vcpu, const struct sysreg_desc *d,
+			struct vhv_sys_access *p)
+{
+	return vhv_timer_trap_ptimer(vcpu, p);
+}
+
+#define PTIMER(crm, op2, nm) \
+	{ .enc = sys_reg(3, 3, 14, crm, op2), .name = nm, .sr = -1, .guest = guest_ptimer, \
+	  .flags = F_SLOW }
+
 #define SGI(op2, nm) \
 	{ .enc = sys_reg(3, 0, 12, 11, op2), .name = nm, .sr = -1, .guest = guest_sgi, \
 	  .flags = F_SLOW }
@@ -266,6 +281,11 @@ static const struct sysreg_desc table[] = {
 	INVARIANT(3, 3, 0, 0, 1, "CTR_EL0", get_ctr),
 	DIRECT(3, 3, 13, 0, 2, "TPIDR_EL0", VHV_SR_TPIDR_EL0, 0),
 	DIRECT(3, 3, 13, 0, 3, "TPIDRRO_EL0", VHV_SR_TPIDRRO_EL0, 0),
+	PTIMER(0, 1, "CNTPCT_EL0"),
+	PTIMER(0, 5, "CNTPCTSS_EL0"),
+	PTIMER(2, 0, "CNTP_TVAL_EL0"),
+	PTIMER(2, 1, "CNTP_CTL_EL0"),
+	PTIMER(2, 2, "CNTP_CVAL_EL0"),
 };
 
 static int cmp_enc(const void *key, const void *elt)

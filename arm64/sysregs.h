@@ -37,10 +37,6 @@ enum vhv_sr {
 	VHV_SR_VBAR_EL1,
 	VHV_SR_CONTEXTIDR_EL1,
 	VHV_SR_CNTKCTL_EL1,
-	VHV_SR_CNTV_CTL_EL0,
-	VHV_SR_CNTV_CVAL_EL0,
-	VHV_SR_CNTP_CTL_EL0,
-	VHV_SR_CNTP_CVAL_EL0,
 	VHV_SR_TPIDR_EL1,	/* lazy, but not redirected: no alias needed */
 	/* shared */
 	VHV_SR_TPIDR_EL0,

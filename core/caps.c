@@ -36,6 +36,7 @@ long vhv_check_extension(long cap)
 	case KVM_CAP_ARM_IRQ_LINE_LAYOUT_2:
 	case KVM_CAP_VCPU_EVENTS:
 	case KVM_CAP_ARM_INJECT_EXT_DABT:
+	case KVM_CAP_COUNTER_OFFSET:
 		return 1;
 	case KVM_CAP_ARM_INJECT_SERROR_ESR:
 		return vhv_host.has_ras;

@@ -29,6 +29,17 @@ struct kvm_userspace_memory_region2 {
 #define KVM_CAP_USER_MEMORY2 231
 #endif
 
+/* Linux 6.4: KVM_ARM_SET_COUNTER_OFFSET and its capability. */
+#ifndef KVM_ARM_SET_COUNTER_OFFSET
+struct kvm_arm_counter_offset {
+	__u64 counter_offset;
+	__u64 reserved;
+};
+
+#define KVM_ARM_SET_COUNTER_OFFSET _IOW(KVMIO, 0xb5, struct kvm_arm_counter_offset)
+#define KVM_CAP_COUNTER_OFFSET 227
+#endif
+
 /* Linux 6.9 renamed kvm_run.immediate_exit for kernel code, unchanged for users. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
 #define vhv_run_immediate_exit(run) READ_ONCE((run)->immediate_exit__unsafe)

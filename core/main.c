@@ -14,6 +14,7 @@
 #include "arm64/sysregs.h"
 #include "core/vhv.h"
 #include "mmu/vmid.h"
+#include "timer/timer.h"
 #include "vgic/irqfd.h"
 #include "vgic/vgic.h"
 
@@ -45,6 +46,9 @@ static int __init vhv_init(void)
 	ret = vhv_vgic_hw_init();
 	if (ret)
 		goto dev_exit;
+	ret = vhv_timer_hw_init();
+	if (ret)
+		goto vgic_exit;
 #ifdef CONFIG_PREEMPT_NOTIFIERS
 	if (vhv_lazy_el1())
 		preempt_notifier_inc();
@@ -53,6 +57,8 @@ static int __init vhv_init(void)
 		KVM_API_VERSION, vhv_host.ipa_limit);
 	return 0;
 
+vgic_exit:
+	vhv_vgic_hw_exit();
 dev_exit:
 	vhv_dev_exit();
 irqfd_exit:
@@ -65,6 +71,7 @@ vmid_exit:
 static void __exit vhv_exit(void)
 {
 	vhv_dev_exit();
+	vhv_timer_hw_exit();
 	vhv_vgic_hw_exit();
 	vhv_irqfd_module_exit();
 #ifdef CONFIG_PREEMPT_NOTIFIERS

@@ -2,8 +2,8 @@
 /*
  * KVM_GET_ONE_REG, KVM_SET_ONE_REG and KVM_GET_REG_LIST: core registers
  * (KVM_REG_ARM_CORE, offsets in 32-bit words into struct kvm_regs), the
- * PSCI version firmware register, and system registers (handed to
- * arm64/sysreg_table.c). Checks and errno as KVM's.
+ * PSCI version firmware register, the timers (timer/regs.c) and system
+ * registers (arm64/sysreg_table.c). Checks and errno as KVM's.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -107,6 +107,9 @@ long vhv_one_reg(struct vhv_vcpu *vcpu, bool set, void __user *argp)
 	case KVM_REG_ARM_FW:
 		return fw_reg(vcpu, reg.id, set, uaddr);
 	case KVM_REG_ARM64_SYSREG:
+		if (vhv_timer_is_reg(reg.id))
+			return set ? vhv_timer_set_reg(vcpu, reg.id, uaddr) :
+				     vhv_timer_get_reg(vcpu, reg.id, uaddr);
 		return set ? vhv_sysreg_set_user(vcpu, reg.id, uaddr) :
 			     vhv_sysreg_get_user(vcpu, reg.id, uaddr);
 	}
@@ -142,7 +145,7 @@ long vhv_reg_list(struct vhv_vcpu *vcpu, void __user *argp)
 		return -ENOEXEC;
 	if (copy_from_user(&list, ulist, sizeof(list)))
 		return -EFAULT;
-	need = core_count() + 1 + vhv_sysreg_count_user();
+	need = core_count() + 1 + vhv_timer_nr_regs() + vhv_sysreg_count_user();
 	if (put_user(need, &ulist->n))
 		return -EFAULT;
 	if (list.n < need)
@@ -152,5 +155,7 @@ long vhv_reg_list(struct vhv_vcpu *vcpu, void __user *argp)
 			return -EFAULT;
 	if (put_user(KVM_REG_ARM_PSCI_VERSION, uids++))
 		return -EFAULT;
-	return vhv_sysreg_copy_ids(uids);
+	if (vhv_timer_copy_ids(uids))
+		return -EFAULT;
+	return vhv_sysreg_copy_ids(uids + vhv_timer_nr_regs());
 }

@@ -63,6 +63,7 @@ void vhv_vcpu_reset(struct vhv_vcpu *vcpu)
 	vcpu->sys[VHV_SR_MPIDR_EL1] = mpidr;
 	vcpu->hcr = GUEST_HCR;
 	vcpu->mmio.pending = false;
+	vhv_timer_vcpu_reset(vcpu);
 }
 
 void vhv_vcpu_reset_to(struct vhv_vcpu *vcpu, const struct vhv_reset_req *req)

@@ -29,6 +29,7 @@
 #include "core/vcpu.h"
 #include "core/vm.h"
 #include "mmu/mmu.h"
+#include "timer/timer.h"
 #include "vgic/vgic.h"
 
 /*
@@ -123,6 +124,8 @@ static bool enter_once(struct vhv_vcpu *vcpu)
 	    vhv_vmid_valid(&vm->vmid)) {
 		if (!vhv_lazy_el1())
 			vhv_vcpu_load(vcpu);
+		/* The timers' outputs last: nothing may change them before the entry. */
+		vhv_timer_sync(vcpu);
 		vhv_fpsimd_load(&vcpu->regs.fp_regs);
 		vhv_vcpu_enter(vcpu, vhv_vm_vttbr(vm));
 		vhv_fpsimd_save(&vcpu->regs.fp_regs);
@@ -219,6 +222,10 @@ int vhv_vcpu_run(struct vhv_vcpu *vcpu)
 		set_bit(VHV_VM_DEAD, &vcpu->vm->flags);
 		return ret;
 	}
+	/* Two timers on one PPI: refused, the VM left alive (as KVM). */
+	ret = vhv_timer_first_run(vcpu);
+	if (ret)
+		return ret;
 	/* A load the VMM has answered completes first, even with immediate_exit. */
 	if (vcpu->mmio.pending)
 		vhv_mmio_complete(vcpu);

@@ -71,6 +71,28 @@ static long vcpu_get_mp_state(struct vhv_vcpu *vcpu, void __user *argp)
 	return copy_to_user(argp, &mp, sizeof(mp)) ? -EFAULT : 0;
 }
 
+/*
+ * KVM_SET/GET/HAS_DEVICE_ATTR on a vCPU: the timer PPIs. The PMU group
+ * answers as KVM's does for a vCPU without KVM_ARM_VCPU_PMU_V3 (vhv
+ * offers none), the rest (PVTIME) is unknown.
+ */
+static long vcpu_device_attr(struct vhv_vcpu *vcpu, unsigned int ioctl, void __user *argp)
+{
+	struct kvm_device_attr attr;
+
+	if (copy_from_user(&attr, argp, sizeof(attr)))
+		return -EFAULT;
+	switch (attr.group) {
+	case KVM_ARM_VCPU_TIMER_CTRL:
+		if (ioctl == KVM_HAS_DEVICE_ATTR)
+			return vhv_timer_has_attr(&attr);
+		return vhv_timer_attr(vcpu, &attr, ioctl == KVM_SET_DEVICE_ATTR);
+	case KVM_ARM_VCPU_PMU_V3_CTRL:
+		return ioctl == KVM_HAS_DEVICE_ATTR ? -ENXIO : -ENODEV;
+	}
+	return -ENXIO;
+}
+
 static long vcpu_ioctl_locked(struct vhv_vcpu *vcpu, unsigned int ioctl, unsigned long arg)
 {
 	void __user *argp = (void __user *)arg;
@@ -93,6 +115,10 @@ static long vcpu_ioctl_locked(struct vhv_vcpu *vcpu, unsigned int ioctl, unsigne
 		return vhv_vcpu_get_events(vcpu, argp);
 	case KVM_SET_VCPU_EVENTS:
 		return vhv_vcpu_set_events(vcpu, argp);
+	case KVM_SET_DEVICE_ATTR:
+	case KVM_GET_DEVICE_ATTR:
+	case KVM_HAS_DEVICE_ATTR:
+		return vcpu_device_attr(vcpu, ioctl, argp);
 	}
 	/* What KVM on arm64 answers for a vCPU ioctl it does not know. */
 	return -EINVAL;
@@ -149,11 +175,13 @@ static struct vhv_vcpu *vcpu_alloc(struct vhv_vm *vm, unsigned int id)
 	spin_lock_init(&vcpu->power_lock);
 	rcuwait_init(&vcpu->wait);
 	vhv_vgic_vcpu_init(vcpu);
+	vhv_timer_vcpu_init(vcpu);
 	return vcpu;
 }
 
 void vhv_vcpu_free(struct vhv_vcpu *vcpu)
 {
+	vhv_timer_vcpu_destroy(vcpu);
 	free_page((unsigned long)vcpu->run);
 	kfree(vcpu);
 }

@@ -17,6 +17,7 @@
 
 #include "arm64/sysregs.h"
 #include "mmu/mmio.h"
+#include "timer/timer.h"
 #include "vgic/vgic.h"
 
 struct vhv_vm;
@@ -69,6 +70,7 @@ struct vhv_vcpu {
 	struct vhv_exit exit;
 	struct vhv_mmio_pending mmio;	/* a load to complete on the next run */
 	struct vhv_vgic_cpu vgic;	/* its redistributor and CPU interface */
+	struct vhv_vcpu_timer timer;	/* its EL1 virtual and physical timers */
 
 	/* Loaded state (arm64/el1.c). */
 	bool loaded;

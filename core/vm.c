@@ -144,6 +144,8 @@ static long vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 		return vm_preferred_target(argp);
 	case KVM_CREATE_DEVICE:
 		return vm_create_device(vm, argp);
+	case KVM_ARM_SET_COUNTER_OFFSET:
+		return vhv_timer_set_counter_offset(vm, argp);
 	case KVM_IRQ_LINE:
 		return vm_irq_line(vm, argp);
 	case KVM_IRQFD:
@@ -205,6 +207,7 @@ static struct vhv_vm *vm_alloc(unsigned int ipa_bits)
 		goto free_percpu;
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
+	vhv_timer_vm_init(vm);
 	vhv_irqfds_init(vm);
 	vhv_idregs_init(&vm->idregs, ipa_bits);
 	vm->mm = current->mm;

@@ -29,6 +29,7 @@
 #include "arm64/idregs.h"
 #include "mmu/stage2.h"
 #include "mmu/vmid.h"
+#include "timer/timer.h"
 #include "vgic/irqfd.h"
 
 struct mm_struct;
@@ -61,6 +62,8 @@ struct vhv_vm {
 	u32 psci_version;
 	/* The in-kernel GIC (vgic/), set once by KVM_CREATE_DEVICE. */
 	struct vhv_vgic *vgic;
+	/* Counter offsets and timer PPIs (timer/). */
+	struct vhv_vm_timer timer;
 	/* GSI routing and irqfds (vgic/irqfd.h). */
 	struct vhv_irqfds irqfds;
 

@@ -42,6 +42,7 @@ static const long advertised[] = {
 	KVM_CAP_IRQFD,
 	KVM_CAP_IRQFD_RESAMPLE,
 	KVM_CAP_IRQ_ROUTING,
+	KVM_CAP_COUNTER_OFFSET,
 };
 
 static bool is_advertised(long cap)

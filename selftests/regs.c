@@ -49,7 +49,7 @@ TEST(every_listed_register_reads_and_writes_back_unchanged)
 	u64 i, val[2], again[2];
 
 	for (i = 0; i < list->n; i++) {
-		/* KVM's counter registers move by themselves (vhv lists none). */
+		/* The counter registers move by themselves. */
 		if (list->reg[i] == KVM_REG_ARM_TIMER_CNT || list->reg[i] == KVM_REG_ARM_PTIMER_CNT)
 			continue;
 		struct kvm_one_reg reg = { .id = list->reg[i], .addr = (uintptr_t)val };

@@ -210,6 +210,19 @@ static int gic_line(struct vhv_vm *vm, struct vhv_vcpu *rd, u32 intid, bool leve
 	return 0;
 }
 
+void vhv_vgic_set_ppi_level(struct vhv_vcpu *vcpu, u32 intid, bool level)
+{
+	struct vhv_vgic *gic = vcpu->vm->vgic;
+	struct vgic_kicks k = { };
+	unsigned long flags;
+
+	if (!vhv_vgic_ready(vcpu->vm) || intid >= VHV_VGIC_NR_PRIVATE)
+		return;
+	raw_spin_lock_irqsave(&gic->lock, flags);
+	vgic_irq_set_line(gic, &vcpu->vgic.priv[intid], level, &k);
+	raw_spin_unlock_irqrestore(&gic->lock, flags);
+}
+
 int vhv_vgic_set_spi(struct vhv_vm *vm, u32 intid, bool level)
 {
 	if (intid < VHV_VGIC_NR_PRIVATE)
@@ -235,6 +248,9 @@ int vhv_vgic_irq_line(struct vhv_vm *vm, u32 irq, bool level)
 		vcpu = line_vcpu(vm, irq);
 		if (!vcpu || num < VHV_VGIC_NR_SGIS || num >= VHV_VGIC_NR_PRIVATE)
 			return -EINVAL;
+		/* As KVM: a timer's line, once the timers own it, ignores the VMM. */
+		if (vhv_timer_owns_ppi(vm, num))
+			return 0;
 		return gic_line(vm, vcpu, num, level);
 	case KVM_ARM_IRQ_TYPE_SPI:
 		if (!READ_ONCE(vm->vgic))

@@ -19,6 +19,7 @@
 #include "core/vcpu.h"
 #include "core/vm.h"
 #include "mmu/mmio.h"
+#include "timer/timer.h"
 #include "vgic/layout.h"
 #include "vgic/regs.h"
 #include "vgic/vgic.h"
@@ -56,6 +57,13 @@ int vhv_vgic_mmio(struct vhv_vcpu *vcpu, const struct vhv_dabt *d)
 		return 0;
 	if (d->is_write)
 		val = d->rt == 31 ? 0 : x[d->rt];
+	/*
+	 * The guest looking at its own PPIs sees its timers' outputs as they
+	 * are now, not as the last entry left them (it may just have
+	 * disabled one).
+	 */
+	if (c.rd == vcpu)
+		vhv_timer_refresh(vcpu);
 	raw_spin_lock_irqsave(&gic->lock, flags);
 	if (c.rd)
 		done = vgic_redist_access(&c, sgi, off, d->len, d->is_write, &val);

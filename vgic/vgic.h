@@ -129,6 +129,10 @@ bool vhv_vgic_ready(struct vhv_vm *vm);
 int vhv_vgic_irq_line(struct vhv_vm *vm, u32 irq, bool level);
 /* Raise or lower an SPI by INTID, for irqfd. */
 int vhv_vgic_set_spi(struct vhv_vm *vm, u32 intid, bool level);
+/* A private level interrupt of vcpu driven by the hardware it emulates (a
+ * timer's output); kicks nobody: the vCPU looks before its next entry.
+ */
+void vhv_vgic_set_ppi_level(struct vhv_vcpu *vcpu, u32 intid, bool level);
 /* WFI: an interrupt the vCPU would take, so it must not sleep. */
 bool vhv_vgic_has_pending(struct vhv_vcpu *vcpu);
 

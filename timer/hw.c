@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The host's side of the guest's timers: the PPIs the EL1 virtual and
+ * physical timers raise (the third and second "interrupts" of the
+ * "arm,armv8-timer" node: 27 and 30 on most systems). A VHE host's own
+ * timer is the EL2 one (PPI 26), so nobody else uses these while
+ * in-kernel KVM is off, and vhv requests them per CPU.
+ *
+ * While a guest runs, its timer firing is a physical interrupt that
+ * makes it exit (HCR_EL2.IMO). The handler has nothing to do: the run
+ * loop reevaluates the timers before the next entry. But the timer's
+ * condition stays true until the guest reprograms it, so the interrupt
+ * would fire again at once: it is marked forwarded to a vCPU
+ * (irq_set_vcpu_affinity), which makes the host's GIC driver drop its
+ * priority without deactivating it (GICv3 with EOImode 1, what a host at
+ * EL2 uses), and an active PPI is not signalled again. vhv then keeps
+ * each CPU's PPI active exactly while the loaded vCPU's timer output is
+ * high, and deactivates it when the output falls, so that the next
+ * deadline can fire (timer/timer.c). What vhv last made each CPU's
+ * active state is mirrored per CPU, to touch the GIC only on changes.
+ *
+ * Without the device tree node, or if a PPI cannot be had, the timer is
+ * watched by an hrtimer instead, also while the guest runs.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpuhotplug.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/of.h>
+#include <linux/of_irq.h>
+#include <linux/percpu.h>
+
+#include "timer/hw.h"
+#include "timer/timer.h"
+
+/* Index in the node's "interrupts": secure phys, phys, virt, hyp phys. */
+static const int dt_index[VHV_NR_TIMERS] = { [VHV_VTIMER] = 2, [VHV_PTIMER] = 1 };
+static const char *const irq_name[VHV_NR_TIMERS] = { "vhv-vtimer", "vhv-ptimer" };
+
+static int host_irq[VHV_NR_TIMERS];
+static DEFINE_PER_CPU(u8, irq_cookie);
+DEFINE_PER_CPU(struct vhv_timer_cpu, vhv_timer_cpu);
+static int cpuhp_state;
+
+bool vhv_timer_hw_has_irq(enum vhv_timer_id t)
+{
+	return host_irq[t] > 0;
+}
+
+void vhv_timer_hw_set_active(enum vhv_timer_id t, bool active)
+{
+	bool *mirror = &this_cpu_ptr(&vhv_timer_cpu)->active[t];
+
+	if (!vhv_timer_hw_has_irq(t) || *mirror == active)
+		return;
+	/* The PPI of this CPU: the caller keeps preemption disabled. */
+	irq_set_irqchip_state(host_irq[t], IRQCHIP_STATE_ACTIVE, active);
+	*mirror = active;
+}
+
+static irqreturn_t timer_irq_handler(int irq, void *cookie)
+{
+	enum vhv_timer_id t = irq == host_irq[VHV_VTIMER] ? VHV_VTIMER : VHV_PTIMER;
+
+	/* Left active by the GIC driver (forwarded): say so, and that it fired. */
+	this_cpu_write(vhv_timer_cpu.active[t], true);
+	this_cpu_write(vhv_timer_cpu.fired, true);
+	return IRQ_HANDLED;
+}
+
+static int timer_cpu_online(unsigned int cpu)
+{
+	int t;
+
+	for (t = 0; t < VHV_NR_TIMERS; t++) {
+		if (!vhv_timer_hw_has_irq(t))
+			continue;
+		irq_set_irqchip_state(host_irq[t], IRQCHIP_STATE_ACTIVE, false);
+		this_cpu_write(vhv_timer_cpu.active[t], false);
+		enable_percpu_irq(host_irq[t], irq_get_trigger_type(host_irq[t]));
+	}
+	return 0;
+}
+
+static int timer_cpu_offline(unsigned int cpu)
+{
+	int t;
+
+	for (t = 0; t < VHV_NR_TIMERS; t++) {
+		if (!vhv_timer_hw_has_irq(t))
+			continue;
+		disable_percpu_irq(host_irq[t]);
+		/* Left as the host found it. */
+		irq_set_irqchip_state(host_irq[t], IRQCHIP_STATE_ACTIVE, false);
+		this_cpu_write(vhv_timer_cpu.active[t], false);
+	}
+	return 0;
+}
+
+static int request_one(struct device_node *np, enum vhv_timer_id t)
+{
+	int irq = irq_of_parse_and_map(np, dt_index[t]), ret;
+
+	if (irq <= 0)
+		return -ENOENT;
+	ret = request_percpu_irq(irq, timer_irq_handler, irq_name[t], &irq_cookie);
+	if (ret)
+		return ret;
+	/* Any non-NULL cookie: the GIC driver then leaves it active after the handler. */
+	ret = irq_set_vcpu_affinity(irq, &irq_cookie);
+	if (ret) {
+		free_percpu_irq(irq, &irq_cookie);
+		return ret;
+	}
+	host_irq[t] = irq;
+	return 0;
+}
+
+static void release_one(enum vhv_timer_id t)
+{
+	if (!vhv_timer_hw_has_irq(t))
+		return;
+	irq_set_vcpu_affinity(host_irq[t], NULL);
+	free_percpu_irq(host_irq[t], &irq_cookie);
+	host_irq[t] = 0;
+}
+
+int vhv_timer_hw_init(void)
+{
+	struct device_node *np = of_find_compatible_node(NULL, NULL, "arm,armv8-timer");
+	int t, ret;
+
+	for (t = 0; np && t < VHV_NR_TIMERS; t++) {
+		ret = request_one(np, t);
+		if (ret)
+			pr_warn("%s: cannot have the host's PPI (%d): an hrtimer watches that timer\n",
+				irq_name[t], ret);
+	}
+	if (!np)
+		pr_info("no arm,armv8-timer node: hrtimers watch the guests' timers\n");
+	of_node_put(np);
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vhv/timer:online", timer_cpu_online,
+				timer_cpu_offline);
+	if (ret < 0) {
+		for (t = 0; t < VHV_NR_TIMERS; t++)
+			release_one(t);
+		return ret;
+	}
+	cpuhp_state = ret;
+	return 0;
+}
+
+void vhv_timer_hw_exit(void)
+{
+	int t;
+
+	cpuhp_remove_state(cpuhp_state);
+	for (t = 0; t < VHV_NR_TIMERS; t++)
+		release_one(t);
+}
