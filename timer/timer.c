@@ -223,12 +223,16 @@ void vhv_timer_load(struct vhv_vcpu *vcpu)
 
 static void put_one(struct vhv_vcpu *vcpu, enum vhv_timer_id t)
 {
-	static const struct vhv_timer_regs off = { };
-
 	hw_read(t, &vcpu->timer.regs[t]);
 	vcpu->timer.regs[t].ctl &= ~VHV_TIMER_ISTATUS;
-	/* It must not fire into whoever runs on this CPU next. */
-	hw_write(t, &off);
+	/*
+	 * Off, so that it cannot fire into whoever runs on this CPU next.
+	 * CVAL is left as it is: the next load writes it before CTL.
+	 */
+	if (t == VHV_VTIMER)
+		write_sysreg_s(0, VHV_CNTV_CTL_EL02);
+	else
+		write_sysreg_s(0, VHV_CNTP_CTL_EL02);
 }
 
 /*
@@ -254,11 +258,19 @@ static bool needs_hrtimer(struct vhv_vcpu *vcpu, enum vhv_timer_id t, bool block
 	return t == VHV_PTIMER && vcpu->timer.ptimer_emulated;
 }
 
-/* Counter ticks to nanoseconds, rounded up: an hrtimer must not be early. */
+/* The furthest an hrtimer is armed: a guest's CVAL may be years away. */
+#define HRTIMER_MAX_WAIT_S	3600
+
+/*
+ * Counter ticks to nanoseconds, rounded up: an hrtimer must not be early.
+ * A deadline beyond the cap wakes the vCPU at the cap; that is a spurious
+ * end of WFI, which the architecture allows, and the wait is armed again.
+ */
 static u64 ticks_to_ns(u64 ticks)
 {
 	u64 freq = arch_timer_get_cntfrq();
 
+	ticks = min(ticks, freq * HRTIMER_MAX_WAIT_S);
 	return mul_u64_u64_div_u64(ticks, NSEC_PER_SEC, freq) + 1;
 }
 
