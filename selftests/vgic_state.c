@@ -30,6 +30,7 @@
 #include <linux/kvm.h>
 
 #include "lib/gic.h"
+#include "lib/mmio.h"
 #include "lib/test.h"
 #include "lib/vmm.h"
 
@@ -294,33 +295,6 @@ static void expect_log(struct vmm_vm *vm, u32 idx, u32 nr, const u32 *intids)
 #define icc_write(r, v)								\
 	asm volatile("msr " r ", %x0\n isb" : : "rZ" ((u64)(v)) : "memory")
 
-/* Single plain loads and stores: KVM emulates only accesses with a valid syndrome. */
-static inline u32 mmio_read32(u64 addr)
-{
-	u32 v;
-
-	asm volatile("ldr %w0, [%1]" : "=r" (v) : "r" (addr) : "memory");
-	return v;
-}
-
-static inline u64 mmio_read64(u64 addr)
-{
-	u64 v;
-
-	asm volatile("ldr %0, [%1]" : "=r" (v) : "r" (addr) : "memory");
-	return v;
-}
-
-static inline void mmio_write32(u32 v, u64 addr)
-{
-	asm volatile("str %w0, [%1]" : : "rZ" (v), "r" (addr) : "memory");
-}
-
-static inline void mmio_write8(u8 v, u64 addr)
-{
-	asm volatile("strb %w0, [%1]" : : "rZ" (v), "r" (addr) : "memory");
-}
-
 /* Called by irq_handler() with the interrupt acknowledged, before its EOI. */
 static void (*irq_hook)(u32 intid);
 
@@ -439,7 +413,7 @@ static void snapshot(u32 phase)
 		else if (r->kind == SNAP_DIST64)
 			val[i] = gic_dist_read64(r->off);
 		else if (r->kind == SNAP_SGI32)
-			val[i] = mmio_read32(sgi + r->off);
+			val[i] = readl(sgi + r->off);
 		else
 			val[i] = snap_read_icc(r->off);
 	}
@@ -462,12 +436,12 @@ static void save_point(u32 intid)
 
 static void sgi_frame_write(u32 off, u32 val)
 {
-	mmio_write32(val, gic_redist_base() + GIC_SGI_FRAME + off);
+	writel(val, gic_redist_base() + GIC_SGI_FRAME + off);
 }
 
 static u32 sgi_frame_read(u32 off)
 {
-	return mmio_read32(gic_redist_base() + GIC_SGI_FRAME + off);
+	return readl(gic_redist_base() + GIC_SGI_FRAME + off);
 }
 
 static void guest_vcpu0(void)
@@ -1867,7 +1841,7 @@ static u64 find_redist(u64 *typer)
 
 	for (r = 0; r < ARRAY_SIZE(region_bases); r++) {
 		for (rd = region_bases[r];; rd += GIC_REDIST_STRIDE) {
-			*typer = mmio_read64(rd + GICR_TYPER);
+			*typer = readq(rd + GICR_TYPER);
 			if (*typer >> 32 == aff)
 				return rd;
 			if (*typer & GICR_TYPER_LAST)
@@ -1884,15 +1858,15 @@ static void redist_cpu_init(u64 rd)
 	u64 sgi = rd + GIC_SGI_FRAME;
 	u32 i;
 
-	mmio_write32(mmio_read32(rd + GICR_WAKER) & ~GICR_WAKER_PROCESSOR_SLEEP, rd + GICR_WAKER);
-	mmio_write32(~0U, sgi + GICR_IGROUPR0);
-	mmio_write32(0xffff0000U, sgi + GICR_ICENABLER0);
-	mmio_write32(0xffff0000U, sgi + GICR_ICPENDR0);
+	writel(readl(rd + GICR_WAKER) & ~GICR_WAKER_PROCESSOR_SLEEP, rd + GICR_WAKER);
+	writel(~0U, sgi + GICR_IGROUPR0);
+	writel(0xffff0000U, sgi + GICR_ICENABLER0);
+	writel(0xffff0000U, sgi + GICR_ICPENDR0);
 	for (i = 0; i < GIC_NR_PRIVATE; i++)
-		mmio_write8(0xa0, sgi + GICR_IPRIORITYR0 + i);
-	mmio_write8(0, sgi + GICR_IPRIORITYR0 + GIC_VTIMER_PPI);
-	mmio_write32(IRQ_BIT(REGION_PPI) | IRQ_BIT(GIC_VTIMER_PPI), sgi + GICR_ISENABLER0);
-	while (mmio_read32(rd + GICR_CTLR) & (1U << 3))		/* RWP */
+		writeb(0xa0, sgi + GICR_IPRIORITYR0 + i);
+	writeb(0, sgi + GICR_IPRIORITYR0 + GIC_VTIMER_PPI);
+	writel(IRQ_BIT(REGION_PPI) | IRQ_BIT(GIC_VTIMER_PPI), sgi + GICR_ISENABLER0);
+	while (readl(rd + GICR_CTLR) & (1U << 3))		/* RWP */
 		;
 	guest_install_handler(VECTOR_IRQ_CUR, irq_handler);
 	icc_write(SYS_ICC_SRE, icc_read(SYS_ICC_SRE) | ICC_SRE_SRE);
@@ -1914,7 +1888,7 @@ static void guest_two_regions(u64 unused)
 	GUEST_SYNC(SYNC_READY);
 	gic_wait_irqs(1);
 	gic_spin_ms(SETTLE_MS);
-	GUEST_ASSERT_EQ(mmio_read32(rd + GIC_SGI_FRAME + GICR_ISPENDR0), 0);
+	GUEST_ASSERT_EQ(readl(rd + GIC_SGI_FRAME + GICR_ISPENDR0), 0);
 }
 
 TEST(guests_find_their_redistributor_by_affinity_in_two_regions)

@@ -9,6 +9,7 @@
 #include <linux/kvm.h>
 
 #include "gic.h"
+#include "mmio.h"
 #include "test.h"
 #include "vmm.h"
 
@@ -128,50 +129,6 @@ static u32 barrier_count;
 static inline void isb(void)
 {
 	asm volatile("isb" : : : "memory");
-}
-
-/*
- * MMIO by single plain loads and stores: KVM emulates only accesses with a
- * valid syndrome (no writeback, no pairs), which C through a volatile
- * pointer does not promise.
- */
-static inline u32 readl(u64 addr)
-{
-	u32 v;
-
-	asm volatile("ldr %w0, [%1]" : "=r" (v) : "r" (addr) : "memory");
-	return v;
-}
-
-static inline void writel(u32 v, u64 addr)
-{
-	asm volatile("str %w0, [%1]" : : "rZ" (v), "r" (addr) : "memory");
-}
-
-static inline u64 readq(u64 addr)
-{
-	u64 v;
-
-	asm volatile("ldr %0, [%1]" : "=r" (v) : "r" (addr) : "memory");
-	return v;
-}
-
-static inline void writeq(u64 v, u64 addr)
-{
-	asm volatile("str %x0, [%1]" : : "rZ" (v), "r" (addr) : "memory");
-}
-
-static inline u8 readb(u64 addr)
-{
-	u32 v;
-
-	asm volatile("ldrb %w0, [%1]" : "=r" (v) : "r" (addr) : "memory");
-	return v;
-}
-
-static inline void writeb(u8 v, u64 addr)
-{
-	asm volatile("strb %w0, [%1]" : : "rZ" (v), "r" (addr) : "memory");
 }
 
 u32 gic_cpu_index(void)
