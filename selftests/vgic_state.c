@@ -30,303 +30,23 @@
 #include <linux/kvm.h>
 
 #include "lib/gic.h"
+#include "lib/gic_attr.h"
 #include "lib/mmio.h"
 #include "lib/test.h"
 #include "lib/vmm.h"
 
-#define NR_IRQS		96		/* 64 SPIs: two blocks of 32 for LEVEL_INFO */
 #define NR_WORDS	(NR_IRQS / 32)
 #define NR_VCPUS	2		/* of the save/restore test */
-#define MAX_VCPUS	4
-#define SETTLE_MS	50
 #define IPA_END		(1ULL << 40)	/* KVM_CREATE_VM type 0: 40 bits of IPA */
-
-/* An INTID's bit in its 32-bit register. */
-#define IRQ_BIT(intid)	(1U << ((intid) % 32))
-
-#define GRP_ADDR	KVM_DEV_ARM_VGIC_GRP_ADDR
-#define GRP_DIST	KVM_DEV_ARM_VGIC_GRP_DIST_REGS
-#define GRP_REDIST	KVM_DEV_ARM_VGIC_GRP_REDIST_REGS
-#define GRP_ICC		KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS
-#define GRP_LEVEL	KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO
-#define ADDR_DIST	KVM_VGIC_V3_ADDR_TYPE_DIST
-#define ADDR_REDIST	KVM_VGIC_V3_ADDR_TYPE_REDIST
-#define ADDR_REGION	KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION
-
-/* Registers gic.h does not name. REDIST_REGS offsets of SGI_base ones: SGI(). */
-#define GICD_TYPER2	0x000c
-#define GICD_STATUSR	0x0010
-#define GICD_SETSPI_NSR	0x0040
-#define GICD_IGRPMODR	0x0d00
-#define GICD_NSACR	0x0e00
-#define GICD_SGIR	0x0f00
-#define GICR_IIDR	0x0004
-#define GICR_STATUSR	0x0010
-#define GICR_SETLPIR	0x0040
-#define GICR_ISACTIVER0	0x0300
-#define GICR_ICACTIVER0	0x0380
-#define GICR_ICFGR1	(GICR_ICFGR0 + 4)
-#define SGI(off)	(GIC_SGI_FRAME + (off))
 
 /* KVM's GICD_IIDR: ProductID 0x4b, Revision (15:12) 3, Implementer ARM. */
 #define KVM_IIDR(rev)	(0x4b00043bU | (rev) << 12)
 #define GICR_CTLR_IR_CES	0x6	/* GICR_CTLR.{IR,CES}: KVM's revision 3 */
 
-/* CPU_SYSREGS attr, low 16 bits: Op0 (3), Op1, CRn, CRm, Op2. */
-#define ICC_ATTR(op1, crn, crm, op2)	\
-	(3U << 14 | (op1) << 11 | (crn) << 7 | (crm) << 3 | (op2))
-#define ICC_PMR		ICC_ATTR(0, 4, 6, 0)
-#define ICC_BPR0	ICC_ATTR(0, 12, 8, 3)
-#define ICC_AP0R(n)	ICC_ATTR(0, 12, 8, 4 + (n))
-#define ICC_AP1R(n)	ICC_ATTR(0, 12, 9, (n))
-#define ICC_RPR		ICC_ATTR(0, 12, 11, 3)
-#define ICC_SGI1R	ICC_ATTR(0, 12, 11, 5)
-#define ICC_IAR1	ICC_ATTR(0, 12, 12, 0)
-#define ICC_EOIR1	ICC_ATTR(0, 12, 12, 1)
-#define ICC_BPR1	ICC_ATTR(0, 12, 12, 3)
-#define ICC_CTLR	ICC_ATTR(0, 12, 12, 4)
-#define ICC_SRE		ICC_ATTR(0, 12, 12, 5)
-#define ICC_IGRPEN0	ICC_ATTR(0, 12, 12, 6)
-#define ICC_IGRPEN1	ICC_ATTR(0, 12, 12, 7)
-#define SCTLR_EL1_ATTR	(3U << 14 | 1 << 7)
-
-/* ICC_CTLR_EL1 fields. */
-#define CTLR_CBPR	(1ULL << 0)
-#define CTLR_EOIMODE	(1ULL << 1)
-#define CTLR_PMHE	(1ULL << 6)
-#define CTLR_PRIBITS(v)	((v) >> 8 & 7)		/* priority bits - 1 */
-#define CTLR_PRIBITS_MASK (7ULL << 8)
-#define CTLR_IDBITS(v)	((v) >> 11 & 7)		/* 0: 16 bits, 1: 24 bits */
-#define CTLR_IDBITS_MASK (7ULL << 11)
-#define CTLR_SEIS	(1ULL << 14)
-#define CTLR_A3V	(1ULL << 15)
-#define CTLR_RSS	(1ULL << 18)
-#define CTLR_EXTRANGE	(1ULL << 19)
-#define ICC_SRE_SRE	1ULL
-#define ICC_SRE_KVM	7ULL		/* SRE, DFB, DIB: what KVM keeps */
-
-#define LEVEL_ATTR(info, intid)	\
-	((u64)(info) << KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_SHIFT | (intid))
-#define LINE_LEVEL(intid)	LEVEL_ATTR(VGIC_LEVEL_INFO_LINE_LEVEL, intid)
-
 /* KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION: count 63:52, base 51:16, flags 15:12, index 11:0. */
 #define REGION(count, base, flags, index)	\
 	((u64)(count) << 52 | (u64)(base) | (u64)(flags) << 12 | (u64)(index))
 #define REDIST_SIZE	0x20000ULL
-
-/* ---- host helpers ---- */
-
-/* attr bits 63:32 for vCPU id: its MPIDR affinity as KVM gives it (Aff0 id[3:0], Aff1 id[11:4]). */
-static u64 vcpu_attr(u32 id)
-{
-	return (u64)(id & 0xf) << 32 | (u64)(id >> 4 & 0xff) << 40;
-}
-
-/* Raw calls for the errno checks: the value is a u64, of which u32 groups use the low half. */
-static int attr_get(int fd, u32 grp, u64 attr, u64 *val)
-{
-	return vmm_device_attr(fd, KVM_GET_DEVICE_ATTR, grp, attr, val);
-}
-
-static int attr_put(int fd, u32 grp, u64 attr, u64 val)
-{
-	return vmm_device_attr(fd, KVM_SET_DEVICE_ATTR, grp, attr, &val);
-}
-
-static int attr_has(int fd, u32 grp, u64 attr)
-{
-	return vmm_device_attr(fd, KVM_HAS_DEVICE_ATTR, grp, attr, NULL);
-}
-
-/* A GET that must succeed; gives the value. */
-static u64 attr_val(int fd, u32 grp, u64 attr)
-{
-	u64 val = 0;
-
-	ASSERT_OK(attr_get(fd, grp, attr, &val));
-	return val;
-}
-
-/* The vGIC device; has_only: the accessors below only ask KVM_HAS_DEVICE_ATTR. */
-struct vgic {
-	int fd;
-	bool has_only;
-};
-
-static void vgic_access(struct vgic *g, bool write, u32 grp, u64 attr, void *val)
-{
-	unsigned long nr = g->has_only ? KVM_HAS_DEVICE_ATTR :
-			   write ? KVM_SET_DEVICE_ATTR : KVM_GET_DEVICE_ATTR;
-
-	if (vmm_device_attr(g->fd, nr, grp, attr, val)) {
-		vt_fail(__FILE__, __LINE__, "%s group %u attr %#llx: %s",
-			g->has_only ? "HAS" : write ? "SET" : "GET", grp,
-			(unsigned long long)attr, strerrorname_np(errno) ?: "?");
-		vt_abort();
-	}
-}
-
-static u32 dist_get(struct vgic *g, u32 off)
-{
-	u32 val = 0;
-
-	vgic_access(g, false, GRP_DIST, off, &val);
-	return val;
-}
-
-static void dist_set(struct vgic *g, u32 off, u32 val)
-{
-	vgic_access(g, true, GRP_DIST, off, &val);
-}
-
-static u32 rd_get(struct vgic *g, u32 id, u32 off)
-{
-	u32 val = 0;
-
-	vgic_access(g, false, GRP_REDIST, vcpu_attr(id) | off, &val);
-	return val;
-}
-
-static void rd_set(struct vgic *g, u32 id, u32 off, u32 val)
-{
-	vgic_access(g, true, GRP_REDIST, vcpu_attr(id) | off, &val);
-}
-
-static u64 icc_get(struct vgic *g, u32 id, u32 reg)
-{
-	u64 val = 0;
-
-	vgic_access(g, false, GRP_ICC, vcpu_attr(id) | reg, &val);
-	return val;
-}
-
-static void icc_set(struct vgic *g, u32 id, u32 reg, u64 val)
-{
-	vgic_access(g, true, GRP_ICC, vcpu_attr(id) | reg, &val);
-}
-
-static u32 level_get(struct vgic *g, u32 id, u32 intid)
-{
-	u32 val = 0;
-
-	vgic_access(g, false, GRP_LEVEL, vcpu_attr(id) | LINE_LEVEL(intid), &val);
-	return val;
-}
-
-static void level_set(struct vgic *g, u32 id, u32 intid, u32 val)
-{
-	vgic_access(g, true, GRP_LEVEL, vcpu_attr(id) | LINE_LEVEL(intid), &val);
-}
-
-/* APRs per group for ICC_CTLR_EL1.PRIbits: 5 bits 1, 6 bits 2, 7 bits 4. */
-static u32 nr_aprs(u64 ctlr)
-{
-	u32 bits = CTLR_PRIBITS(ctlr) + 1;
-
-	return bits >= 7 ? 4 : bits == 6 ? 2 : 1;
-}
-
-/* A VM with the vGIC (NR_IRQS) and vCPUs 0..nr-1 in fn. */
-struct gvm {
-	struct vmm_vm *vm;
-	struct vgic g;
-	struct vmm_vcpu *vcpu[MAX_VCPUS];
-	u32 nr;
-};
-
-static void gvm_new(struct gvm *v, u32 nr, void (*fn)(u64), u64 arg, bool init)
-{
-	u32 i;
-
-	v->vm = vmm_vm_new();
-	v->g.fd = vmm_gic_new(v->vm, NR_IRQS);
-	v->g.has_only = false;
-	v->nr = nr;
-	for (i = 0; i < nr; i++)
-		v->vcpu[i] = vmm_vcpu_new(v->vm, i, fn, arg);
-	if (init)
-		vmm_gic_init(v->g.fd);
-}
-
-static struct ucall expect_sync(struct vmm_vcpu *vcpu, u64 what)
-{
-	struct ucall uc;
-
-	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
-	ASSERT_EQ(uc.args[0], what);
-	return uc;
-}
-
-static void expect_log(struct vmm_vm *vm, u32 idx, u32 nr, const u32 *intids)
-{
-	struct gic_log *log;
-	u32 i;
-
-	vmm_sync_from_guest(vm, gic_logs, sizeof(gic_logs));
-	log = &gic_logs[idx];
-	ASSERT_EQ(log->nr, nr);
-	for (i = 0; i < nr; i++)
-		EXPECT_EQ(log->intid[i], intids[i]);
-	EXPECT_EQ(log->spurious, 0);
-}
-
-/* ---- guest helpers ---- */
-
-/* The CPU interface by encoding, for any assembler. */
-#define SYS_ICC_PMR	"s3_0_c4_c6_0"
-#define SYS_ICC_BPR0	"s3_0_c12_c8_3"
-#define SYS_ICC_AP0R0	"s3_0_c12_c8_4"
-#define SYS_ICC_AP1R0	"s3_0_c12_c9_0"
-#define SYS_ICC_DIR	"s3_0_c12_c11_1"
-#define SYS_ICC_RPR	"s3_0_c12_c11_3"
-#define SYS_ICC_IAR1	"s3_0_c12_c12_0"
-#define SYS_ICC_EOIR1	"s3_0_c12_c12_1"
-#define SYS_ICC_BPR1	"s3_0_c12_c12_3"
-#define SYS_ICC_CTLR	"s3_0_c12_c12_4"
-#define SYS_ICC_SRE	"s3_0_c12_c12_5"
-#define SYS_ICC_IGRPEN0	"s3_0_c12_c12_6"
-#define SYS_ICC_IGRPEN1	"s3_0_c12_c12_7"
-
-#define icc_read(r) ({								\
-	u64 __v;								\
-	asm volatile("mrs %0, " r : "=r" (__v) : : "memory");			\
-	__v;									\
-})
-#define icc_write(r, v)								\
-	asm volatile("msr " r ", %x0\n isb" : : "rZ" ((u64)(v)) : "memory")
-
-/* Called by irq_handler() with the interrupt acknowledged, before its EOI. */
-static void (*irq_hook)(u32 intid);
-
-/*
- * The library's handler (gic.c), plus the hook, and a deactivation by
- * ICC_DIR_EL1 when EOImode is 1. guest_install_handler() is one table for
- * every vCPU: each installs this after its gic_cpu_init(), which installs
- * the library's.
- */
-static void irq_handler(struct guest_regs *regs)
-{
-	u32 cpu = gic_cpu_index(), intid = icc_read(SYS_ICC_IAR1) & 0xffffff;
-	struct gic_log *log = &gic_logs[cpu];
-
-	if (intid >= 1020) {
-		log->spurious++;
-		return;
-	}
-	/* gic_wait_irqs()'s watchdog: the interrupts taken so far. */
-	if (intid == GIC_VTIMER_PPI)
-		ucall_abort(__FILE__, __LINE__, log->nr, 0);
-	if (log->nr < GIC_LOG_MAX)
-		log->intid[log->nr] = intid;
-	__atomic_store_n(&log->nr, log->nr + 1, __ATOMIC_RELAXED);
-	if (log->irq_ucall)
-		GUEST_SYNC2(GIC_UCALL_IRQ, intid);
-	if (irq_hook)
-		irq_hook(intid);
-	icc_write(SYS_ICC_EOIR1, intid);
-	if (icc_read(SYS_ICC_CTLR) & CTLR_EOIMODE)
-		icc_write(SYS_ICC_DIR, intid);
-}
 
 /* ==== 1. save mid-interrupt, restore into a fresh VM ==== */
 
@@ -345,15 +65,6 @@ static void irq_handler(struct guest_regs *regs)
 #define VCPU0_BPR1	4
 #define VCPU1_BPR0	4
 #define VCPU1_BPR1	5
-
-enum {
-	SYNC_READY = 1,		/* set up; the host acts now */
-	SYNC_PARKED,		/* vCPU 1: state snapshot taken, waits to be saved */
-	SYNC_SAVE,		/* vCPU 0, in its handler: save the VM now */
-	SYNC_SNAPPED,		/* after the restore: the guest's view taken again */
-	SYNC_CHECK,		/* args[1..]: values for the host */
-	SYNC_FOUND,		/* args[1] RD_base found, args[2] its GICR_TYPER */
-};
 
 /*
  * What each vCPU reads of the GIC, once before the save and once after
@@ -1110,10 +821,6 @@ TEST(gic_saved_mid_interrupt_and_restored_into_a_fresh_vm_goes_on_the_same)
 
 /* ==== 2. a VMM's mistakes ==== */
 
-static void guest_nothing(u64 unused)
-{
-}
-
 struct attr_ref {
 	u32 grp;
 	u64 attr;
@@ -1771,17 +1478,6 @@ TEST(vcpu_whose_frame_would_hold_the_distributor_is_refused_einval)
 	ASSERT_OK(set_addr(gic, ADDR_DIST, RD_AREA + 0x110000));
 	ASSERT_ERRNO(ioctl(vm->fd, KVM_CREATE_VCPU, 0), EINVAL);
 	ASSERT_ERRNO(ioctl(vm->fd, KVM_CREATE_VCPU, 1), EINVAL);
-}
-
-static u64 typer_of(struct vgic *g, u32 id)
-{
-	return (u64)rd_get(g, id, GICR_TYPER + 4) << 32 | rd_get(g, id, GICR_TYPER);
-}
-
-/* GICR_TYPER as KVM gives vCPU id: its affinity, Processor_Number, and Last. */
-static u64 want_typer(u32 id, bool last)
-{
-	return (u64)id << 32 | id << 8 | (last ? GICR_TYPER_LAST : 0);
 }
 
 /*
