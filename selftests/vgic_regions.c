@@ -269,15 +269,9 @@ static u64 find_redist(u64 *typer)
 static void redist_cpu_init(u64 rd)
 {
 	u64 sgi = rd + GIC_SGI_FRAME;
-	u32 i;
 
 	writel(readl(rd + GICR_WAKER) & ~GICR_WAKER_PROCESSOR_SLEEP, rd + GICR_WAKER);
-	writel(~0U, sgi + GICR_IGROUPR0);
-	writel(0xffff0000U, sgi + GICR_ICENABLER0);
-	writel(0xffff0000U, sgi + GICR_ICPENDR0);
-	for (i = 0; i < GIC_NR_PRIVATE; i++)
-		writeb(0xa0, sgi + GICR_IPRIORITYR0 + i);
-	writeb(0, sgi + GICR_IPRIORITYR0 + GIC_VTIMER_PPI);
+	gic_redist_private_init(rd);
 	writel(IRQ_BIT(REGION_PPI) | IRQ_BIT(GIC_VTIMER_PPI), sgi + GICR_ISENABLER0);
 	while (readl(rd + GICR_CTLR) & (1U << 3))		/* RWP */
 		;

@@ -243,23 +243,30 @@ static void redist_wait_rwp(void)
 		;
 }
 
-static void gic_irq_handler(struct guest_regs *regs);
-
-void gic_cpu_init(void)
+void gic_redist_private_init(u64 rd)
 {
-	u64 rd = gic_redist_base(), sgi = sgi_base();
+	u64 sgi = rd + GIC_SGI_FRAME;
 	u32 i;
 
-	writel(readl(rd + GICR_WAKER) & ~GICR_WAKER_PROCESSOR_SLEEP, rd + GICR_WAKER);
-	while (readl(rd + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP)
-		;
-	/* SGIs on, PPIs off, all Group 1, nothing pending; the watchdog PPI highest. */
 	writel(~0U, sgi + GICR_IGROUPR0);
 	writel(0xffff0000U, sgi + GICR_ICENABLER0);
 	writel(0xffff0000U, sgi + GICR_ICPENDR0);
 	for (i = 0; i < GIC_NR_PRIVATE; i++)
 		writeb(0xa0, sgi + GICR_IPRIORITYR0 + i);
 	writeb(0x00, sgi + GICR_IPRIORITYR0 + GIC_VTIMER_PPI);
+}
+
+static void gic_irq_handler(struct guest_regs *regs);
+
+void gic_cpu_init(void)
+{
+	u64 rd = gic_redist_base(), sgi = sgi_base();
+
+	writel(readl(rd + GICR_WAKER) & ~GICR_WAKER_PROCESSOR_SLEEP, rd + GICR_WAKER);
+	while (readl(rd + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP)
+		;
+	/* SGIs on, PPIs off, all Group 1, nothing pending; the watchdog PPI highest. */
+	gic_redist_private_init(rd);
 	writel(0x0000ffffU, sgi + GICR_ISENABLER0);
 	writel(1U << GIC_VTIMER_PPI, sgi + GICR_ISENABLER0);
 	redist_wait_rwp();
