@@ -9,6 +9,7 @@
 #include <linux/kvm.h>
 
 #include "gic.h"
+#include "mmio.h"
 #include "test.h"
 #include "vmm.h"
 
@@ -130,50 +131,6 @@ static inline void isb(void)
 	asm volatile("isb" : : : "memory");
 }
 
-/*
- * MMIO by single plain loads and stores: KVM emulates only accesses with a
- * valid syndrome (no writeback, no pairs), which C through a volatile
- * pointer does not promise.
- */
-static inline u32 readl(u64 addr)
-{
-	u32 v;
-
-	asm volatile("ldr %w0, [%1]" : "=r" (v) : "r" (addr) : "memory");
-	return v;
-}
-
-static inline void writel(u32 v, u64 addr)
-{
-	asm volatile("str %w0, [%1]" : : "rZ" (v), "r" (addr) : "memory");
-}
-
-static inline u64 readq(u64 addr)
-{
-	u64 v;
-
-	asm volatile("ldr %0, [%1]" : "=r" (v) : "r" (addr) : "memory");
-	return v;
-}
-
-static inline void writeq(u64 v, u64 addr)
-{
-	asm volatile("str %x0, [%1]" : : "rZ" (v), "r" (addr) : "memory");
-}
-
-static inline u8 readb(u64 addr)
-{
-	u32 v;
-
-	asm volatile("ldrb %w0, [%1]" : "=r" (v) : "r" (addr) : "memory");
-	return v;
-}
-
-static inline void writeb(u8 v, u64 addr)
-{
-	asm volatile("strb %w0, [%1]" : : "rZ" (v), "r" (addr) : "memory");
-}
-
 u32 gic_cpu_index(void)
 {
 	u64 mpidr = read_sysreg(mpidr_el1);
@@ -286,23 +243,30 @@ static void redist_wait_rwp(void)
 		;
 }
 
-static void gic_irq_handler(struct guest_regs *regs);
-
-void gic_cpu_init(void)
+void gic_redist_private_init(u64 rd)
 {
-	u64 rd = gic_redist_base(), sgi = sgi_base();
+	u64 sgi = rd + GIC_SGI_FRAME;
 	u32 i;
 
-	writel(readl(rd + GICR_WAKER) & ~GICR_WAKER_PROCESSOR_SLEEP, rd + GICR_WAKER);
-	while (readl(rd + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP)
-		;
-	/* SGIs on, PPIs off, all Group 1, nothing pending; the watchdog PPI highest. */
 	writel(~0U, sgi + GICR_IGROUPR0);
 	writel(0xffff0000U, sgi + GICR_ICENABLER0);
 	writel(0xffff0000U, sgi + GICR_ICPENDR0);
 	for (i = 0; i < GIC_NR_PRIVATE; i++)
 		writeb(0xa0, sgi + GICR_IPRIORITYR0 + i);
 	writeb(0x00, sgi + GICR_IPRIORITYR0 + GIC_VTIMER_PPI);
+}
+
+static void gic_irq_handler(struct guest_regs *regs);
+
+void gic_cpu_init(void)
+{
+	u64 rd = gic_redist_base(), sgi = sgi_base();
+
+	writel(readl(rd + GICR_WAKER) & ~GICR_WAKER_PROCESSOR_SLEEP, rd + GICR_WAKER);
+	while (readl(rd + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP)
+		;
+	/* SGIs on, PPIs off, all Group 1, nothing pending; the watchdog PPI highest. */
+	gic_redist_private_init(rd);
 	writel(0x0000ffffU, sgi + GICR_ISENABLER0);
 	writel(1U << GIC_VTIMER_PPI, sgi + GICR_ISENABLER0);
 	redist_wait_rwp();

@@ -128,6 +128,12 @@ void vmm_spi_line(struct vmm_vm *vm, u32 intid, u32 level);
 u32 gic_cpu_index(void);		/* from MPIDR_EL1: the vCPU id (< 256) */
 void gic_dist_init(void);		/* ARE, Group 1 on; once per VM */
 void gic_cpu_init(void);		/* this vCPU's redistributor and CPU interface */
+/*
+ * gic_cpu_init()'s setup of the private interrupts, for a guest that finds
+ * its frames itself, at rd (an RD_base): all in Group 1, the PPIs disabled
+ * and not pending, priority 0xa0 but the watchdog PPI's, 0x00 (highest).
+ */
+void gic_redist_private_init(u64 rd);
 
 u32 gic_dist_read(u32 off);
 void gic_dist_write(u32 off, u32 val);
