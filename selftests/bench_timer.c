@@ -126,7 +126,8 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /* The median of the guest's samples as the bench figure; mean and range as a note. */
-static void report(struct vmm_vm *vm, const char *name, const u64 *guest_samples)
+/* Prints the median (and mean, min, max) and returns the median in ticks. */
+static u64 report(struct vmm_vm *vm, const char *name, const u64 *guest_samples)
 {
 	u64 v[SHOTS], sum = 0, med100;
 	unsigned int i;
@@ -141,7 +142,17 @@ static void report(struct vmm_vm *vm, const char *name, const u64 *guest_samples
 	vt_note("%s: mean %llu.%02llu, min %llu, max %llu", name,
 		(unsigned long long)(sum / SHOTS), (unsigned long long)(sum * 100 / SHOTS % 100),
 		(unsigned long long)v[0], (unsigned long long)v[SHOTS - 1]);
+	return med100 / 100;
 }
+
+/*
+ * Not a performance bound but a function one, exact under -icount: the
+ * interrupt of a running vCPU's timer comes by itself, not at the host's
+ * next tick (4 ms at HZ=250, 250 000 ticks). A quarter of a millisecond
+ * is about 100 times what either target takes; vhv once took a whole tick,
+ * when its maintenance interrupt was never enabled.
+ */
+#define RUNNING_BOUND	15625ULL
 
 TEST_TIMEOUT(timer_deadline_to_handler, 300)
 {
@@ -156,7 +167,10 @@ TEST_TIMEOUT(timer_deadline_to_handler, 300)
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
 		ASSERT_EQ(uc.args[0], i + 1);
-		report(vm, names[i], samples[i]);
+		if (i == 0)
+			ASSERT_LT(report(vm, names[i], samples[i]), RUNNING_BOUND);
+		else
+			report(vm, names[i], samples[i]);
 	}
 	vmm_run_to_done(vcpu);
 }

@@ -89,7 +89,9 @@ static void load_use_unload(void)
  * and a settled MemFree come first. Then, over 100 cycles, the pages in
  * use (counted exactly from /proc/vmstat) and Slab move by -48 to +20 kB.
  * MemAvailable drifts by up to 4 MB, as freed pages wait in per-CPU lists
- * that MemFree does not count: it is only a coarse bound. One page or 650
+ * that MemFree does not count, and by 8.7 MB once (11 MB with the build
+ * machine loaded) while the exact page count moved by +16 to +36 kB: it
+ * is only a coarse bound, at 16 MB. One page or 650
  * bytes of slab leaked per cycle fails. Small leaks per VM are the
  * business of lifecycle.c, which creates thousands.
  */
@@ -97,7 +99,7 @@ static void load_use_unload(void)
 #define CYCLES			100
 #define PAGES_NOISE_KB		64
 #define SLAB_NOISE_KB		64
-#define AVAILABLE_NOISE_KB	8192
+#define AVAILABLE_NOISE_KB	16384
 
 TEST_TIMEOUT(load_unload_cycles_leave_no_memory_behind, 600)
 {
