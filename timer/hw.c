@@ -30,6 +30,7 @@
 #include <linux/of.h>
 #include <linux/of_irq.h>
 #include <linux/percpu.h>
+#include <asm/barrier.h>
 
 #include "timer/hw.h"
 #include "timer/timer.h"
@@ -56,6 +57,13 @@ void vhv_timer_hw_set_active(enum vhv_timer_id t, bool active)
 		return;
 	/* The PPI of this CPU: the caller keeps preemption disabled. */
 	irq_set_irqchip_state(host_irq[t], IRQCHIP_STATE_ACTIVE, active);
+	/*
+	 * The write to GICR_I{S,C}ACTIVER0 must have reached the
+	 * redistributor before the guest runs, or a deadline that comes at
+	 * once may find the PPI still active: a DSB completes the Device
+	 * write (Arm ARM B2.3, "Memory barriers", DSB); no ERET does that.
+	 */
+	dsb(st);
 	*mirror = active;
 }
 

@@ -205,6 +205,12 @@ static void load_one(struct vhv_vcpu *vcpu, enum vhv_timer_id t, u64 now)
 	hw_write(t, r);
 }
 
+/*
+ * The writes here reach the guest at the ERET into it, a context
+ * synchronization event (Arm ARM D24, "Synchronization requirements for
+ * AArch64 System registers"); nothing reads their indirect effects
+ * (ISTATUS) before: outputs are computed from CVAL and the counter.
+ */
 void vhv_timer_load(struct vhv_vcpu *vcpu)
 {
 	struct vhv_vcpu_timer *tm = &vcpu->timer;
@@ -227,7 +233,10 @@ static void put_one(struct vhv_vcpu *vcpu, enum vhv_timer_id t)
 	vcpu->timer.regs[t].ctl &= ~VHV_TIMER_ISTATUS;
 	/*
 	 * Off, so that it cannot fire into whoever runs on this CPU next.
-	 * CVAL is left as it is: the next load writes it before CTL.
+	 * Until the next context synchronization event it may still fire
+	 * once: the host PPI's handler only notes it, and the next load sets
+	 * the PPI's state from the loaded vCPU. CVAL is left as it is: the
+	 * next load writes it before CTL.
 	 */
 	if (t == VHV_VTIMER)
 		write_sysreg_s(0, VHV_CNTV_CTL_EL02);
