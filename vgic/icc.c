@@ -39,13 +39,14 @@
 #define SRE_SRE			BIT(0)
 #define SRE_ALL			(BIT(0) | BIT(1) | BIT(2))
 
-#define BPR_MASK		GENMASK(2, 0)
 
 struct icc_reg {
 	u16 instr;
+	u64 field;			/* the plain ICH_VMCR_EL2 fields */
+	bool group1;			/* APRs: ICH_AP1R<n>, else ICH_AP0R<n> */
 	u8 n;				/* APRs: the register's index */
-	int (*get)(struct vhv_vgic_cpu *vc, u8 n, u64 *val);
-	int (*set)(struct vhv_vgic_cpu *vc, u8 n, u64 val);
+	int (*get)(struct vhv_vgic_cpu *vc, const struct icc_reg *r, u64 *val);
+	int (*set)(struct vhv_vgic_cpu *vc, const struct icc_reg *r, u64 val);
 };
 
 static void vmcr_set(struct vhv_vgic_cpu *vc, u64 field, u64 val)
@@ -53,31 +54,20 @@ static void vmcr_set(struct vhv_vgic_cpu *vc, u64 field, u64 val)
 	vc->vmcr = (vc->vmcr & ~field) | ((val << __ffs64(field)) & field);
 }
 
-static int pmr_get(struct vhv_vgic_cpu *vc, u8 n, u64 *val)
+/* PMR, BPR0, IGRPEN0, IGRPEN1: a VMCR field each, the value's low bits. */
+static int vmcr_field_get(struct vhv_vgic_cpu *vc, const struct icc_reg *r, u64 *val)
 {
-	*val = FIELD_GET(VMCR_PMR, vc->vmcr);
+	*val = (vc->vmcr & r->field) >> __ffs64(r->field);
 	return 0;
 }
 
-static int pmr_set(struct vhv_vgic_cpu *vc, u8 n, u64 val)
+static int vmcr_field_set(struct vhv_vgic_cpu *vc, const struct icc_reg *r, u64 val)
 {
-	vmcr_set(vc, VMCR_PMR, val & 0xff);
+	vmcr_set(vc, r->field, val);
 	return 0;
 }
 
-static int bpr0_get(struct vhv_vgic_cpu *vc, u8 n, u64 *val)
-{
-	*val = FIELD_GET(VMCR_BPR0, vc->vmcr);
-	return 0;
-}
-
-static int bpr0_set(struct vhv_vgic_cpu *vc, u8 n, u64 val)
-{
-	vmcr_set(vc, VMCR_BPR0, val & BPR_MASK);
-	return 0;
-}
-
-static int bpr1_get(struct vhv_vgic_cpu *vc, u8 n, u64 *val)
+static int bpr1_get(struct vhv_vgic_cpu *vc, const struct icc_reg *r, u64 *val)
 {
 	if (vc->vmcr & VMCR_CBPR)
 		*val = min_t(u64, FIELD_GET(VMCR_BPR0, vc->vmcr) + 1, 7);
@@ -86,14 +76,14 @@ static int bpr1_get(struct vhv_vgic_cpu *vc, u8 n, u64 *val)
 	return 0;
 }
 
-static int bpr1_set(struct vhv_vgic_cpu *vc, u8 n, u64 val)
+static int bpr1_set(struct vhv_vgic_cpu *vc, const struct icc_reg *r, u64 val)
 {
 	if (!(vc->vmcr & VMCR_CBPR))
-		vmcr_set(vc, VMCR_BPR1, val & BPR_MASK);
+		vmcr_set(vc, VMCR_BPR1, val);
 	return 0;
 }
 
-static int ctlr_get(struct vhv_vgic_cpu *vc, u8 n, u64 *val)
+static int ctlr_get(struct vhv_vgic_cpu *vc, const struct icc_reg *r, u64 *val)
 {
 	u64 vtr = vhv_vgic_hw.vtr;
 
@@ -103,7 +93,7 @@ static int ctlr_get(struct vhv_vgic_cpu *vc, u8 n, u64 *val)
 	return 0;
 }
 
-static int ctlr_set(struct vhv_vgic_cpu *vc, u8 n, u64 val)
+static int ctlr_set(struct vhv_vgic_cpu *vc, const struct icc_reg *r, u64 val)
 {
 	unsigned int pri_bits = FIELD_GET(CTLR_PRIBITS, val) + 1;
 	unsigned int id_bits = FIELD_GET(CTLR_IDBITS, val);
@@ -125,95 +115,71 @@ static int ctlr_set(struct vhv_vgic_cpu *vc, u8 n, u64 val)
 	return 0;
 }
 
-static int sre_get(struct vhv_vgic_cpu *vc, u8 n, u64 *val)
+static int sre_get(struct vhv_vgic_cpu *vc, const struct icc_reg *r, u64 *val)
 {
 	*val = SRE_ALL;
 	return 0;
 }
 
-static int sre_set(struct vhv_vgic_cpu *vc, u8 n, u64 val)
+static int sre_set(struct vhv_vgic_cpu *vc, const struct icc_reg *r, u64 val)
 {
 	/* The system register interface is the only one there is. */
 	return val & SRE_SRE ? 0 : -EINVAL;
 }
 
-static int igrpen0_get(struct vhv_vgic_cpu *vc, u8 n, u64 *val)
-{
-	*val = !!(vc->vmcr & VMCR_ENG0);
-	return 0;
-}
-
-static int igrpen0_set(struct vhv_vgic_cpu *vc, u8 n, u64 val)
-{
-	vmcr_set(vc, VMCR_ENG0, val & 1);
-	return 0;
-}
-
-static int igrpen1_get(struct vhv_vgic_cpu *vc, u8 n, u64 *val)
-{
-	*val = !!(vc->vmcr & VMCR_ENG1);
-	return 0;
-}
-
-static int igrpen1_set(struct vhv_vgic_cpu *vc, u8 n, u64 val)
-{
-	vmcr_set(vc, VMCR_ENG1, val & 1);
-	return 0;
-}
-
-/* Active-priority registers: one per 32 preemption levels of the priority bits. */
-static bool apr_exists(struct vhv_vgic_cpu *vc, u8 n)
+/*
+ * Active-priority registers: one per 32 preemption levels of the
+ * priority bits; NULL for one beyond them.
+ */
+static u32 *apr(struct vhv_vgic_cpu *vc, const struct icc_reg *r)
 {
 	unsigned int nr = vc->pri_bits >= 7 ? 4 : vc->pri_bits == 6 ? 2 : 1;
 
-	return n < nr && n < vhv_vgic_hw.nr_apr;
+	if (r->n >= nr || r->n >= vhv_vgic_hw.nr_apr)
+		return NULL;
+	return r->group1 ? &vc->ap1r[r->n] : &vc->ap0r[r->n];
 }
 
-static int ap0r_get(struct vhv_vgic_cpu *vc, u8 n, u64 *val)
+static int apr_get(struct vhv_vgic_cpu *vc, const struct icc_reg *r, u64 *val)
 {
-	if (!apr_exists(vc, n))
+	u32 *reg = apr(vc, r);
+
+	if (!reg)
 		return -EINVAL;
-	*val = vc->ap0r[n];
+	*val = *reg;
 	return 0;
 }
 
-static int ap0r_set(struct vhv_vgic_cpu *vc, u8 n, u64 val)
+static int apr_set(struct vhv_vgic_cpu *vc, const struct icc_reg *r, u64 val)
 {
-	if (!apr_exists(vc, n))
+	u32 *reg = apr(vc, r);
+
+	if (!reg)
 		return -EINVAL;
-	vc->ap0r[n] = val;
+	*reg = val;
 	return 0;
 }
 
-static int ap1r_get(struct vhv_vgic_cpu *vc, u8 n, u64 *val)
-{
-	if (!apr_exists(vc, n))
-		return -EINVAL;
-	*val = vc->ap1r[n];
-	return 0;
-}
-
-static int ap1r_set(struct vhv_vgic_cpu *vc, u8 n, u64 val)
-{
-	if (!apr_exists(vc, n))
-		return -EINVAL;
-	vc->ap1r[n] = val;
-	return 0;
-}
-
-#define APR(crm, op2, kind, idx) \
-	{ .instr = ICC(12, crm, op2), .n = (idx), .get = kind##_get, .set = kind##_set }
+#define ICC_FIELD(crn, crm, op2, f) \
+	{ .instr = ICC(crn, crm, op2), .field = (f), .get = vmcr_field_get, .set = vmcr_field_set }
+#define ICC_REG(crm, op2, kind) \
+	{ .instr = ICC(12, crm, op2), .get = kind##_get, .set = kind##_set }
+/* ICC_AP0R<n>_EL1 is CRm 8, Op2 4 + n; ICC_AP1R<n>_EL1 CRm 9, Op2 n. */
+#define ICC_AP0R(idx) \
+	{ .instr = ICC(12, 8, 4 + (idx)), .n = (idx), .get = apr_get, .set = apr_set }
+#define ICC_AP1R(idx) \
+	{ .instr = ICC(12, 9, (idx)), .group1 = true, .n = (idx), .get = apr_get, .set = apr_set }
 
 static const struct icc_reg icc_regs[] = {
-	{ .instr = ICC(4, 6, 0), .get = pmr_get, .set = pmr_set },
-	{ .instr = ICC(12, 8, 3), .get = bpr0_get, .set = bpr0_set },
-	APR(8, 4, ap0r, 0), APR(8, 5, ap0r, 1), APR(8, 6, ap0r, 2), APR(8, 7, ap0r, 3),
-	APR(9, 0, ap1r, 0), APR(9, 1, ap1r, 1), APR(9, 2, ap1r, 2), APR(9, 3, ap1r, 3),
-	{ .instr = ICC(12, 12, 3), .get = bpr1_get, .set = bpr1_set },
-	{ .instr = ICC(12, 12, 4), .get = ctlr_get, .set = ctlr_set },
-	{ .instr = ICC(12, 12, 5), .get = sre_get, .set = sre_set },
-	{ .instr = ICC(12, 12, 6), .get = igrpen0_get, .set = igrpen0_set },
-	{ .instr = ICC(12, 12, 7), .get = igrpen1_get, .set = igrpen1_set },
+	ICC_FIELD(4, 6, 0, VMCR_PMR),			/* ICC_PMR_EL1 */
+	ICC_FIELD(12, 8, 3, VMCR_BPR0),			/* ICC_BPR0_EL1 */
+	ICC_AP0R(0), ICC_AP0R(1), ICC_AP0R(2), ICC_AP0R(3),
+	ICC_AP1R(0), ICC_AP1R(1), ICC_AP1R(2), ICC_AP1R(3),
+	ICC_REG(12, 3, bpr1),					/* ICC_BPR1_EL1 */
+	ICC_REG(12, 4, ctlr),					/* ICC_CTLR_EL1 */
+	ICC_REG(12, 5, sre),					/* ICC_SRE_EL1 */
+	ICC_FIELD(12, 12, 6, VMCR_ENG0),		/* ICC_IGRPEN0_EL1 */
+	ICC_FIELD(12, 12, 7, VMCR_ENG1),		/* ICC_IGRPEN1_EL1 */
 };
 
 static const struct icc_reg *icc_find(u16 instr)
@@ -239,8 +205,8 @@ int vgic_icc_access(struct vhv_vcpu *vcpu, u16 instr, bool write, u64 *val)
 	if (!r)
 		return -ENOENT;
 	if (write)
-		return r->set(&vcpu->vgic, r->n, *val);
-	return r->get(&vcpu->vgic, r->n, val);
+		return r->set(&vcpu->vgic, r, *val);
+	return r->get(&vcpu->vgic, r, val);
 }
 
 void vgic_icc_reset(struct vhv_vcpu *vcpu)
