@@ -51,13 +51,16 @@ static void ctlr_write(struct vgic_ctx *c, u32 idx, u64 val)
 	vgic_update_all(c->gic, c->k);
 }
 
+/* A VMM may look before GRP_NR_IRQS: then there are no SPIs yet. */
+static unsigned int nr_irqs_now(const struct vhv_vgic *gic)
+{
+	return gic->nr_irqs ?: VHV_VGIC_NR_PRIVATE;
+}
+
 /* 10 INTID bits: SPIs only, no LPIs. */
 static u64 typer_read(struct vgic_ctx *c, u32 idx)
 {
-	/* A VMM may look before GRP_NR_IRQS: then there are no SPIs. */
-	unsigned int nr_irqs = c->gic->nr_irqs ?: VHV_VGIC_NR_PRIVATE;
-
-	return (nr_irqs / 32 - 1) | (9 << TYPER_IDBITS_SHIFT);
+	return (nr_irqs_now(c->gic) / 32 - 1) | (9 << TYPER_IDBITS_SHIFT);
 }
 
 /* GICD_IIDR.Revision [15:12]: which of KVM's behaviours the VMM asked for. */
@@ -126,9 +129,7 @@ bool vgic_dist_access(struct vgic_ctx *c, u32 off, unsigned int len, bool write,
 
 bool vgic_dist_has(struct vhv_vgic *gic, u32 off)
 {
-	/* Before KVM_DEV_ARM_VGIC_GRP_NR_IRQS or CTRL_INIT: no SPIs yet. */
-	return vgic_regs_has(dist_regs, ARRAY_SIZE(dist_regs), off,
-			     gic->nr_irqs ?: VHV_VGIC_NR_PRIVATE);
+	return vgic_regs_has(dist_regs, ARRAY_SIZE(dist_regs), off, nr_irqs_now(gic));
 }
 
 /*

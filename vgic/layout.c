@@ -75,19 +75,24 @@ static bool overlaps_a_region(struct vhv_vm *vm, unsigned int nr_rd, u64 addr, u
 	return false;
 }
 
+/* How many vCPUs region r holds when the regions before it hold first. */
+static unsigned int region_held(const struct vhv_vgic_rdreg *r, unsigned int first,
+				unsigned int nr_vcpus)
+{
+	unsigned int left = nr_vcpus - first;
+
+	return r->count ? min(r->count, left) : left;
+}
+
 /* How many of the first nr_vcpus vCPUs have a redistributor. */
 static unsigned int nr_placed(const struct vhv_vgic *gic, unsigned int nr_rd,
 			      unsigned int nr_vcpus)
 {
-	u64 total = 0;
-	unsigned int i;
+	unsigned int i, first = 0;
 
-	for (i = 0; i < nr_rd; i++) {
-		if (!gic->rdregs[i].count)
-			return nr_vcpus;
-		total += gic->rdregs[i].count;
-	}
-	return min_t(u64, total, nr_vcpus);
+	for (i = 0; i < nr_rd && first < nr_vcpus; i++)
+		first += region_held(&gic->rdregs[i], first, nr_vcpus);
+	return first;
 }
 
 /* The first nr_rd regions inside the IPA space, the distributor apart. */
@@ -251,7 +256,7 @@ struct vhv_vcpu *vgic_rd_find(struct vhv_vgic *gic, u64 ipa, u32 *off)
 	for (i = 0; i < n && first < nr_vcpus; i++) {
 		const struct vhv_vgic_rdreg *r = &gic->rdregs[i];
 		u64 slot = (ipa - r->base) / VGIC_REDIST_SIZE;
-		unsigned int here = r->count ? min(r->count, nr_vcpus - first) : nr_vcpus - first;
+		unsigned int here = region_held(r, first, nr_vcpus);
 
 		if (ipa >= r->base && slot < here) {
 			*off = (ipa - r->base) % VGIC_REDIST_SIZE;
@@ -262,16 +267,6 @@ struct vhv_vcpu *vgic_rd_find(struct vhv_vgic *gic, u64 ipa, u32 *off)
 	return NULL;
 }
 
-/* How many vCPUs region i holds, the first of them being vCPU *first. */
-static unsigned int region_vcpus(const struct vhv_vgic *gic, unsigned int i,
-				 unsigned int nr_vcpus, unsigned int *first)
-{
-	unsigned int before = nr_placed(gic, i, nr_vcpus);
-
-	*first = before;
-	return nr_placed(gic, i + 1, nr_vcpus) - before;
-}
-
 /*
  * GICR_TYPER.Last, as KVM sets it: the last redistributor of its region
  * that has a vCPU, unless the region is full and another one with vCPUs
@@ -280,13 +275,14 @@ static unsigned int region_vcpus(const struct vhv_vgic *gic, unsigned int i,
  */
 bool vgic_rd_is_last(struct vhv_vgic *gic, const struct vhv_vcpu *vcpu)
 {
-	unsigned int i, j, n = nr_rdregs(gic), nr_vcpus = vhv_vm_nr_vcpus(gic->vm);
-	unsigned int first, here, first_j;
+	unsigned int i, n = nr_rdregs(gic), nr_vcpus = vhv_vm_nr_vcpus(gic->vm);
+	unsigned int first = 0, here = 0;
 	const struct vhv_vgic_rdreg *r;
+	u64 end;
 
-	for (i = 0; i < n; i++) {
-		here = region_vcpus(gic, i, nr_vcpus, &first);
-		if (vcpu->idx >= first && vcpu->idx < first + here)
+	for (i = 0; i < n; i++, first += here) {
+		here = region_held(&gic->rdregs[i], first, nr_vcpus);
+		if (vcpu->idx < first + here)
 			break;
 	}
 	/* Not placed (no redistributor), or not the last of its region. */
@@ -295,9 +291,11 @@ bool vgic_rd_is_last(struct vhv_vgic *gic, const struct vhv_vcpu *vcpu)
 	r = &gic->rdregs[i];
 	if (!r->count || here < r->count)
 		return true;
-	for (j = 0; j < n; j++)
-		if (gic->rdregs[j].base == r->base + rdreg_len(r, nr_vcpus) &&
-		    region_vcpus(gic, j, nr_vcpus, &first_j))
+	end = r->base + rdreg_len(r, nr_vcpus);
+	for (i = 0, first = 0; i < n; i++, first += here) {
+		here = region_held(&gic->rdregs[i], first, nr_vcpus);
+		if (gic->rdregs[i].base == end && here)
 			return false;
+	}
 	return true;
 }

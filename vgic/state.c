@@ -78,6 +78,11 @@ static int regs_access(struct vhv_vm *vm, struct vhv_vcpu *vcpu, u64 attr, u32 g
 	return ret;
 }
 
+static u32 attr_level_info(u64 attr)
+{
+	return (attr & KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_MASK) >> KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_SHIFT;
+}
+
 /*
  * LEVEL_INFO: the input lines of 32 interrupts from a multiple of 32,
  * level-sensitive ones only (an edge has no level to keep); SGIs and
@@ -86,8 +91,6 @@ static int regs_access(struct vhv_vm *vm, struct vhv_vcpu *vcpu, u64 attr, u32 g
 static int level_access(struct vhv_vm *vm, struct vhv_vcpu *vcpu, u64 attr, bool write,
 			u64 *val)
 {
-	u32 info = (attr & KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_MASK) >>
-		   KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_SHIFT;
 	u32 intid = attr & KVM_DEV_ARM_VGIC_LINE_LEVEL_INTID_MASK;
 	struct vhv_vgic *gic = vm->vgic;
 	struct vgic_kicks k = { };
@@ -95,7 +98,7 @@ static int level_access(struct vhv_vm *vm, struct vhv_vcpu *vcpu, u64 attr, bool
 	unsigned int i;
 	u64 lines = 0;
 
-	if (info != VGIC_LEVEL_INFO_LINE_LEVEL || intid % 32)
+	if (attr_level_info(attr) != VGIC_LEVEL_INFO_LINE_LEVEL || intid % 32)
 		return -EINVAL;
 	raw_spin_lock_irqsave(&gic->lock, flags);
 	for (i = 0; i < 32; i++) {
@@ -103,12 +106,10 @@ static int level_access(struct vhv_vm *vm, struct vhv_vcpu *vcpu, u64 attr, bool
 
 		if (!irq || irq->intid < VHV_VGIC_NR_SGIS || !irq->level)
 			continue;
-		if (!write) {
+		if (write)
+			vgic_irq_set_line(gic, irq, (*val >> i) & 1, &k);
+		else
 			lines |= (u64)irq->line << i;
-		} else if (irq->line != ((*val >> i) & 1)) {
-			irq->line = !irq->line;
-			vgic_irq_update(gic, irq, &k);
-		}
 	}
 	raw_spin_unlock_irqrestore(&gic->lock, flags);
 	vgic_kick(vm, &k);
@@ -188,13 +189,8 @@ int vgic_state_attr(struct vhv_vm *vm, const struct kvm_device_attr *attr, bool 
 
 int vgic_state_has(struct vhv_vm *vm, const struct kvm_device_attr *attr)
 {
-	u32 info;
-
-	if (attr->group == KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO) {
-		info = (attr->attr & KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_MASK) >>
-		       KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_SHIFT;
-		return info == VGIC_LEVEL_INFO_LINE_LEVEL ? 0 : -ENXIO;
-	}
+	if (attr->group == KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO)
+		return attr_level_info(attr->attr) == VGIC_LEVEL_INFO_LINE_LEVEL ? 0 : -ENXIO;
 	if (!attr_vcpu(vm, attr))
 		return -EINVAL;
 	switch (attr->group) {
