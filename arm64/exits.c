@@ -99,10 +99,22 @@ bool vhv_exit_fast(struct vhv_vcpu *vcpu)
 
 /* ---- full tier ---- */
 
+/* ESR_EL2.ISS.TI [1:0] of a trapped WFx: bit 1 set for WFIT and WFET. */
+#define WFX_ISS_TIMEOUT		BIT(1)
+
 static int handle_wfx(struct vhv_vcpu *vcpu)
 {
 	int ret;
 
+	/*
+	 * WFIT and WFET (FEAT_WFxT) execute on a CPU that has them whatever
+	 * the guest's ID_AA64ISAR2_EL1.WFxT says; vhv hides the feature, so
+	 * they are UNDEF, as on a CPU without it.
+	 */
+	if (vcpu->exit.esr & WFX_ISS_TIMEOUT) {
+		vhv_inject_undef(vcpu);
+		return 1;
+	}
 	vhv_skip_instr(vcpu);
 	/* WFE (TI bit 0 set) only yields; WFI sleeps until there is work. */
 	if (vcpu->exit.esr & ESR_ELx_WFx_ISS_WFE) {

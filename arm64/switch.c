@@ -14,7 +14,8 @@
  *   PAR_EL1      written by the host's own AT instructions (fault handling)
  *   CSSELR_EL1   written by the host when it reads CCSIDR (cacheinfo)
  * and the EL2 controls, which are the host's outside the window: HCR_EL2
- * (TGE), VBAR_EL2, CPTR_EL2, MDCR_EL2, CNTHCTL_EL2, HCRX_EL2, ICH_HCR_EL2.
+ * (TGE), VBAR_EL2, CPTR_EL2, CNTHCTL_EL2, HCRX_EL2, ICH_HCR_EL2, and in
+ * arm64/traps.c the fine-grained traps, MPAM's and MDCR_EL2.
  * The guest's accesses to MDSCR_EL1 and ACTLR_EL1 trap (MDCR_EL2.TDA,
  * HCR_EL2.TACR) and are served from memory; the hardware MDSCR_EL1 is
  * still cleared while the guest runs, so that the host's own breakpoints,
@@ -37,6 +38,7 @@
 #include "arm64/exits.h"
 #include "arm64/switch.h"
 #include "arm64/sysreg_enc.h"
+#include "arm64/traps.h"
 #include "core/vcpu.h"
 #include "core/vhv.h"
 #include "core/vm.h"
@@ -62,16 +64,10 @@ static_assert(VHV_FRAME_SIZE % 16 == 0);
 #define CPTR_VHE_TAM		(1UL << 30)
 #define GUEST_CPTR		(CPTR_VHE_FPEN | CPTR_VHE_TTA | CPTR_VHE_TAM)
 
-/* MDCR_EL2 traps: PMU, debug registers, OS lock, debug ROM, SPE, trace. */
-#define GUEST_MDCR_TRAPS	(MDCR_EL2_TPM | MDCR_EL2_TPMCR | MDCR_EL2_TDA | \
-				 MDCR_EL2_TDOSA | MDCR_EL2_TDRA | MDCR_EL2_TPMS | \
-				 MDCR_EL2_TTRF)
-
 struct host_state {
 	u64 hcr;
 	u64 vbar;
 	u64 cptr;
-	u64 mdcr;
 	u64 cnthctl;
 	u64 hcrx;
 	u64 tpidr_el0;
@@ -80,6 +76,7 @@ struct host_state {
 	u64 csselr;
 	u64 mdscr;
 	u64 tpidr2;
+	struct vhv_host_traps traps;
 };
 
 /* For vhv_hyp_bug(): the host's controls, to give them back. */
@@ -94,7 +91,6 @@ static void switch_to_guest(struct vhv_vcpu *vcpu, u64 vttbr, struct host_state 
 	h->vbar = read_sysreg(vbar_el1);
 	h->cptr = read_sysreg(cpacr_el1);
 	h->cnthctl = read_sysreg(cntkctl_el1);
-	h->mdcr = read_sysreg_s(VHV_MDCR_EL2);
 	h->tpidr_el0 = read_sysreg(tpidr_el0);
 	h->tpidrro_el0 = read_sysreg(tpidrro_el0);
 	h->par = read_sysreg(par_el1);
@@ -120,7 +116,7 @@ static void switch_to_guest(struct vhv_vcpu *vcpu, u64 vttbr, struct host_state 
 	write_sysreg(GUEST_CPTR, cpacr_el1);
 	/* The physical counter and timer: the guest's, or trapped and emulated. */
 	write_sysreg(vhv_timer_cnthctl(vcpu, h->cnthctl), cntkctl_el1);
-	write_sysreg_s(h->mdcr | GUEST_MDCR_TRAPS, VHV_MDCR_EL2);
+	vhv_traps_to_guest(&h->traps);
 	write_sysreg_s(vttbr, VHV_VTTBR_EL2);
 	write_sysreg_s(vcpu->vm->s2.vtcr, VHV_VTCR_EL2);
 	/* The syndrome of a virtual SError the guest is about to take. */
@@ -146,7 +142,7 @@ static void switch_to_host(struct vhv_vcpu *vcpu, struct host_state *h)
 		vcpu->hcr = (vcpu->hcr & ~HCR_VSE) | (read_sysreg(hcr_el2) & HCR_VSE);
 	write_sysreg(h->hcr, hcr_el2);
 	write_sysreg(h->vbar, vbar_el1);
-	write_sysreg_s(h->mdcr, VHV_MDCR_EL2);
+	vhv_traps_to_host(&h->traps);
 	write_sysreg(h->cnthctl, cntkctl_el1);
 	write_sysreg(h->cptr, cpacr_el1);
 	write_sysreg_s(0, VHV_ICH_HCR_EL2);

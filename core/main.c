@@ -12,6 +12,7 @@
 
 #include "arm64/switch.h"
 #include "arm64/sysregs.h"
+#include "arm64/traps.h"
 #include "core/vhv.h"
 #include "mmu/vmid.h"
 #include "timer/timer.h"
@@ -28,6 +29,7 @@ static int __init vhv_init(void)
 	ret = vhv_sysregs_check_table();
 	if (ret)
 		return ret;
+	vhv_traps_init();
 	ret = vhv_vmid_init();
 	if (ret)
 		return ret;
