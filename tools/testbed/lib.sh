@@ -25,7 +25,8 @@ declare -A KERNEL_META=(
 
 # Packages of the build host (names for amd64 and arm64 Debian 12).
 host_packages() {
-	local common="make gcc libc6-dev cpio gzip xz-utils dwarves qemu-system-arm"
+	# qemu-efi-aarch64 (arch: all): the UEFI firmware of the ACPI boots.
+	local common="make gcc libc6-dev cpio gzip xz-utils dwarves qemu-system-arm qemu-efi-aarch64"
 	case $HOST_DEB_ARCH in
 	amd64) echo "$common gcc-aarch64-linux-gnu libc6-dev-arm64-cross" ;;
 	arm64) echo "$common gcc gcc-12 libc6-dev busybox-static" ;;
@@ -373,12 +374,25 @@ qemu_binary() {
 	esac
 }
 
+# The UEFI firmware (EDK2) of Debian's qemu-efi-aarch64.
+UEFI_FW=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd
+
 # qemu_args IMAGE CPU VIRT APPEND INITRD: the emulated host. Sets the
 # array QEMU_ARGS (for the caller), without console wiring.
+#
+# With acpi=force in APPEND the host boots as servers do: QEMU starts the
+# UEFI firmware, which loads the kernel, initrd and command line from
+# fw_cfg and hands the kernel QEMU's ACPI tables and no device tree.
+# Without it QEMU enters the kernel directly with a device tree.
 qemu_args() {
 	local image=$1 cpu=$2 virt=$3 append=$4 initrd=$5
 	# shellcheck disable=SC2034 # used by the caller
 	QEMU_ARGS=(-M "virt,virtualization=$virt,gic-version=3" -cpu "$cpu" -smp 2 -m 1G
 		-nic none -no-reboot -kernel "$image" -initrd "$initrd"
 		-append "console=ttyAMA0 panic=-1 loglevel=5 $append")
+	case " $append " in
+	*" acpi=force "*)
+		[ -f "$UEFI_FW" ] || die "no $UEFI_FW: apt-get install qemu-efi-aarch64"
+		QEMU_ARGS+=(-bios "$UEFI_FW") ;;
+	esac
 }
