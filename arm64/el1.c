@@ -94,7 +94,7 @@ static void flush_if_other_vcpu_ran(struct vhv_vcpu *vcpu)
 		return;
 	*last = vcpu->idx;
 	if (vhv_vmid_valid(&vm->vmid))
-		vhv_tlb_flush_vmid_local(vhv_vm_vttbr(vm));
+		vhv_tlb_flush_vm_local(vm);
 }
 
 /* With preemption disabled. */

@@ -43,7 +43,7 @@ void vhv_mmu_destroy_vm(struct vhv_vm *vm)
 	kfree(slots);
 	/* Walk caches may hold the tables until the VMID is flushed. */
 	if (vhv_vmid_valid(&vm->vmid))
-		vhv_tlb_flush_vmid(vhv_vm_vttbr(vm));
+		vhv_tlb_flush_vm(vm);
 	vhv_vmid_release(&vm->vmid);
 	vhv_s2_free(&vm->s2);
 	cleanup_srcu_struct(&vm->srcu);
@@ -52,7 +52,7 @@ void vhv_mmu_destroy_vm(struct vhv_vm *vm)
 void vhv_mmu_unmap_range(struct vhv_vm *vm, u64 start, u64 end)
 {
 	unsigned long cleared;
-	u64 vttbr, ipa;
+	u64 ipa;
 
 	spin_lock(&vm->mmu_lock);
 	cleared = vhv_s2_clear(&vm->s2, start, end);
@@ -62,12 +62,11 @@ void vhv_mmu_unmap_range(struct vhv_vm *vm, u64 start, u64 end)
 	 * none (the rollover flushed them all).
 	 */
 	if (cleared && vhv_vmid_valid(&vm->vmid)) {
-		vttbr = vhv_vm_vttbr(vm);
 		if (cleared > UNMAP_TLBI_PAGES) {
-			vhv_tlb_flush_vmid(vttbr);
+			vhv_tlb_flush_vm(vm);
 		} else {
 			for (ipa = start; ipa < end; ipa += PAGE_SIZE)
-				vhv_tlb_flush_ipa(vttbr, ipa);
+				vhv_tlb_flush_vm_ipas(vm, &ipa, 1);
 		}
 	}
 	spin_unlock(&vm->mmu_lock);

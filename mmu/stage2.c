@@ -17,6 +17,7 @@
 #include <asm/kvm_arm.h>
 
 #include "mmu/stage2.h"
+#include "mmu/vmid.h"
 
 #define DESC_VALID		(1ULL << 0)
 #define DESC_TABLE		(1ULL << 1)	/* levels 0-2; a page at level 3 */
@@ -67,6 +68,11 @@ static void s2_geometry(struct vhv_stage2 *s2, unsigned int ipa_bits)
 	s2->ipa_bits = ipa_bits;
 }
 
+/*
+ * VTCR_EL2 for a geometry (D24.2.204). VS, the VMID width, comes from the
+ * VMID allocator, so that the hardware compares as many VMID bits as
+ * mmu/vmid.c hands out.
+ */
 static u64 s2_vtcr(const struct vhv_stage2 *s2)
 {
 	u64 mmfr0 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1);
@@ -76,7 +82,15 @@ static u64 s2_vtcr(const struct vhv_stage2 *s2)
 	ps = min_t(u64, ps, ID_AA64MMFR0_EL1_PARANGE_48);
 	return VTCR_EL2_RES1 | VTCR_EL2_T0SZ(s2->ipa_bits) | vtcr_granule(s2->start_level) |
 	       VTCR_EL2_IRGN0_WBWA | VTCR_EL2_ORGN0_WBWA | VTCR_EL2_SH0_INNER |
-	       (ps << VTCR_EL2_PS_SHIFT);
+	       (ps << VTCR_EL2_PS_SHIFT) | vhv_vmid_vtcr_vs();
+}
+
+u64 vhv_s2_vtcr(unsigned int ipa_bits)
+{
+	struct vhv_stage2 s2;
+
+	s2_geometry(&s2, ipa_bits);
+	return s2_vtcr(&s2);
 }
 
 int vhv_s2_init(struct vhv_stage2 *s2, unsigned int ipa_bits)

@@ -32,6 +32,8 @@ struct vhv_s2_cache {
 #define VHV_S2_EXEC		(1U << 2)
 
 int vhv_s2_init(struct vhv_stage2 *s2, unsigned int ipa_bits);
+/* VTCR_EL2 of a VM with this IPA size, as vhv_s2_init() computes it. */
+u64 vhv_s2_vtcr(unsigned int ipa_bits);
 void vhv_s2_free(struct vhv_stage2 *s2);
 
 int vhv_s2_cache_topup(struct vhv_s2_cache *mc);

@@ -143,6 +143,43 @@ struct vmm_vm *vmm_vm_new(void)
 	return vm;
 }
 
+/*
+ * The image and tables of vmm_vm_new() once, in a memfd that every VM of
+ * vmm_vm_new_cow() maps privately: a VM then costs only the pages it (or
+ * the VMM) writes.
+ */
+static int cow_image(void)
+{
+	static int fd = -1;
+	struct vmm_vm tmpl = { .ram_size = GUEST_RAM_SIZE };
+
+	if (fd >= 0)
+		return fd;
+	fd = ASSERT_OK(memfd_create("vmm-image", MFD_CLOEXEC));
+	ASSERT_OK(ftruncate(fd, GUEST_RAM_SIZE));
+	tmpl.ram = mmap(NULL, GUEST_RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_TRUE(tmpl.ram != MAP_FAILED);
+	copy_image(&tmpl);
+	build_page_tables(&tmpl);
+	munmap(tmpl.ram, GUEST_RAM_SIZE);
+	return fd;
+}
+
+struct vmm_vm *vmm_vm_new_cow(void)
+{
+	struct vmm_vm *vm = calloc(1, sizeof(*vm));
+
+	ASSERT_TRUE(vm);
+	vm->dev = vmm_open_dev();
+	vm->fd = vmm_create_vm(vm->dev, 0);
+	vm->run_size = ASSERT_OK(ioctl(vm->dev, KVM_GET_VCPU_MMAP_SIZE, 0));
+	vm->ram_size = GUEST_RAM_SIZE;
+	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, cow_image(), 0);
+	ASSERT_TRUE(vm->ram != MAP_FAILED);
+	vmm_set_memory(vm, 0, 0, GUEST_RAM_BASE, vm->ram_size, vm->ram);
+	return vm;
+}
+
 void vmm_vm_free(struct vmm_vm *vm)
 {
 	close(vm->fd);

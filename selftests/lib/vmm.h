@@ -57,6 +57,11 @@ struct vmm_vcpu {
 };
 
 struct vmm_vm *vmm_vm_new(void);
+/*
+ * The same, but its RAM is a private (copy-on-write) mapping of one image
+ * shared by all such VMs of the process: for tests that need hundreds.
+ */
+struct vmm_vm *vmm_vm_new_cow(void);
 void vmm_vm_free(struct vmm_vm *vm);
 /* The host's view of guest RAM at gpa (slot 0 only). */
 void *vmm_gpa(struct vmm_vm *vm, uint64_t gpa);
