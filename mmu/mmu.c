@@ -41,9 +41,12 @@ void vhv_mmu_destroy_vm(struct vhv_vm *vm)
 		kfree(slots->slot[i]);
 	}
 	kfree(slots);
-	/* Walk caches may hold the tables until the VMID is flushed. */
-	if (vhv_vmid_valid(&vm->vmid))
-		vhv_tlb_flush_vm(vm);
+	/*
+	 * Walk caches may hold the tables until the VMID is flushed: by the
+	 * VMID the VM last had, even of an old generation (mmu/tlb.c), and
+	 * before the VMID can be handed out again.
+	 */
+	vhv_tlb_flush_vm(vm);
 	vhv_vmid_release(&vm->vmid);
 	vhv_s2_free(&vm->s2);
 	cleanup_srcu_struct(&vm->srcu);
@@ -58,10 +61,11 @@ void vhv_mmu_unmap_range(struct vhv_vm *vm, u64 start, u64 end)
 	cleared = vhv_s2_clear(&vm->s2, start, end);
 	/*
 	 * Before the lock goes, so that no fault maps the range again with
-	 * stale TLB entries still around; a VMID of an old generation has
-	 * none (the rollover flushed them all).
+	 * stale TLB entries still around. By the VMID the VM last had, even
+	 * when a rollover has already made it stale: a CPU may still run the
+	 * guest with it until the rollover's IPI reaches it (mmu/vmid.c).
 	 */
-	if (cleared && vhv_vmid_valid(&vm->vmid)) {
+	if (cleared) {
 		if (cleared > UNMAP_TLBI_PAGES) {
 			vhv_tlb_flush_vm(vm);
 		} else {

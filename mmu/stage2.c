@@ -264,9 +264,14 @@ unsigned long vhv_s2_clear(struct vhv_stage2 *s2, u64 start, u64 end)
 	struct s2_walker w = { .leaf = clear_leaf };
 
 	s2_walk(s2, start, end, &w);
-	/* Make the invalid entries visible before the caller's TLBI (D8.16.1). */
+	/*
+	 * The invalid entries visible to every walker before the caller's
+	 * TLBI (D8.16.1), and before it reads the VMID to invalidate by: a
+	 * full DSB, as no instruction after it executes before it completes
+	 * (B2.3, "Data Synchronization Barrier"; see mmu/vmid.c).
+	 */
 	if (w.count)
-		dsb(ishst);
+		dsb(ish);
 	return w.count;
 }
 

@@ -11,6 +11,24 @@
  * a guest with a VMID of the old generation, and none can be handed out
  * again before the flush.
  *
+ * TLB maintenance for one VM (unmapping, teardown, mmu/tlb.c) acts on the
+ * VMID value the VM holds, valid in this generation or not, and never
+ * skips because the generation is stale: between the generation bump and
+ * the IPIs a CPU may still run the guest with that value, and an entry
+ * cleared then must leave its TLBs now, not at the later flush (the page
+ * may be freed in between). Why the value read is the right one: a VM's
+ * value changes only in vhv_vmid_refresh(), after any rollover's flush
+ * has completed (vmid_lock is held across it), and the unmapper reads it
+ * after clearing the entries, with a DSB ISH in between (the clears are
+ * complete and no later instruction executes before the DSB completes:
+ * Arm ARM B2.3, "Data Synchronization Barrier"). So the unmapper sees
+ * either the value a CPU may still run with, and invalidates it, or a
+ * newer one: then the old value's entries were flushed by the rollover
+ * before the new value was handed out, walks under the new value that
+ * began after the clear cannot see the old entry, and those before it
+ * are covered by invalidating the new value. Invalidating a value another
+ * VM holds by now only costs that VM some refills.
+ *
  * Lock: vmid_lock (a spinlock taken with IRQs enabled: the rollover waits
  * for the other CPUs' IPI handlers, and they may be spinning here).
  */
