@@ -12,9 +12,6 @@
 #include "mmu/mmu.h"
 #include "mmu/tlb.h"
 
-/* Past this many pages one whole-VMID flush is cheaper than per page. */
-#define UNMAP_TLBI_PAGES	64
-
 int vhv_mmu_init_vm(struct vhv_vm *vm, unsigned int ipa_bits)
 {
 	int ret;
@@ -52,33 +49,67 @@ void vhv_mmu_destroy_vm(struct vhv_vm *vm)
 	cleanup_srcu_struct(&vm->srcu);
 }
 
-void vhv_mmu_unmap_range(struct vhv_vm *vm, u64 start, u64 end)
+/*
+ * Between two chunks of a long walk: let others have mmu_lock, and the
+ * CPU too when the caller may sleep (not in an MMU notifier invalidation
+ * that is not blockable: mmu_notifier_range_blockable()).
+ */
+static void mmu_lock_break(struct vhv_vm *vm, bool may_block)
 {
-	unsigned long cleared;
-	u64 ipa;
+	spin_unlock(&vm->mmu_lock);
+	if (may_block)
+		cond_resched();
+	else
+		cpu_relax();
+	spin_lock(&vm->mmu_lock);
+}
+
+/*
+ * The TLB maintenance of one chunk of clearing: the cleared pages one by
+ * one when they are few (IPAS2E1IS each, then one VMALLE1IS), the whole
+ * VMID past that (mmu/tlb.c).
+ */
+static void flush_cleared(struct vhv_vm *vm, const struct vhv_s2_cleared *c)
+{
+	if (c->nr > ARRAY_SIZE(c->ipa))
+		vhv_tlb_flush_vm(vm);
+	else if (c->nr)
+		vhv_tlb_flush_vm_ipas(vm, c->ipa, c->nr);
+}
+
+void vhv_mmu_unmap_range(struct vhv_vm *vm, u64 start, u64 end, bool may_block)
+{
+	struct vhv_s2_cleared c;
 
 	spin_lock(&vm->mmu_lock);
-	cleared = vhv_s2_clear(&vm->s2, start, end);
-	/*
-	 * Before the lock goes, so that no fault maps the range again with
-	 * stale TLB entries still around. By the VMID the VM last had, even
-	 * when a rollover has already made it stale: a CPU may still run the
-	 * guest with it until the rollover's IPI reaches it (mmu/vmid.c).
-	 */
-	if (cleared) {
-		if (cleared > UNMAP_TLBI_PAGES) {
-			vhv_tlb_flush_vm(vm);
-		} else {
-			for (ipa = start; ipa < end; ipa += PAGE_SIZE)
-				vhv_tlb_flush_vm_ipas(vm, &ipa, 1);
-		}
+	for (;;) {
+		start = vhv_s2_clear_chunk(&vm->s2, start, end, &c);
+		/*
+		 * Before the lock goes, so that no fault maps the range again
+		 * with stale TLB entries still around. By the VMID the VM last
+		 * had, even when a rollover has already made it stale: a CPU
+		 * may still run the guest with it until the rollover's IPI
+		 * reaches it (mmu/vmid.c).
+		 */
+		flush_cleared(vm, &c);
+		if (start >= end)
+			break;
+		mmu_lock_break(vm, may_block);
 	}
 	spin_unlock(&vm->mmu_lock);
 }
 
+/* In chunks, rescheduling in between: a guest can make this long. */
 void vhv_mmu_clean_guest_memory(struct vhv_vm *vm)
 {
+	u64 ipa = 0, end = 1ULL << vhv_vm_ipa_bits(vm);
+
 	spin_lock(&vm->mmu_lock);
-	vhv_s2_for_each_page(&vm->s2, vhv_cache_clean_page);
+	for (;;) {
+		ipa = vhv_s2_for_each_page_chunk(&vm->s2, ipa, vhv_cache_clean_page);
+		if (ipa >= end)
+			break;
+		mmu_lock_break(vm, true);
+	}
 	spin_unlock(&vm->mmu_lock);
 }

@@ -124,6 +124,18 @@ static void build_page_tables(struct vmm_vm *vm)
 	}
 }
 
+void vmm_map_normal_gb(struct vmm_vm *vm, uint64_t gpa, uint64_t size)
+{
+	uint64_t *l1 = vmm_gpa(vm, GUEST_PT_BASE), i;
+
+	ASSERT_EQ(gpa & ((1ULL << 30) - 1), 0);
+	ASSERT_EQ(size & ((1ULL << 30) - 1), 0);
+	ASSERT_LE(gpa + size, 512ULL << 30);
+	ASSERT_GE(gpa, GUEST_DEVICE_END + (1ULL << 30));
+	for (i = gpa >> 30; i < (gpa + size) >> 30; i++)
+		l1[i] = (i << 30) | PT_BLOCK | PT_ATTR(ATTR_NORMAL) | PT_SH_INNER | PT_AF;
+}
+
 struct vmm_vm *vmm_vm_new(void)
 {
 	struct vmm_vm *vm = calloc(1, sizeof(*vm));
@@ -241,6 +253,14 @@ struct vmm_vcpu *vmm_vcpu_new(struct vmm_vm *vm, unsigned int id, void (*fn)(u64
 	vmm_set_reg(vcpu, REG_X(0), arg);
 	vmm_set_reg(vcpu, REG_X(30), (uintptr_t)guest_return);
 	return vcpu;
+}
+
+void vmm_vcpu_set_ips40(struct vmm_vcpu *vcpu)
+{
+	uint64_t tcr = vmm_get_reg(vcpu, REG_SYS(3, 0, 2, 0, 2));
+
+	/* TCR_EL1.IPS [34:32] = 0b010: 40-bit output addresses. */
+	vmm_set_reg(vcpu, REG_SYS(3, 0, 2, 0, 2), (tcr & ~(7ULL << 32)) | (2ULL << 32));
 }
 
 void vmm_vcpu_free(struct vmm_vcpu *vcpu)
