@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A VM's stage 2 as a whole: creation, teardown, unmapping ranges with
- * their TLB maintenance, and cleaning all guest memory.
+ * their TLB maintenance, and cleaning all guest memory for the guest's
+ * set/way operations.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <asm/kvm_arm.h>
+#include <asm/sysreg.h>
 
+#include "core/vcpu.h"
 #include "core/vm.h"
 #include "mmu/mmu.h"
 #include "mmu/tlb.h"
@@ -112,4 +116,44 @@ void vhv_mmu_clean_guest_memory(struct vhv_vm *vm)
 		mmu_lock_break(vm, true);
 	}
 	spin_unlock(&vm->mmu_lock);
+}
+
+/*
+ * Set/way emulation, as the architecture allows: a guest cannot name the
+ * host's cache lines, and the only use of set/way operations that makes
+ * sense is cleaning everything around turning its caches on or off. So
+ * the first one cleans the whole VM by VA and sets HCR_EL2.TVM: writes
+ * to the VM control registers trap from then on (arm64/sysreg_table.c),
+ * and each change of SCTLR_EL1's cacheability cleans the VM again; once
+ * the caches are on, TVM goes until the next set/way operation. Between
+ * the two, set/way operations cost a trap each and nothing more, where
+ * each used to clean the whole VM.
+ */
+void vhv_mmu_set_way(struct vhv_vcpu *vcpu)
+{
+	if (vcpu->hcr & HCR_TVM)
+		return;
+	vhv_mmu_clean_guest_memory(vcpu->vm);
+	vcpu->hcr |= HCR_TVM;
+}
+
+/* The guest's data accesses are cacheable with SCTLR_EL1.M and C both set. */
+static bool caches_on(u64 sctlr)
+{
+	return (sctlr & (SCTLR_ELx_M | SCTLR_ELx_C)) == (SCTLR_ELx_M | SCTLR_ELx_C);
+}
+
+/*
+ * Caches turned off: what the guest left in them must reach memory, where
+ * it now reads. Turned on: lines from before must not hide what it wrote
+ * around them meanwhile. Both are one clean and invalidate of everything.
+ */
+void vhv_mmu_sctlr_written(struct vhv_vcpu *vcpu, u64 old, u64 new)
+{
+	bool on = caches_on(new);
+
+	if (on != caches_on(old))
+		vhv_mmu_clean_guest_memory(vcpu->vm);
+	if (on)
+		vcpu->hcr &= ~HCR_TVM;
 }

@@ -60,5 +60,8 @@ void vhv_mmu_unmap_range(struct vhv_vm *vm, u64 start, u64 end, bool may_block);
  * with reschedule points: process context, no lock held.
  */
 void vhv_mmu_clean_guest_memory(struct vhv_vm *vm);
+/* A guest's DC ISW/CSW/CISW, and its SCTLR_EL1 written under HCR_EL2.TVM. */
+void vhv_mmu_set_way(struct vhv_vcpu *vcpu);
+void vhv_mmu_sctlr_written(struct vhv_vcpu *vcpu, u64 old, u64 new);
 
 #endif /* VHV_MMU_MMU_H */
