@@ -197,7 +197,8 @@ int vhv_s2_map(struct vhv_stage2 *s2, u64 ipa, phys_addr_t pa, unsigned int prot
 	/*
 	 * Invalid to valid needs no TLB maintenance, but a valid entry
 	 * changed in place would need break-before-make (Arm ARM D8.16.1):
-	 * callers only map over invalid entries or the same page.
+	 * callers only map over invalid entries or the same page with more
+	 * permissions (mmu/fault.c).
 	 */
 	WRITE_ONCE(*ptep, desc);
 	/* Complete the table writes before a walk from any CPU (B2.3). */
@@ -205,12 +206,14 @@ int vhv_s2_map(struct vhv_stage2 *s2, u64 ipa, phys_addr_t pa, unsigned int prot
 	return 0;
 }
 
-phys_addr_t vhv_s2_lookup(struct vhv_stage2 *s2, u64 ipa)
+bool vhv_s2_get(struct vhv_stage2 *s2, u64 ipa, phys_addr_t *pa, bool *writable)
 {
 	u64 *ptep = s2_leaf(s2, ipa, NULL);
 	u64 desc = ptep ? READ_ONCE(*ptep) : 0;
 
-	return (desc & DESC_VALID) ? desc & DESC_OA_MASK : 0;
+	*pa = desc & DESC_OA_MASK;
+	*writable = desc & S2_AP_W;
+	return desc & DESC_VALID;
 }
 
 /*

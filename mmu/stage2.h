@@ -66,7 +66,7 @@ u64 vhv_s2_clear_chunk(struct vhv_stage2 *s2, u64 start, u64 end, struct vhv_s2_
  * of [start, the end of the IPA space).
  */
 u64 vhv_s2_for_each_page_chunk(struct vhv_stage2 *s2, u64 start, void (*fn)(phys_addr_t pa));
-/* The host physical address mapped at ipa, or 0. */
-phys_addr_t vhv_s2_lookup(struct vhv_stage2 *s2, u64 ipa);
+/* Whether ipa is mapped; if so, to which host address and how. */
+bool vhv_s2_get(struct vhv_stage2 *s2, u64 ipa, phys_addr_t *pa, bool *writable);
 
 #endif /* VHV_MMU_STAGE2_H */
