@@ -93,8 +93,8 @@ static void flush_if_other_vcpu_ran(struct vhv_vcpu *vcpu)
 	if (*last == vcpu->idx)
 		return;
 	*last = vcpu->idx;
-	if (vhv_vmid_valid(&vm->vmid))
-		vhv_tlb_flush_vmid_local(vhv_vm_vttbr(vm));
+	/* By the VMID the VM last had, whatever its generation (mmu/tlb.c). */
+	vhv_tlb_flush_vm_local(vm);
 }
 
 /* With preemption disabled. */

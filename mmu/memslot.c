@@ -120,7 +120,8 @@ static bool slot_invalidate(struct mmu_interval_notifier *mni,
 	mmu_interval_set_seq(mni, cur_seq);
 	spin_unlock(&vm->mmu_lock);
 	if (start < end)
-		vhv_mmu_unmap_range(vm, base + (start - s->hva), base + (end - s->hva));
+		vhv_mmu_unmap_range(vm, base + (start - s->hva), base + (end - s->hva),
+				    mmu_notifier_range_blockable(range));
 	return true;
 }
 
@@ -170,7 +171,7 @@ static void slot_retire(struct vhv_vm *vm, struct vhv_memslot *old)
 {
 	u64 base = old->base_gfn << PAGE_SHIFT;
 
-	vhv_mmu_unmap_range(vm, base, base + (old->npages << PAGE_SHIFT));
+	vhv_mmu_unmap_range(vm, base, base + (old->npages << PAGE_SHIFT), true);
 	slot_free(old);
 }
 
