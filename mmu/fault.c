@@ -92,14 +92,21 @@ static int pin_ram(const struct ram_fault *f, struct page **page, bool *writable
 static void log_pin_failure(const struct ram_fault *f)
 {
 	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL, DEFAULT_RATELIMIT_BURST);
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
 	bool readable = false;
-	struct page *page;
 
 	if (!__ratelimit(&rs))
 		return;
-	if (f->write && pin_user_pages_fast(f->hva, 1, 0, &page) == 1) {
-		unpin_user_page(page);
-		readable = true;
+	/*
+	 * The VMA's flags, not another pin: wording a log line must not
+	 * fault pages in, start I/O or wake a userfaultfd.
+	 */
+	if (f->write) {
+		mmap_read_lock(mm);
+		vma = vma_lookup(mm, f->hva);
+		readable = vma && (vma->vm_flags & VM_READ) && !(vma->vm_flags & VM_WRITE);
+		mmap_read_unlock(mm);
 	}
 	pr_info("guest %s of RAM at IPA %#llx: the VMM's memory at %#lx is %s\n",
 		f->write ? "write" : "read", f->ipa, f->hva,
