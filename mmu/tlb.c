@@ -14,6 +14,7 @@
 #include <asm/cacheflush.h>
 #include <asm/cpufeature.h>
 #include <asm/kvm_arm.h>
+#include <asm/pgtable-hwdef.h>
 #include <asm/sysreg.h>
 #include <asm/tlbflush.h>
 
@@ -26,7 +27,31 @@ struct tlb_ctx {
 	u64 hcr;
 	u64 vttbr;
 	u64 vtcr;
+	u64 tcr;
+	u64 sctlr;
 };
+
+/*
+ * Cortex-A76 erratum 1165522, Cortex-A55 1530923 (the kernel's
+ * ARM64_WORKAROUND_SPECULATIVE_AT): with TGE clear, a speculative AT may
+ * walk the EL1&0 stage 1 that is in the registers, here the loaded vCPU's,
+ * maybe of another VM, and allocate a corrupt TLB entry tagged with the
+ * VMID being maintained. Before TGE is cleared, TCR_EL1.EPD0/EPD1 stop
+ * stage-1 walks and SCTLR_EL1.M keeps stage 1 on (no flat IPA walks); both
+ * come back once TGE is set again.
+ */
+static bool speculative_at_erratum(void)
+{
+	return cpus_have_cap(ARM64_WORKAROUND_SPECULATIVE_AT);
+}
+
+static void fence_stage1(struct tlb_ctx *ctx)
+{
+	ctx->tcr = read_sysreg_s(VHV_TCR_EL12);
+	ctx->sctlr = read_sysreg_s(VHV_SCTLR_EL12);
+	write_sysreg_s(ctx->tcr | TCR_EPD0_MASK | TCR_EPD1_MASK, VHV_TCR_EL12);
+	write_sysreg_s(ctx->sctlr | SCTLR_ELx_M, VHV_SCTLR_EL12);
+}
 
 /* VTTBR_EL2.VMID (D24.2.205). */
 #define VTTBR_VMID		GENMASK_ULL(63, 48)
@@ -53,8 +78,13 @@ static bool enter_guest_regime(struct tlb_ctx *ctx, struct vhv_vm *vm)
 	ctx->vttbr = read_sysreg_s(VHV_VTTBR_EL2);
 	ctx->vtcr = read_sysreg_s(VHV_VTCR_EL2);
 	ctx->hcr = read_sysreg(hcr_el2);
+	if (speculative_at_erratum())
+		fence_stage1(ctx);
 	write_sysreg_s(vttbr, VHV_VTTBR_EL2);
 	write_sysreg_s(vm->s2.vtcr, VHV_VTCR_EL2);
+	/* Both stages in place before TGE is cleared (the erratum above). */
+	if (speculative_at_erratum())
+		isb();
 	write_sysreg(ctx->hcr & ~HCR_TGE, hcr_el2);
 	/* The TLBI must see the new VMID, VS and TGE: context synchronisation. */
 	isb();
@@ -64,8 +94,15 @@ static bool enter_guest_regime(struct tlb_ctx *ctx, struct vhv_vm *vm)
 static void leave_guest_regime(struct tlb_ctx *ctx)
 {
 	write_sysreg(ctx->hcr, hcr_el2);
+	/* TGE set before the stage-1 and stage-2 context changes back. */
+	if (speculative_at_erratum())
+		isb();
 	write_sysreg_s(ctx->vttbr, VHV_VTTBR_EL2);
 	write_sysreg_s(ctx->vtcr, VHV_VTCR_EL2);
+	if (speculative_at_erratum()) {
+		write_sysreg_s(ctx->tcr, VHV_TCR_EL12);
+		write_sysreg_s(ctx->sctlr, VHV_SCTLR_EL12);
+	}
 	/* The host must run with TGE set again before anything else. */
 	isb();
 	local_irq_restore(ctx->flags);
