@@ -3,21 +3,49 @@
  * The world switch: from the host at EL2 into the guest at EL1/EL0 and
  * back, and the EL2 vector table that catches the guest's exceptions.
  *
- * u64 vhv_guest_enter(struct kvm_regs *regs)
+ * u64 vhv_guest_enter(struct kvm_regs *regs, u64 flags)
  *   Called with DAIF masked, with HCR_EL2, VTTBR_EL2, VBAR_EL2 (pointing
  *   at vhv_vectors) and the guest's EL1 state already in place
- *   (arm64/switch.c). Loads the guest's x0-x30, SP_EL0, PC and PSTATE
- *   from *regs and enters the guest. When the guest takes an exception to
- *   EL2, stores them back and returns the VHV_EXIT_* code of the vector
- *   that caught it (arm64/entry.h).
- *   Preserves x19-x29, x30, sp and SP_EL0 (where the host keeps
- *   `current`); clobbers x0-x18 and NZCV. ESR_EL2, FAR_EL2 and HPFAR_EL2
- *   are left for the caller, which reads them before unmasking.
+ *   (arm64/switch.c); flags are this CPU's VHV_ENTER_* (arm64/entry.h).
+ *   Loads the guest's x0-x30, SP_EL0, PC and PSTATE from *regs and
+ *   enters the guest. When the guest takes an exception to EL2, stores
+ *   them back and returns the VHV_EXIT_* code of the vector that caught
+ *   it. ESR_EL2, FAR_EL2 and HPFAR_EL2 are left for the caller, which
+ *   reads them before unmasking.
  *
- * Between entry and exit the frame (VHV_FRAME_*) sits on the host stack:
- * SP_EL2 is the host's stack pointer, and an exception from a lower EL
- * selects it again (SPSel is 1 at EL2h), so the exit path finds the
- * frame at sp after the two guest registers the vector pushed.
+ * The register contract: what the host needs back, and why.
+ *   x18        the shadow call stack pointer on kernels built with
+ *              CONFIG_SHADOW_CALL_STACK (which compile everything with
+ *              -ffixed-x18): the next SCS epilogue would load a return
+ *              address through the guest's x18. Saved and restored like
+ *              a callee-saved register; vhv's own C is built with
+ *              -ffixed-x18 so that switch.c can check it (Kbuild).
+ *   x19-x29    callee-saved (AAPCS64); x29 is the frame pointer the
+ *              unwinder follows.
+ *   x30        the return address.
+ *   sp         SP_EL2, the host's kernel stack. The guest never sees it:
+ *              it runs on SP_EL0/SP_EL1, and an exception from a lower EL
+ *              selects SP_EL2 again (SPSel is 1 at EL2h), so the exit
+ *              path finds the frame at sp after the two guest registers
+ *              the vector pushed.
+ *   SP_EL0     the host keeps `current` there (asm/current.h): put back
+ *              before any C code can look for it.
+ *   PSTATE     DAIF: all masked again by the exception entry, as at the
+ *              call. PAN: an exception taken to EL2 with HCR_EL2.TGE = 0
+ *              leaves PAN as the guest had it; the host runs with PAN
+ *              set, so it is set again. DIT: left as the guest had it by
+ *              an exception entry (Arm ARM, the AArch64.TakeException()
+ *              pseudocode does not change PSTATE.DIT); 6.10 and later
+ *              kernels run with DIT set, so the host's value is saved at
+ *              entry and written back. TCO: set to 1 by the exception
+ *              entry (the same pseudocode, FEAT_MTE); the host's value
+ *              comes back the same way. SSBS is set from
+ *              SCTLR_EL2.DSSBS on exception entry, as on any entry to
+ *              the host kernel; NZCV is the caller's to lose. MSR writes
+ *              of these PSTATE fields are self-synchronising.
+ * Clobbered: x0-x17 and NZCV, as for any call.
+ *
+ * Between entry and exit the frame (VHV_FRAME_*) sits on the host stack.
  */
 #include <linux/linkage.h>
 #include <asm/alternative.h>
@@ -25,19 +53,31 @@
 
 #include "arm64/entry.h"
 
+/* PSTATE.DIT and PSTATE.TCO as system registers (MRS/MSR, register form). */
+#define REG_DIT		s3_3_c4_c2_5
+#define REG_TCO		s3_3_c4_c2_7
+
 	.text
 
 SYM_FUNC_START(vhv_guest_enter)
 	sub	sp, sp, #VHV_FRAME_SIZE
-	stp	x19, x20, [sp, #VHV_FRAME_X19 + 0]
-	stp	x21, x22, [sp, #VHV_FRAME_X19 + 16]
-	stp	x23, x24, [sp, #VHV_FRAME_X19 + 32]
-	stp	x25, x26, [sp, #VHV_FRAME_X19 + 48]
-	stp	x27, x28, [sp, #VHV_FRAME_X19 + 64]
-	stp	x29, x30, [sp, #VHV_FRAME_X19 + 80]
-	mrs	x1, sp_el0
-	stp	x0, x1, [sp, #VHV_FRAME_REGS]
-
+	stp	x18, x19, [sp, #VHV_FRAME_X18 + 0]
+	stp	x20, x21, [sp, #VHV_FRAME_X18 + 16]
+	stp	x22, x23, [sp, #VHV_FRAME_X18 + 32]
+	stp	x24, x25, [sp, #VHV_FRAME_X18 + 48]
+	stp	x26, x27, [sp, #VHV_FRAME_X18 + 64]
+	stp	x28, x29, [sp, #VHV_FRAME_X18 + 80]
+	str	x30, [sp, #VHV_FRAME_X18 + 96]
+	mrs	x2, sp_el0
+	stp	x0, x2, [sp, #VHV_FRAME_REGS]
+	str	x1, [sp, #VHV_FRAME_FLAGS]
+	tbz	x1, #VHV_ENTER_DIT_BIT, 1f
+	mrs	x2, REG_DIT
+	str	x2, [sp, #VHV_FRAME_DIT]
+1:	tbz	x1, #VHV_ENTER_TCO_BIT, 2f
+	mrs	x2, REG_TCO
+	str	x2, [sp, #VHV_FRAME_TCO]
+2:
 	/* The guest's SP_EL0, PC and PSTATE (ERET restores the last two). */
 	ldr	x1, [x0, #VHV_REGS_SP_EL0]
 	msr	sp_el0, x1
@@ -104,18 +144,23 @@ SYM_CODE_START_LOCAL(vhv_guest_exit)
 	ldr	x2, [sp, #VHV_FRAME_SP_EL0]
 	msr	sp_el0, x2
 
-	/*
-	 * An exception taken to EL2 with HCR_EL2.TGE = 0 leaves PSTATE.PAN
-	 * as the guest had it; the host kernel runs with PAN set.
-	 */
+	/* PAN, DIT and TCO as the host had them (the contract above). */
 	ALTERNATIVE(nop, SET_PSTATE_PAN(1), ARM64_HAS_PAN, CONFIG_ARM64_PAN)
-
-	ldp	x19, x20, [sp, #VHV_FRAME_X19 + 0]
-	ldp	x21, x22, [sp, #VHV_FRAME_X19 + 16]
-	ldp	x23, x24, [sp, #VHV_FRAME_X19 + 32]
-	ldp	x25, x26, [sp, #VHV_FRAME_X19 + 48]
-	ldp	x27, x28, [sp, #VHV_FRAME_X19 + 64]
-	ldp	x29, x30, [sp, #VHV_FRAME_X19 + 80]
+	ldr	x19, [sp, #VHV_FRAME_FLAGS]
+	tbz	x19, #VHV_ENTER_DIT_BIT, 1f
+	ldr	x2, [sp, #VHV_FRAME_DIT]
+	msr	REG_DIT, x2
+1:	tbz	x19, #VHV_ENTER_TCO_BIT, 2f
+	ldr	x2, [sp, #VHV_FRAME_TCO]
+	msr	REG_TCO, x2
+2:
+	ldp	x18, x19, [sp, #VHV_FRAME_X18 + 0]
+	ldp	x20, x21, [sp, #VHV_FRAME_X18 + 16]
+	ldp	x22, x23, [sp, #VHV_FRAME_X18 + 32]
+	ldp	x24, x25, [sp, #VHV_FRAME_X18 + 48]
+	ldp	x26, x27, [sp, #VHV_FRAME_X18 + 64]
+	ldp	x28, x29, [sp, #VHV_FRAME_X18 + 80]
+	ldr	x30, [sp, #VHV_FRAME_X18 + 96]
 	add	sp, sp, #VHV_FRAME_SIZE
 	ret
 SYM_CODE_END(vhv_guest_exit)

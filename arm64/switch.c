@@ -35,6 +35,7 @@
 
 #include "arm64/entry.h"
 #include "arm64/exits.h"
+#include "arm64/hostcpu.h"
 #include "arm64/switch.h"
 #include "arm64/sysreg_enc.h"
 #include "core/vcpu.h"
@@ -50,6 +51,7 @@ static_assert(offsetof(struct kvm_regs, regs.sp) == VHV_REGS_SP_EL0);
 static_assert(offsetof(struct kvm_regs, regs.pc) == VHV_REGS_PC);
 static_assert(offsetof(struct kvm_regs, regs.pstate) == VHV_REGS_PSTATE);
 static_assert(VHV_FRAME_SIZE % 16 == 0);
+static_assert(VHV_FRAME_TCO + 8 <= VHV_FRAME_SIZE);
 
 /*
  * CPTR_EL2 in its E2H = 1 layout (Arm ARM D24.2.x, CPTR_EL2): FPEN
@@ -184,22 +186,56 @@ static void read_syndrome(struct vhv_vcpu *vcpu, u64 code)
 }
 
 /*
+ * x18 must come back from the guest unchanged (the register contract of
+ * arm64/entry.S). vhv is built with -ffixed-x18, as kernels with shadow
+ * call stacks are, so the compiler keeps x18 out of its own use and a
+ * read before and after the switch compares the host's value.
+ */
+static u64 read_x18(void)
+{
+	u64 val;
+
+	asm volatile("mov %0, x18" : "=r" (val));
+	return val;
+}
+
+static void write_x18(u64 val)
+{
+	asm volatile("mov x18, %0" : : "r" (val));
+}
+
+/*
  * Runs the loaded vCPU until an exit the fast handlers cannot finish.
  * Called with DAIF masked and the guest's FP/SIMD state in the registers;
- * returns with the syndrome in vcpu->exit and the host's state back.
+ * returns with the syndrome in vcpu->exit and the host's state back: 0,
+ * or -EIO if the world switch broke its contract (a vhv bug: the caller
+ * kills the VM rather than run it on).
  */
-void vhv_vcpu_enter(struct vhv_vcpu *vcpu, u64 vttbr)
+int vhv_vcpu_enter(struct vhv_vcpu *vcpu, u64 vttbr)
 {
+	u64 flags = vhv_hostcpu_enter_flags();
 	struct host_state host;
+	bool x18_ok = true;
+	u64 x18, code;
 
 	switch_to_guest(vcpu, vttbr, &host);
 	vhv_vgic_flush(vcpu);
 	write_sysreg(vcpu->hcr, hcr_el2);
 	do {
-		read_syndrome(vcpu, vhv_guest_enter(&vcpu->regs));
-	} while (vhv_exit_fast(vcpu));
+		x18 = read_x18();
+		code = vhv_guest_enter(&vcpu->regs, flags);
+		if (unlikely(read_x18() != x18)) {
+			write_x18(x18);
+			x18_ok = false;
+		}
+		read_syndrome(vcpu, code);
+	} while (x18_ok && vhv_exit_fast(vcpu));
 	vhv_vgic_sync(vcpu);
 	switch_to_host(vcpu, &host);
+	/* Only now: a WARN is a BRK, which the window's vectors would take. */
+	if (WARN_ONCE(!x18_ok, "vhv: x18 changed across the world switch; VM killed\n"))
+		return -EIO;
+	return 0;
 }
 
 /* arm64/entry.S: an exception at EL2 inside the window. */

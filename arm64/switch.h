@@ -7,7 +7,8 @@
 
 struct vhv_vcpu;
 
-void vhv_vcpu_enter(struct vhv_vcpu *vcpu, u64 vttbr);
+/* 0, or -EIO: the VM must be killed (arm64/switch.c). */
+int vhv_vcpu_enter(struct vhv_vcpu *vcpu, u64 vttbr);
 
 /* Gives the hardware's EL1 registers to the vCPU, and takes them back. */
 void vhv_vcpu_load(struct vhv_vcpu *vcpu);

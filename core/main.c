@@ -10,6 +10,7 @@
 #include <linux/module.h>
 #include <linux/preempt.h>
 
+#include "arm64/hostcpu.h"
 #include "arm64/switch.h"
 #include "arm64/sysregs.h"
 #include "core/vhv.h"
@@ -28,9 +29,12 @@ static int __init vhv_init(void)
 	ret = vhv_sysregs_check_table();
 	if (ret)
 		return ret;
-	ret = vhv_vmid_init();
+	ret = vhv_hostcpu_init();
 	if (ret)
 		return ret;
+	ret = vhv_vmid_init();
+	if (ret)
+		goto hostcpu_exit;
 	ret = vhv_irqfd_module_init();
 	if (ret)
 		goto vmid_exit;
@@ -65,6 +69,8 @@ irqfd_exit:
 	vhv_irqfd_module_exit();
 vmid_exit:
 	vhv_vmid_exit();
+hostcpu_exit:
+	vhv_hostcpu_exit();
 	return ret;
 }
 
@@ -79,6 +85,7 @@ static void __exit vhv_exit(void)
 		preempt_notifier_dec();
 #endif
 	vhv_vmid_exit();
+	vhv_hostcpu_exit();
 }
 
 module_init(vhv_init);

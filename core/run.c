@@ -106,14 +106,15 @@ static bool must_leave(void)
 }
 
 /*
- * One pass through the run window. Returns false if it had to give up
- * before entering (signal, rescheduling, stale VMID): the caller loops.
+ * One pass through the run window: 1 if the guest ran, 0 if the pass gave
+ * up before entering (signal, rescheduling, stale VMID: the caller
+ * loops), or a negative errno for KVM_RUN.
  */
-static bool enter_once(struct vhv_vcpu *vcpu)
+static int enter_once(struct vhv_vcpu *vcpu)
 {
 	struct vhv_vm *vm = vcpu->vm;
 	unsigned long flags;
-	bool entered = false;
+	int ret = 0;
 
 	kernel_neon_begin();
 	flags = local_daif_save();
@@ -127,16 +128,15 @@ static bool enter_once(struct vhv_vcpu *vcpu)
 		/* The timers' outputs last: nothing may change them before the entry. */
 		vhv_timer_sync(vcpu);
 		vhv_fpsimd_load(&vcpu->regs.fp_regs);
-		vhv_vcpu_enter(vcpu, vhv_vm_vttbr(vm));
+		ret = vhv_vcpu_enter(vcpu, vhv_vm_vttbr(vm)) ?: 1;
 		vhv_fpsimd_save(&vcpu->regs.fp_regs);
 		if (!vhv_lazy_el1())
 			vhv_vcpu_put(vcpu);
-		entered = true;
 	}
 	WRITE_ONCE(vcpu->mode, VHV_MODE_OUTSIDE);
 	local_daif_restore(flags);
 	kernel_neon_end();
-	return entered;
+	return ret;
 }
 
 static int run_loop(struct vhv_vcpu *vcpu)
@@ -157,8 +157,16 @@ static int run_loop(struct vhv_vcpu *vcpu)
 		cond_resched();
 		if (!vhv_vmid_valid(&vm->vmid))
 			vhv_vmid_refresh(&vm->vmid);
-		if (!enter_once(vcpu))
+		ret = enter_once(vcpu);
+		if (ret < 0) {
+			/* The world switch failed its own checks: the VM is dead. */
+			set_bit(VHV_VM_DEAD, &vm->flags);
+			break;
+		}
+		if (!ret) {
+			ret = 1;
 			continue;
+		}
 		vhv_vgic_fold(vcpu);
 		ret = vhv_exit_handle(vcpu);
 	}

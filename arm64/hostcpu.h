@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Per-CPU facts for the world switch (arm64/hostcpu.c). */
+#ifndef VHV_ARM64_HOSTCPU_H
+#define VHV_ARM64_HOSTCPU_H
+
+#include <linux/types.h>
+
+int vhv_hostcpu_init(void);
+void vhv_hostcpu_exit(void);
+/* This CPU's VHV_ENTER_* flags; with preemption (or interrupts) off. */
+u64 vhv_hostcpu_enter_flags(void);
+
+#endif /* VHV_ARM64_HOSTCPU_H */
