@@ -45,6 +45,18 @@
  *              of these PSTATE fields are self-synchronising.
  * Clobbered: x0-x17 and NZCV, as for any call.
  *
+ * Interrupts and SErrors at the boundary. The host's stay the host's: if
+ * ISR_EL1 shows an IRQ, FIQ or SError pending as the guest is about to
+ * be entered, vhv_guest_enter() returns VHV_EXIT_IRQ without entering,
+ * and the host takes its exception once the window unmasks. The guest's
+ * are the guest's: every lower-EL vector starts with an ESB, which with
+ * FEAT_RAS defers an SError pending (masked by the exception entry) into
+ * DISR_EL1, read and cleared by arm64/switch.c; without RAS the exit path
+ * looks at ISR_EL1.A and, if set, takes the SError in a one-instruction
+ * window that the current-EL SError vector recognises. Either way the
+ * exit is flagged VHV_EXIT_SERROR_PENDING and the guest gets a virtual
+ * SError.
+ *
  * Between entry and exit the frame (VHV_FRAME_*) sits on the host stack.
  */
 #include <linux/linkage.h>
@@ -56,11 +68,30 @@
 /* PSTATE.DIT and PSTATE.TCO as system registers (MRS/MSR, register form). */
 #define REG_DIT		s3_3_c4_c2_5
 #define REG_TCO		s3_3_c4_c2_7
+/* ISR_EL1.A: an SError is pending. */
+#define ISR_EL1_A_BIT	8
 
 	.text
 
 SYM_FUNC_START(vhv_guest_enter)
-	sub	sp, sp, #VHV_FRAME_SIZE
+	/*
+	 * Not into the guest with an exception of the host's pending: an
+	 * SError would be taken from the guest and counted as its own, an
+	 * interrupt would only cost a round trip. With FEAT_RAS, an SError
+	 * caused by the host's earlier stores is only guaranteed to be
+	 * pending once they complete: DSB NSHST, then ISB so that the read
+	 * of ISR_EL1 comes after it (Arm ARM, ISR_EL1 and the RAS extension's
+	 * rules for when an error becomes a pending SError). Without RAS
+	 * such an SError is fatal to the host anyway.
+	 */
+	tbz	x1, #VHV_ENTER_RAS_BIT, 1f
+	dsb	nshst
+	isb
+1:	mrs	x2, isr_el1
+	cbz	x2, 2f
+	mov	x0, #VHV_EXIT_IRQ
+	ret
+2:	sub	sp, sp, #VHV_FRAME_SIZE
 	stp	x18, x19, [sp, #VHV_FRAME_X18 + 0]
 	stp	x20, x21, [sp, #VHV_FRAME_X18 + 16]
 	stp	x22, x23, [sp, #VHV_FRAME_X18 + 32]
@@ -71,13 +102,13 @@ SYM_FUNC_START(vhv_guest_enter)
 	mrs	x2, sp_el0
 	stp	x0, x2, [sp, #VHV_FRAME_REGS]
 	str	x1, [sp, #VHV_FRAME_FLAGS]
-	tbz	x1, #VHV_ENTER_DIT_BIT, 1f
+	tbz	x1, #VHV_ENTER_DIT_BIT, 3f
 	mrs	x2, REG_DIT
 	str	x2, [sp, #VHV_FRAME_DIT]
-1:	tbz	x1, #VHV_ENTER_TCO_BIT, 2f
+3:	tbz	x1, #VHV_ENTER_TCO_BIT, 4f
 	mrs	x2, REG_TCO
 	str	x2, [sp, #VHV_FRAME_TCO]
-2:
+4:
 	/* The guest's SP_EL0, PC and PSTATE (ERET restores the last two). */
 	ldr	x1, [x0, #VHV_REGS_SP_EL0]
 	msr	sp_el0, x1
@@ -154,6 +185,31 @@ SYM_CODE_START_LOCAL(vhv_guest_exit)
 	ldr	x2, [sp, #VHV_FRAME_TCO]
 	msr	REG_TCO, x2
 2:
+	/*
+	 * Without FEAT_RAS there is no ESB to defer an SError the guest
+	 * caused: complete its accesses (DSB SY), then read ISR_EL1 no
+	 * earlier (ISB). If ISR_EL1.A says one is pending, unmask SErrors
+	 * for one instruction: the SError is taken at the earliest when
+	 * unmasked and at the latest after the ISB, from within the window
+	 * (vhv_serror_window, below), which flags the exit. The exception
+	 * may overwrite ESR_EL2 and FAR_EL2, still unread: kept in x3, x4.
+	 * ELR_EL2 and SPSR_EL2 are already saved.
+	 */
+	tbnz	x19, #VHV_ENTER_RAS_BIT, 3f
+	dsb	sy
+	isb
+	mrs	x2, isr_el1
+	tbz	x2, #ISR_EL1_A_BIT, 3f
+	mrs	x3, esr_el2
+	mrs	x4, far_el2
+	msr	daifclr, #4
+SYM_INNER_LABEL(vhv_serror_window, SYM_L_LOCAL)
+	isb
+SYM_INNER_LABEL(vhv_serror_window_end, SYM_L_LOCAL)
+	msr	daifset, #4
+	msr	esr_el2, x3
+	msr	far_el2, x4
+3:
 	ldp	x18, x19, [sp, #VHV_FRAME_X18 + 0]
 	ldp	x20, x21, [sp, #VHV_FRAME_X18 + 16]
 	ldp	x22, x23, [sp, #VHV_FRAME_X18 + 32]
@@ -167,11 +223,11 @@ SYM_CODE_END(vhv_guest_exit)
 
 /*
  * An exception at EL2 itself while the table is installed can only be a
- * bug in the world switch: asynchronous exceptions stay masked there, and
- * the ERET cannot be an illegal exception return, as the guest's PSTATE
- * either comes from the hardware (SPSR_EL2 at the last exit) or was
- * checked by ONE_REG (AArch64 EL0t, EL1t or EL1h only).
- * arm64/switch.c reports it and stops the machine.
+ * bug in the world switch: asynchronous exceptions stay masked there but
+ * in the SError window above, and the ERET cannot be an illegal exception
+ * return, as the guest's PSTATE either comes from the hardware (SPSR_EL2
+ * at the last exit) or was checked by ONE_REG (AArch64 EL0t, EL1t or
+ * EL1h only). arm64/switch.c reports it and stops the machine.
  */
 SYM_CODE_START_LOCAL(vhv_hyp_bug_entry)
 	mrs	x1, esr_el2
@@ -181,14 +237,39 @@ SYM_CODE_START_LOCAL(vhv_hyp_bug_entry)
 	b	.
 SYM_CODE_END(vhv_hyp_bug_entry)
 
+/*
+ * An SError at EL2: expected only inside vhv_guest_exit's window, which
+ * it flags in x0 (the exit code) before returning into it. Clobbers x2
+ * and x5, which the window does not use.
+ */
+SYM_CODE_START_LOCAL(vhv_el2_serror)
+	mrs	x2, elr_el2
+	adr	x5, vhv_serror_window
+	cmp	x2, x5
+	adr	x5, vhv_serror_window_end
+	ccmp	x2, x5, #4, ne
+	b.ne	1f
+	orr	x0, x0, #VHV_EXIT_SERROR_PENDING
+	eret
+	sb
+1:	mov	x0, #0x380
+	b	vhv_hyp_bug_entry
+SYM_CODE_END(vhv_el2_serror)
+
 	.macro	bug_vector, offset
 	.balign	128
 	mov	x0, #\offset
 	b	vhv_hyp_bug_entry
 	.endm
 
+	/*
+	 * ESB first (a NOP without FEAT_RAS): an SError pending as the guest
+	 * left, masked by the exception entry, is deferred into DISR_EL1
+	 * rather than taken later from the host (Arm ARM, ESB; DISR_EL1).
+	 */
 	.macro	exit_vector, code
 	.balign	128
+	hint	#16			/* ESB */
 	stp	x0, x1, [sp, #-16]!
 	mov	x0, #\code
 	b	vhv_guest_exit
@@ -204,7 +285,8 @@ SYM_DATA_START(vhv_vectors)
 	bug_vector	0x200			/* current EL, SP_ELx */
 	bug_vector	0x280
 	bug_vector	0x300
-	bug_vector	0x380
+	.balign	128
+	b	vhv_el2_serror
 	exit_vector	VHV_EXIT_SYNC		/* lower EL, AArch64 */
 	exit_vector	VHV_EXIT_IRQ
 	exit_vector	VHV_EXIT_FIQ

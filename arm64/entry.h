@@ -15,12 +15,19 @@
 #define VHV_EXIT_TYPE_MASK	3
 /* Set when the guest was executing in AArch32 (EL0) state. */
 #define VHV_EXIT_AARCH32	4
+/*
+ * Set when an SError was pending as the guest left and the exit took it
+ * (without RAS: the window of vhv_guest_exit); with RAS, switch.c finds
+ * it deferred in DISR_EL1 and sets the same bit.
+ */
+#define VHV_EXIT_SERROR_PENDING	8
 
 /*
  * vhv_guest_enter()'s flags: what this CPU needs at the boundary, from
  * arm64/hostcpu.c. DIT and TCO: PSTATE fields an exception entry leaves
  * as the guest had them (DIT) or sets (TCO), kept for the host.
  */
+#define VHV_ENTER_RAS_BIT	11	/* FEAT_RAS: ESB defers SErrors into DISR_EL1 */
 #define VHV_ENTER_DIT_BIT	12	/* FEAT_DIT: PSTATE.DIT exists */
 #define VHV_ENTER_TCO_BIT	13	/* FEAT_MTE: PSTATE.TCO exists */
 

@@ -170,15 +170,37 @@ static const exit_fn exit_handlers[ESR_ELx_EC_MAX + 1] = {
 };
 
 /*
- * A physical SError taken from the guest: with nothing to tell whose
- * access caused it, the guest gets it, as a virtual SError (HCR_EL2.VSE),
- * the architecture's answer for an asynchronous external abort.
+ * A physical SError taken from the guest: the host's own pending ones are
+ * kept out at entry (arm64/entry.S), so it is the guest's, and it gets it
+ * as a virtual SError (HCR_EL2.VSE), the architecture's answer for an
+ * asynchronous external abort.
  */
 static int handle_serror(struct vhv_vcpu *vcpu)
 {
 	pr_info_ratelimited("SError while the guest ran (pc %#llx): injected into the guest\n",
 			    vcpu->regs.regs.pc);
-	vcpu->hcr |= HCR_VSE;
+	vhv_inject_serror(vcpu);
+	return 1;
+}
+
+/*
+ * An SError was pending as the guest left (VHV_EXIT_SERROR_PENDING: with
+ * RAS deferred into DISR_EL1, without taken in the exit's window), and
+ * it is the guest's too. The exit itself is left undone: the guest takes
+ * its virtual SError, if it can, and then executes again what trapped,
+ * whose preferred return address is that instruction (Arm ARM,
+ * "Preferred exception return address"), except for HVC, whose is the
+ * next one: its PC goes back by the HVC's 4 bytes.
+ */
+static int serror_pending(struct vhv_vcpu *vcpu)
+{
+	const struct vhv_exit *e = &vcpu->exit;
+
+	pr_info_ratelimited("SError pending as the guest left (pc %#llx, DISR_EL1 %#llx): injected into the guest\n",
+			    vcpu->regs.regs.pc, e->disr);
+	vhv_inject_serror(vcpu);
+	if ((e->code & VHV_EXIT_TYPE_MASK) == VHV_EXIT_SYNC && esr_ec(e->esr) == ESR_ELx_EC_HVC64)
+		vcpu->regs.regs.pc -= 4;
 	return 1;
 }
 
@@ -186,6 +208,8 @@ int vhv_exit_handle(struct vhv_vcpu *vcpu)
 {
 	exit_fn fn;
 
+	if (vcpu->exit.code & VHV_EXIT_SERROR_PENDING)
+		return serror_pending(vcpu);
 	switch (vcpu->exit.code & VHV_EXIT_TYPE_MASK) {
 	case VHV_EXIT_IRQ:
 	case VHV_EXIT_FIQ:

@@ -26,13 +26,18 @@ static unsigned int field(u64 reg, unsigned int shift)
 	return cpuid_feature_extract_unsigned_field(reg, shift);
 }
 
-/* PSTATE fields the exit must give back to the host (arm64/entry.S). */
-static u64 pstate_flags(void)
+/*
+ * PSTATE fields the exit must give back to the host, and whether ESB
+ * defers SErrors (arm64/entry.S): this CPU's own ID registers.
+ */
+static u64 boundary_flags(void)
 {
 	u64 pfr0 = read_sysreg(id_aa64pfr0_el1);
 	u64 pfr1 = read_sysreg(id_aa64pfr1_el1);
 	u64 flags = 0;
 
+	if (field(pfr0, ID_AA64PFR0_EL1_RAS_SHIFT))
+		flags |= BIT_ULL(VHV_ENTER_RAS_BIT);
 	if (field(pfr0, ID_AA64PFR0_EL1_DIT_SHIFT))
 		flags |= BIT_ULL(VHV_ENTER_DIT_BIT);
 	if (field(pfr1, ID_AA64PFR1_EL1_MTE_SHIFT))
@@ -42,7 +47,7 @@ static u64 pstate_flags(void)
 
 static int hostcpu_online(unsigned int cpu)
 {
-	this_cpu_write(enter_flags, pstate_flags());
+	this_cpu_write(enter_flags, boundary_flags());
 	return 0;
 }
 

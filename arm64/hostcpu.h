@@ -3,11 +3,19 @@
 #ifndef VHV_ARM64_HOSTCPU_H
 #define VHV_ARM64_HOSTCPU_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
+
+#include "arm64/entry.h"
 
 int vhv_hostcpu_init(void);
 void vhv_hostcpu_exit(void);
 /* This CPU's VHV_ENTER_* flags; with preemption (or interrupts) off. */
 u64 vhv_hostcpu_enter_flags(void);
+
+static inline bool vhv_hostcpu_has_ras(void)
+{
+	return vhv_hostcpu_enter_flags() & BIT_ULL(VHV_ENTER_RAS_BIT);
+}
 
 #endif /* VHV_ARM64_HOSTCPU_H */

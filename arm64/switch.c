@@ -175,8 +175,23 @@ static void switch_to_host(struct vhv_vcpu *vcpu, struct host_state *h)
 	isb();
 }
 
-static void read_syndrome(struct vhv_vcpu *vcpu, u64 code)
+static void read_syndrome(struct vhv_vcpu *vcpu, u64 code, u64 flags)
 {
+	/*
+	 * With FEAT_RAS, the ESB at the exit vector deferred an SError
+	 * pending as the guest left into DISR_EL1 (DISR_EL1.A): the guest's.
+	 * Consumed here, before the host could defer one of its own there.
+	 */
+	vcpu->exit.disr = 0;
+	if (flags & BIT_ULL(VHV_ENTER_RAS_BIT)) {
+		u64 disr = read_sysreg_s(VHV_DISR_EL1);
+
+		if (unlikely(disr & VHV_DISR_A)) {
+			write_sysreg_s(0, VHV_DISR_EL1);
+			vcpu->exit.disr = disr;
+			code |= VHV_EXIT_SERROR_PENDING;
+		}
+	}
 	vcpu->exit.code = code;
 	if ((code & VHV_EXIT_TYPE_MASK) != VHV_EXIT_SYNC)
 		return;
@@ -228,7 +243,7 @@ int vhv_vcpu_enter(struct vhv_vcpu *vcpu, u64 vttbr)
 			write_x18(x18);
 			x18_ok = false;
 		}
-		read_syndrome(vcpu, code);
+		read_syndrome(vcpu, code, flags);
 	} while (x18_ok && vhv_exit_fast(vcpu));
 	vhv_vgic_sync(vcpu);
 	switch_to_host(vcpu, &host);

@@ -38,6 +38,9 @@
 /* EL0/EL1 registers the host uses and the guest could reach. */
 #define VHV_MDSCR_EL1		sys_reg(2, 0, 0, 2, 2)
 #define VHV_TPIDR2_EL0		sys_reg(3, 3, 13, 0, 5)
+/* RAS: an SError deferred by ESB at EL2 (DISR_EL1.A [31] set). */
+#define VHV_DISR_EL1		sys_reg(3, 0, 12, 1, 1)
+#define VHV_DISR_A		(1ULL << 31)
 
 /* EL2 registers. */
 #define VHV_VPIDR_EL2		sys_reg(3, 4, 0, 0, 0)
@@ -47,6 +50,7 @@
 #define VHV_VTTBR_EL2		sys_reg(3, 4, 2, 1, 0)
 #define VHV_VTCR_EL2		sys_reg(3, 4, 2, 1, 2)
 #define VHV_VSESR_EL2		sys_reg(3, 4, 5, 2, 3)
+#define VHV_VDISR_EL2		sys_reg(3, 4, 12, 1, 1)
 #define VHV_HPFAR_EL2		sys_reg(3, 4, 6, 0, 4)
 #define VHV_ICH_AP0R_EL2(n)	sys_reg(3, 4, 12, 8, (n))
 #define VHV_ICH_AP1R_EL2(n)	sys_reg(3, 4, 12, 9, (n))

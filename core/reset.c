@@ -62,6 +62,7 @@ void vhv_vcpu_reset(struct vhv_vcpu *vcpu)
 	vhv_sysregs_reset(vcpu);
 	vcpu->sys[VHV_SR_MPIDR_EL1] = mpidr;
 	vcpu->hcr = GUEST_HCR;
+	vcpu->vdisr = 0;
 	vcpu->mmio.pending = false;
 	vhv_timer_vcpu_reset(vcpu);
 }

@@ -42,6 +42,7 @@ struct vhv_exit {
 	u64 esr;
 	u64 far;
 	u64 hpfar;
+	u64 disr;		/* DISR_EL1 of an SError deferred at the exit */
 };
 
 struct vhv_vcpu {
@@ -59,6 +60,7 @@ struct vhv_vcpu {
 	u64 sys[VHV_NR_SR];		/* EL1 system registers, by enum vhv_sr */
 	u64 hcr;			/* HCR_EL2 while this vCPU runs */
 	u64 vsesr;			/* VSESR_EL2 for a pending SError (RAS) */
+	u64 vdisr;			/* VDISR_EL2: the guest's DISR_EL1 (RAS) */
 
 	bool initialised;		/* KVM_ARM_VCPU_INIT done */
 	u32 features;			/* its KVM_ARM_VCPU_* feature bits */
