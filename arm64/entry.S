@@ -59,6 +59,7 @@
  *
  * Between entry and exit the frame (VHV_FRAME_*) sits on the host stack.
  */
+#include <linux/arm-smccc.h>
 #include <linux/linkage.h>
 #include <asm/alternative.h>
 #include <asm/assembler.h>
@@ -174,10 +175,39 @@ SYM_CODE_START_LOCAL(vhv_guest_exit)
 	/* The host's `current` before any C code can look for it. */
 	ldr	x2, [sp, #VHV_FRAME_SP_EL0]
 	msr	sp_el0, x2
+	ldr	x19, [sp, #VHV_FRAME_FLAGS]
+	mov	x20, x0
+
+	/*
+	 * Branch predictions the guest trained must not steer the host's
+	 * indirect branches, the first of which is the RET below: this
+	 * CPU's Spectre-v2/BHB mitigation (arm64/spectre.c), straight-line
+	 * code and conditional branches only until it is done.
+	 * CLRBHB (HINT #22) clears the branch history, and takes effect
+	 * for instructions after the next context synchronisation: ISB.
+	 * The loop of k taken branches overwrites the history that k
+	 * branches deep holds, then a speculation barrier keeps what
+	 * follows from running ahead of it. The firmware call (SMCCC 1.1,
+	 * x0-x3 clobbered) does the core's own sequence at EL3.
+	 */
+	tbz	x19, #VHV_ENTER_CLRBHB_BIT, 1f
+	hint	#22			/* CLRBHB */
+	isb
+1:	ands	x2, x19, #VHV_ENTER_BHB_LOOP_MASK
+	b.eq	3f
+2:	b	. + 4
+	subs	x2, x2, #1
+	b.ne	2b
+	sb
+3:	tbz	x19, #VHV_ENTER_FW_BIT, 5f
+	mov	w0, #ARM_SMCCC_ARCH_WORKAROUND_1
+	tbz	x19, #VHV_ENTER_FW_WA3_BIT, 4f
+	mov	w0, #ARM_SMCCC_ARCH_WORKAROUND_3
+4:	smc	#0
+5:	mov	x0, x20
 
 	/* PAN, DIT and TCO as the host had them (the contract above). */
 	ALTERNATIVE(nop, SET_PSTATE_PAN(1), ARM64_HAS_PAN, CONFIG_ARM64_PAN)
-	ldr	x19, [sp, #VHV_FRAME_FLAGS]
 	tbz	x19, #VHV_ENTER_DIT_BIT, 1f
 	ldr	x2, [sp, #VHV_FRAME_DIT]
 	msr	REG_DIT, x2

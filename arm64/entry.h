@@ -24,9 +24,15 @@
 
 /*
  * vhv_guest_enter()'s flags: what this CPU needs at the boundary, from
- * arm64/hostcpu.c. DIT and TCO: PSTATE fields an exception entry leaves
- * as the guest had them (DIT) or sets (TCO), kept for the host.
+ * arm64/hostcpu.c. The branch history to scrub at the exit (Spectre-v2
+ * and BHB, arm64/spectre.c); RAS; DIT and TCO: PSTATE fields an
+ * exception entry leaves as the guest had them (DIT) or sets (TCO),
+ * kept for the host.
  */
+#define VHV_ENTER_BHB_LOOP_MASK	0xff	/* Spectre-BHB: k taken branches on exit */
+#define VHV_ENTER_CLRBHB_BIT	8	/* Spectre-BHB: CLRBHB on exit */
+#define VHV_ENTER_FW_BIT	9	/* SMCCC_ARCH_WORKAROUND_1 (or 3) on exit */
+#define VHV_ENTER_FW_WA3_BIT	10	/* ... WORKAROUND_3 rather than 1 */
 #define VHV_ENTER_RAS_BIT	11	/* FEAT_RAS: ESB defers SErrors into DISR_EL1 */
 #define VHV_ENTER_DIT_BIT	12	/* FEAT_DIT: PSTATE.DIT exists */
 #define VHV_ENTER_TCO_BIT	13	/* FEAT_MTE: PSTATE.TCO exists */

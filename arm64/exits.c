@@ -50,7 +50,7 @@ void vhv_skip_instr(struct vhv_vcpu *vcpu)
 static bool fast_hvc(struct vhv_vcpu *vcpu)
 {
 	/* The preferred return address of an HVC is the next instruction. */
-	return vhv_smccc_fast(vcpu);
+	return vhv_smccc_workaround(vcpu) || vhv_smccc_fast(vcpu);
 }
 
 /*
@@ -122,7 +122,7 @@ static int handle_wfx(struct vhv_vcpu *vcpu)
 
 static int handle_hvc(struct vhv_vcpu *vcpu)
 {
-	return vhv_smccc_call(vcpu);
+	return vhv_smccc_workaround(vcpu) ? 1 : vhv_smccc_call(vcpu);
 }
 
 static int handle_smc(struct vhv_vcpu *vcpu)

@@ -17,6 +17,7 @@
 
 #include "arm64/entry.h"
 #include "arm64/hostcpu.h"
+#include "arm64/spectre.h"
 
 static DEFINE_PER_CPU(u64, enter_flags);
 static enum cpuhp_state hostcpu_state;
@@ -47,7 +48,7 @@ static u64 boundary_flags(void)
 
 static int hostcpu_online(unsigned int cpu)
 {
-	this_cpu_write(enter_flags, boundary_flags());
+	this_cpu_write(enter_flags, boundary_flags() | vhv_spectre_cpu_online(cpu));
 	return 0;
 }
 
