@@ -253,11 +253,15 @@ SYM_CODE_END(vhv_guest_exit)
 
 /*
  * An exception at EL2 itself while the table is installed can only be a
- * bug in the world switch: asynchronous exceptions stay masked there but
- * in the SError window above, and the ERET cannot be an illegal exception
- * return, as the guest's PSTATE either comes from the hardware (SPSR_EL2
- * at the last exit) or was checked by ONE_REG (AArch64 EL0t, EL1t or
- * EL1h only). arm64/switch.c reports it and stops the machine.
+ * bug in the world switch. Asynchronous exceptions stay masked there but
+ * in the SError window above; debug exceptions are masked (PSTATE.D) and
+ * MDSCR_EL1 is clear. The ERET cannot be an illegal exception return
+ * (which would go on at EL2, at the guest's PC, with PSTATE.IL set): the
+ * guest's PSTATE comes from the hardware (SPSR_EL2 at the last exit) or
+ * from ONE_REG (AArch64 EL0t, EL1t, EL1h, or AArch32 User), never EL2,
+ * never AArch32 EL1 (HCR_EL2.RW is set), and AArch32 only on a CPU that
+ * has it at EL0 (core/run.c). arm64/switch.c reports it and stops the
+ * machine.
  */
 SYM_CODE_START_LOCAL(vhv_hyp_bug_entry)
 	mrs	x1, esr_el2

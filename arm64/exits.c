@@ -17,6 +17,7 @@
 #include <asm/kvm_arm.h>
 #include <asm/ptrace.h>
 
+#include "arm64/aarch32.h"
 #include "arm64/entry.h"
 #include "arm64/exits.h"
 #include "arm64/inject.h"
@@ -36,12 +37,19 @@ void vhv_skip_instr(struct vhv_vcpu *vcpu)
 {
 	struct user_pt_regs *r = &vcpu->regs.regs;
 
-	/* A32/T32: the trapped instruction's length is ESR_EL2.IL. */
-	if (r->pstate & PSR_MODE32_BIT)
-		r->pc += (vcpu->exit.esr & ESR_ELx_IL) ? 4 : 2;
-	else
-		r->pc += 4;
-	/* The next instruction is not a branch target (D1.3.x, PSTATE.BTYPE). */
+	/*
+	 * A32/T32: the trapped instruction's length is ESR_EL2.IL, the PC
+	 * 32 bits wide, and a T32 instruction in an IT block moves ITSTATE
+	 * on (arm64/aarch32.c). There is no BTYPE in AArch32 state: bits
+	 * [11:10] of its SPSR are IT[3:2].
+	 */
+	if (r->pstate & PSR_MODE32_BIT) {
+		r->pc = lower_32_bits(r->pc + ((vcpu->exit.esr & ESR_ELx_IL) ? 4 : 2));
+		r->pstate = vhv_aarch32_it_advance(r->pstate);
+		return;
+	}
+	r->pc += 4;
+	/* The next instruction is not a branch target (Arm ARM, PSTATE.BTYPE). */
 	r->pstate &= ~PSR_BTYPE_MASK;
 }
 
@@ -218,7 +226,16 @@ int vhv_exit_handle(struct vhv_vcpu *vcpu)
 	case VHV_EXIT_SERROR:
 		return handle_serror(vcpu);
 	}
-	/* AArch32 EL0's own trap classes (CP15 and the like) have no handler. */
+	/*
+	 * A trapped AArch32 instruction that failed its condition code is
+	 * stepped over, with no other effect (arm64/aarch32.c). AArch32
+	 * EL0's own trap classes (CP15 and the like) have no handler.
+	 */
+	if ((vcpu->exit.code & VHV_EXIT_AARCH32) &&
+	    !vhv_aarch32_cond_passed(vcpu->exit.esr, vcpu->regs.regs.pstate)) {
+		vhv_skip_instr(vcpu);
+		return 1;
+	}
 	fn = exit_handlers[esr_ec(vcpu->exit.esr)];
 	return fn ? fn(vcpu) : handle_unknown(vcpu);
 }

@@ -11,6 +11,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpuhotplug.h>
+#include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <asm/cpufeature.h>
 #include <asm/sysreg.h>
@@ -20,7 +21,12 @@
 #include "arm64/spectre.h"
 
 static DEFINE_PER_CPU(u64, enter_flags);
+static DEFINE_PER_CPU(bool, aarch32_el0);
 static enum cpuhp_state hostcpu_state;
+
+static bool no_aarch32_el0;
+module_param(no_aarch32_el0, bool, 0644);
+MODULE_PARM_DESC(no_aarch32_el0, "Test only: treat every CPU as without AArch32 at EL0");
 
 static unsigned int field(u64 reg, unsigned int shift)
 {
@@ -48,8 +54,16 @@ static u64 boundary_flags(void)
 
 static int hostcpu_online(unsigned int cpu)
 {
+	/* ID_AA64PFR0_EL1.EL0 = 0b0010: AArch64 and AArch32 at EL0. */
+	this_cpu_write(aarch32_el0, field(read_sysreg(id_aa64pfr0_el1),
+					  ID_AA64PFR0_EL1_EL0_SHIFT) == 2);
 	this_cpu_write(enter_flags, boundary_flags() | vhv_spectre_cpu_online(cpu));
 	return 0;
+}
+
+bool vhv_hostcpu_has_aarch32_el0(void)
+{
+	return __this_cpu_read(aarch32_el0) && !READ_ONCE(no_aarch32_el0);
 }
 
 u64 vhv_hostcpu_enter_flags(void)

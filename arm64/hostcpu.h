@@ -12,6 +12,8 @@ int vhv_hostcpu_init(void);
 void vhv_hostcpu_exit(void);
 /* This CPU's VHV_ENTER_* flags; with preemption (or interrupts) off. */
 u64 vhv_hostcpu_enter_flags(void);
+/* This CPU can run AArch32 at EL0 (its own ID_AA64PFR0_EL1). */
+bool vhv_hostcpu_has_aarch32_el0(void);
 
 static inline bool vhv_hostcpu_has_ras(void)
 {

@@ -10,6 +10,7 @@
 #include <linux/kvm.h>
 #include <linux/stddef.h>
 #include <linux/uaccess.h>
+#include <asm/cpufeature.h>
 #include <asm/ptrace.h>
 
 #include "arm64/psci.h"
@@ -34,11 +35,19 @@ static unsigned int core_field_size(unsigned int off)
 	return 0;
 }
 
-/* PSTATE modes a VMM may set: AArch64 EL0t, EL1t, EL1h (no AArch32, no EL2). */
+/*
+ * PSTATE modes a VMM may set: AArch64 EL0t, EL1t, EL1h, and, as KVM
+ * allows, AArch32 User mode if the host runs AArch32 at EL0 (all its
+ * CPUs: the sanitised view); never EL2. A vCPU saved while its guest was
+ * in AArch32 EL0 can so be restored; the entry checks the CPU it is on
+ * (core/run.c).
+ */
 static bool valid_pstate(u64 val)
 {
 	if (val & PSR_MODE32_BIT)
-		return false;
+		return (val & PSR_AA32_MODE_MASK) == PSR_AA32_MODE_USR &&
+		       cpuid_feature_extract_unsigned_field(read_sanitised_ftr_reg(SYS_ID_AA64PFR0_EL1),
+							    ID_AA64PFR0_EL1_EL0_SHIFT) == 2;
 	switch (val & PSR_MODE_MASK) {
 	case PSR_MODE_EL0t:
 	case PSR_MODE_EL1t:
