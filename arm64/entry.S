@@ -255,7 +255,8 @@ SYM_CODE_END(vhv_guest_exit)
  * An exception at EL2 itself while the table is installed can only be a
  * bug in the world switch. Asynchronous exceptions stay masked there but
  * in the SError window above; debug exceptions are masked (PSTATE.D) and
- * MDSCR_EL1 is clear. The ERET cannot be an illegal exception return
+ * MDSCR_EL1 is clear; a synchronous one from the AT of vhv_at_s1e1r()
+ * resumes there. The ERET cannot be an illegal exception return
  * (which would go on at EL2, at the guest's PC, with PSTATE.IL set): the
  * guest's PSTATE comes from the hardware (SPSR_EL2 at the last exit) or
  * from ONE_REG (AArch64 EL0t, EL1t, EL1h, or AArch32 User), never EL2,
@@ -270,6 +271,41 @@ SYM_CODE_START_LOCAL(vhv_hyp_bug_entry)
 	bl	vhv_hyp_bug
 	b	.
 SYM_CODE_END(vhv_hyp_bug_entry)
+
+/*
+ * u64 vhv_at_s1e1r(u64 va): AT S1E1R va, in the run window (the guest's
+ * EL1&0 regime and stage 2 live), and PAR_EL1 after it: the Arm ARM
+ * requires a context synchronisation event (ISB) before a direct read of
+ * PAR_EL1 returns an AT's result. A walk can take an exception (an
+ * external abort on a table walk is reported as a synchronous one): the
+ * current-EL sync vector then resumes at vhv_at_fault, which returns
+ * PAR_EL1.F. Clobbers x0, x2 and x5, and the exception's ELR_EL2,
+ * SPSR_EL2, ESR_EL2 and FAR_EL2 (all read or saved before the call).
+ */
+SYM_FUNC_START(vhv_at_s1e1r)
+SYM_INNER_LABEL(vhv_at_insn, SYM_L_LOCAL)
+	at	s1e1r, x0
+	isb
+	mrs	x0, par_el1
+	ret
+SYM_INNER_LABEL(vhv_at_fault, SYM_L_LOCAL)
+	mov	x0, #1			/* PAR_EL1.F */
+	ret
+SYM_FUNC_END(vhv_at_s1e1r)
+
+/* A synchronous exception at EL2: expected only from vhv_at_s1e1r's AT. */
+SYM_CODE_START_LOCAL(vhv_el2_sync)
+	mrs	x2, elr_el2
+	adr	x5, vhv_at_insn
+	cmp	x2, x5
+	b.ne	1f
+	adr	x5, vhv_at_fault
+	msr	elr_el2, x5
+	eret
+	sb
+1:	mov	x0, #0x200
+	b	vhv_hyp_bug_entry
+SYM_CODE_END(vhv_el2_sync)
 
 /*
  * An SError at EL2: expected only inside vhv_guest_exit's window, which
@@ -316,7 +352,8 @@ SYM_DATA_START(vhv_vectors)
 	bug_vector	0x080
 	bug_vector	0x100
 	bug_vector	0x180
-	bug_vector	0x200			/* current EL, SP_ELx */
+	.balign	128				/* current EL, SP_ELx */
+	b	vhv_el2_sync
 	bug_vector	0x280
 	bug_vector	0x300
 	.balign	128

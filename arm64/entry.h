@@ -59,6 +59,8 @@ struct kvm_regs;
 
 /* arm64/entry.S: see the contract at its top. */
 u64 vhv_guest_enter(struct kvm_regs *regs, u64 flags);
+/* PAR_EL1 after AT S1E1R of va, or PAR_EL1.F if the walk took an exception. */
+u64 vhv_at_s1e1r(u64 va);
 extern char vhv_vectors[];
 /* arm64/fpsimd.S: V0-V31, FPSR and FPCR to and from struct user_fpsimd_state. */
 struct user_fpsimd_state;

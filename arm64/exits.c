@@ -218,6 +218,9 @@ int vhv_exit_handle(struct vhv_vcpu *vcpu)
 
 	if (vcpu->exit.code & VHV_EXIT_SERROR_PENDING)
 		return serror_pending(vcpu);
+	/* The abort's IPA could not be found (arm64/fault_ipa.c): again. */
+	if (vcpu->exit.retry)
+		return 1;
 	switch (vcpu->exit.code & VHV_EXIT_TYPE_MASK) {
 	case VHV_EXIT_IRQ:
 	case VHV_EXIT_FIQ:

@@ -193,11 +193,13 @@ static void read_syndrome(struct vhv_vcpu *vcpu, u64 code, u64 flags)
 		}
 	}
 	vcpu->exit.code = code;
+	vcpu->exit.retry = false;
 	if ((code & VHV_EXIT_TYPE_MASK) != VHV_EXIT_SYNC)
 		return;
 	vcpu->exit.esr = read_sysreg(esr_el2);
 	vcpu->exit.far = read_sysreg(far_el2);
 	vcpu->exit.hpfar = read_sysreg_s(VHV_HPFAR_EL2);
+	vhv_exit_resolve_ipa(vcpu);
 }
 
 /*
@@ -247,6 +249,7 @@ int vhv_vcpu_enter(struct vhv_vcpu *vcpu, u64 vttbr)
 	} while (x18_ok && vhv_exit_fast(vcpu));
 	vhv_vgic_sync(vcpu);
 	switch_to_host(vcpu, &host);
+	vhv_exit_check_ipa(vcpu);
 	/* Only now: a WARN is a BRK, which the window's vectors would take. */
 	if (WARN_ONCE(!x18_ok, "vhv: x18 changed across the world switch; VM killed\n"))
 		return -EIO;
