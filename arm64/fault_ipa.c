@@ -65,15 +65,14 @@ static bool far_to_hpfar(u64 far, u64 *hpfar)
 	return true;
 }
 
-/* In the run window, after a synchronous exit whose syndrome is read. */
+/* In the run window, after a stage-2 abort (EC 0x20, 0x24) whose syndrome is read. */
 void vhv_exit_resolve_ipa(struct vhv_vcpu *vcpu)
 {
 	struct vhv_exit *e = &vcpu->exit;
-	unsigned int ec = ESR_ELx_EC(e->esr);
 	bool perm;
 	u64 ipa;
 
-	if ((ec != ESR_ELx_EC_DABT_LOW && ec != ESR_ELx_EC_IABT_LOW) || (e->esr & ESR_ELx_S1PTW))
+	if (e->esr & ESR_ELx_S1PTW)
 		return;
 	perm = (e->esr & ESR_ELx_FSC_TYPE) == ESR_ELx_FSC_PERM;
 	if (!perm && !hpfar_check)

@@ -171,6 +171,9 @@ unknown:
  */
 bool vhv_smccc_workaround(struct vhv_vcpu *vcpu)
 {
+	/* All three are fast SMC32 calls of the Arm Architecture Service. */
+	if (fn_id(vcpu) >> 16 != ARM_SMCCC_ARCH_WORKAROUND_1 >> 16)
+		return false;
 	switch (fn_id(vcpu)) {
 	case ARM_SMCCC_ARCH_WORKAROUND_1:
 	case ARM_SMCCC_ARCH_WORKAROUND_2:

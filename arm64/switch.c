@@ -30,6 +30,7 @@
 #include <linux/percpu.h>
 #include <linux/stddef.h>
 #include <asm/barrier.h>
+#include <asm/esr.h>
 #include <asm/kvm_arm.h>
 #include <asm/sysreg.h>
 
@@ -175,6 +176,13 @@ static void switch_to_host(struct vhv_vcpu *vcpu, struct host_state *h)
 	isb();
 }
 
+static bool esr_is_stage2_abort(u64 esr)
+{
+	unsigned int ec = ESR_ELx_EC(esr);
+
+	return ec == ESR_ELx_EC_DABT_LOW || ec == ESR_ELx_EC_IABT_LOW;
+}
+
 static void read_syndrome(struct vhv_vcpu *vcpu, u64 code, u64 flags)
 {
 	/*
@@ -199,7 +207,8 @@ static void read_syndrome(struct vhv_vcpu *vcpu, u64 code, u64 flags)
 	vcpu->exit.esr = read_sysreg(esr_el2);
 	vcpu->exit.far = read_sysreg(far_el2);
 	vcpu->exit.hpfar = read_sysreg_s(VHV_HPFAR_EL2);
-	vhv_exit_resolve_ipa(vcpu);
+	if (esr_is_stage2_abort(vcpu->exit.esr))
+		vhv_exit_resolve_ipa(vcpu);
 }
 
 /*
