@@ -126,8 +126,12 @@ static void switch_to_guest(struct vhv_vcpu *vcpu, u64 vttbr, struct host_state 
 	write_sysreg_s(h->mdcr | GUEST_MDCR_TRAPS, VHV_MDCR_EL2);
 	write_sysreg_s(vttbr, VHV_VTTBR_EL2);
 	write_sysreg_s(vcpu->vm->s2.vtcr, VHV_VTCR_EL2);
-	/* The syndrome of a virtual SError the guest is about to take. */
-	if ((vcpu->hcr & HCR_VSE) && vhv_host.has_ras)
+	/*
+	 * The syndrome of a virtual SError the guest is about to take.
+	 * VSESR_EL2 exists with FEAT_RAS: this CPU's own ID register says
+	 * (an access where it does not would be UNDEF here at EL2).
+	 */
+	if ((vcpu->hcr & HCR_VSE) && vhv_hostcpu_has_ras())
 		write_sysreg_s(vcpu->vsesr, VHV_VSESR_EL2);
 	write_sysreg((u64)vhv_vectors, vbar_el1);
 	/*
