@@ -113,8 +113,9 @@ static bool must_leave(void)
  * illegal exception return, which lands at EL2 itself, in vhv's bug
  * vector. Checked on the CPU about to enter, with interrupts masked; the
  * VMM gets KVM's failure: KVM_EXIT_FAIL_ENTRY, KVM_RUN EINVAL, and a
- * vCPU that needs KVM_ARM_VCPU_INIT again. hardware_entry_failure_reason
- * and cpu say which CPU could not run it.
+ * vCPU that needs KVM_ARM_VCPU_INIT again. Beyond KVM, which leaves
+ * fail_entry as it was for this failure, hardware_entry_failure_reason
+ * gets KVM's code for a CPU a vCPU cannot run on, and cpu that CPU.
  */
 static int check_entry_cpu(struct vhv_vcpu *vcpu)
 {
