@@ -74,6 +74,12 @@ static int guest_ro_storage(struct vhv_vcpu *vcpu, const struct sysreg_desc *d,
 	return p->is_read ? guest_storage(vcpu, d, p) : -1;
 }
 
+static int guest_undef(struct vhv_vcpu *vcpu, const struct sysreg_desc *d,
+		       struct vhv_sys_access *p)
+{
+	return -1;
+}
+
 /* RAZ/WI: debug registers vhv keeps no state for. */
 static int guest_raz_wi(struct vhv_vcpu *vcpu, const struct sysreg_desc *d,
 			struct vhv_sys_access *p)
@@ -214,6 +220,9 @@ static int set_invariant(struct vhv_vcpu *vcpu, const struct sysreg_desc *d, u32
 	  .set = set_invariant, .flags = F_USER }
 #define RAZ_WI(o0, o1, n, m, o2, nm) \
 	{ .enc = sys_reg(o0, o1, n, m, o2), .name = nm, .sr = -1, .guest = guest_raz_wi }
+/* UNDEF without a log line: registers the guest is told it does not have. */
+#define UNDEF(o0, o1, n, m, o2, nm) \
+	{ .enc = sys_reg(o0, o1, n, m, o2), .name = nm, .sr = -1, .guest = guest_undef }
 #define DC_SW(m, nm) \
 	{ .enc = sys_reg(1, 0, 7, m, 2), .name = nm, .sr = -1, .guest = guest_dc_sw, .flags = F_SLOW }
 
@@ -298,6 +307,8 @@ static const struct sysreg_desc table[] = {
 	SGI(7, "ICC_SGI0R_EL1"),
 	STORE(3, 0, 13, 0, 1, "CONTEXTIDR_EL1", VHV_SR_CONTEXTIDR_EL1, 0),
 	DIRECT(3, 0, 13, 0, 4, "TPIDR_EL1", VHV_SR_TPIDR_EL1, 0),
+	/* No FEAT_CSV2_2 for the guest (arm64/idregs.c): HCR_EL2.EnSCXT traps these. */
+	UNDEF(3, 0, 13, 0, 7, "SCXTNUM_EL1"),
 	DIRECT(3, 0, 14, 1, 0, "CNTKCTL_EL1", VHV_SR_CNTKCTL_EL1, 0),
 	INVARIANT(3, 1, 0, 0, 1, "CLIDR_EL1", get_clidr),
 	INVARIANT(3, 1, 0, 0, 7, "AIDR_EL1", get_aidr),
@@ -305,6 +316,7 @@ static const struct sysreg_desc table[] = {
 	INVARIANT(3, 3, 0, 0, 1, "CTR_EL0", get_ctr),
 	DIRECT(3, 3, 13, 0, 2, "TPIDR_EL0", VHV_SR_TPIDR_EL0, 0),
 	DIRECT(3, 3, 13, 0, 3, "TPIDRRO_EL0", VHV_SR_TPIDRRO_EL0, 0),
+	UNDEF(3, 3, 13, 0, 7, "SCXTNUM_EL0"),
 	PTIMER(0, 1, "CNTPCT_EL0"),
 	PTIMER(0, 5, "CNTPCTSS_EL0"),
 	PTIMER(2, 0, "CNTP_TVAL_EL0"),

@@ -18,6 +18,7 @@
 #include <asm/sysreg.h>
 #include <asm/tlbflush.h>
 
+#include "arm64/hostcpu.h"
 #include "arm64/sysreg_enc.h"
 #include "core/vm.h"
 #include "mmu/tlb.h"
@@ -40,11 +41,6 @@ struct tlb_ctx {
  * stage-1 walks and SCTLR_EL1.M keeps stage 1 on (no flat IPA walks); both
  * come back once TGE is set again.
  */
-static bool speculative_at_erratum(void)
-{
-	return cpus_have_cap(ARM64_WORKAROUND_SPECULATIVE_AT);
-}
-
 static void fence_stage1(struct tlb_ctx *ctx)
 {
 	ctx->tcr = read_sysreg_s(VHV_TCR_EL12);
@@ -78,12 +74,12 @@ static bool enter_guest_regime(struct tlb_ctx *ctx, struct vhv_vm *vm)
 	ctx->vttbr = read_sysreg_s(VHV_VTTBR_EL2);
 	ctx->vtcr = read_sysreg_s(VHV_VTCR_EL2);
 	ctx->hcr = read_sysreg(hcr_el2);
-	if (speculative_at_erratum())
+	if (vhv_hostcpu_speculative_at())
 		fence_stage1(ctx);
 	write_sysreg_s(vttbr, VHV_VTTBR_EL2);
 	write_sysreg_s(vm->s2.vtcr, VHV_VTCR_EL2);
 	/* Both stages in place before TGE is cleared (the erratum above). */
-	if (speculative_at_erratum())
+	if (vhv_hostcpu_speculative_at())
 		isb();
 	write_sysreg(ctx->hcr & ~HCR_TGE, hcr_el2);
 	/* The TLBI must see the new VMID, VS and TGE: context synchronisation. */
@@ -95,11 +91,11 @@ static void leave_guest_regime(struct tlb_ctx *ctx)
 {
 	write_sysreg(ctx->hcr, hcr_el2);
 	/* TGE set before the stage-1 and stage-2 context changes back. */
-	if (speculative_at_erratum())
+	if (vhv_hostcpu_speculative_at())
 		isb();
 	write_sysreg_s(ctx->vttbr, VHV_VTTBR_EL2);
 	write_sysreg_s(ctx->vtcr, VHV_VTCR_EL2);
-	if (speculative_at_erratum()) {
+	if (vhv_hostcpu_speculative_at()) {
 		write_sysreg_s(ctx->tcr, VHV_TCR_EL12);
 		write_sysreg_s(ctx->sctlr, VHV_SCTLR_EL12);
 	}
