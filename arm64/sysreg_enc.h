@@ -39,6 +39,9 @@
 #define VHV_MDSCR_EL1		sys_reg(2, 0, 0, 2, 2)
 #define VHV_TPIDR2_EL0		sys_reg(3, 3, 13, 0, 5)
 #define VHV_MPAMIDR_EL1		sys_reg(3, 0, 10, 4, 4)
+/* RAS: an SError deferred by ESB at EL2 (DISR_EL1.A [31] set). */
+#define VHV_DISR_EL1		sys_reg(3, 0, 12, 1, 1)
+#define VHV_DISR_A		(1ULL << 31)
 
 /* EL2 registers. */
 #define VHV_VPIDR_EL2		sys_reg(3, 4, 0, 0, 0)
@@ -59,6 +62,7 @@
 #define VHV_HAFGRTR_EL2		sys_reg(3, 4, 3, 1, 6)
 #define VHV_HFGITR2_EL2		sys_reg(3, 4, 3, 1, 7)
 #define VHV_VSESR_EL2		sys_reg(3, 4, 5, 2, 3)
+#define VHV_VDISR_EL2		sys_reg(3, 4, 12, 1, 1)
 #define VHV_HPFAR_EL2		sys_reg(3, 4, 6, 0, 4)
 #define VHV_MPAMHCR_EL2		sys_reg(3, 4, 10, 4, 0)
 #define VHV_MPAM2_EL2		sys_reg(3, 4, 10, 5, 0)

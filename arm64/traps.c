@@ -34,6 +34,7 @@
  * decides which counters the host's own EL2 events may use.
  */
 #include <linux/bitfield.h>
+#include <linux/moduleparam.h>
 #include <asm/cpufeature.h>
 #include <asm/kvm_arm.h>
 #include <asm/sysreg.h>
@@ -46,6 +47,11 @@
 #define MPAM2_TRAPMPAM0EL1	BIT_ULL(49)
 #define MPAMHCR_TRAP_MPAMIDR	BIT_ULL(31)
 #define MPAMIDR_HAS_HCR		BIT_ULL(17)
+
+/* The running kernel's headers know FEAT_FGT2, so its boot code sets it up. */
+#ifdef SYS_HFGRTR2_EL2
+#define VHV_KERNEL_HAS_FGT2	1
+#endif
 
 #define GUEST_MDCR_TRAPS	(MDCR_EL2_TPM | MDCR_EL2_TPMCR | MDCR_EL2_TDA | \
 				 MDCR_EL2_TDOSA | MDCR_EL2_TDRA | MDCR_EL2_TPMS | \
@@ -71,24 +77,38 @@
 #define RESTORE(i, enc)				\
 	write_sysreg_s(h->fgt[i], enc);
 
+static bool mpam_traps = true;
+module_param(mpam_traps, bool, 0444);
+MODULE_PARM_DESC(mpam_traps, "Trap guests' MPAM registers on hosts with FEAT_MPAM (default: on; off only for firmware that traps EL2's own MPAM accesses)");
+
 static bool has_mpam, has_mpamhcr;
 
 void vhv_traps_init(void)
 {
-	u64 pfr0 = read_sanitised_ftr_reg(SYS_ID_AA64PFR0_EL1);
-	u64 pfr1 = read_sanitised_ftr_reg(SYS_ID_AA64PFR1_EL1);
+	u64 pfr0 = read_sysreg(id_aa64pfr0_el1);
+	u64 pfr1 = read_sysreg(id_aa64pfr1_el1);
 
 	/*
-	 * MPAM as the ID registers report it, the test Linux itself makes
-	 * before it programs MPAM2_EL2 (from 6.14 on): firmware that
-	 * advertises MPAM must let EL2 reach its registers.
+	 * MPAM as the CPU reports it (raw: 6.1's sanitised ID_AA64PFR1_EL1
+	 * drops MPAM_frac), the test Linux itself makes from 6.14 on before
+	 * it programs MPAM2_EL2: firmware that advertises MPAM must let EL2
+	 * reach its registers (MPAM3_EL3.TRAPLOWER clear). Where it does not,
+	 * no guest reaches MPAM either, and mpam_traps=0 avoids the UNDEF.
 	 */
-	has_mpam = cpuid_feature_extract_unsigned_field(pfr0, ID_AA64PFR0_EL1_MPAM_SHIFT) ||
-		   cpuid_feature_extract_unsigned_field(pfr1, ID_AA64PFR1_EL1_MPAM_frac_SHIFT);
+	has_mpam = mpam_traps &&
+		   (cpuid_feature_extract_unsigned_field(pfr0, ID_AA64PFR0_EL1_MPAM_SHIFT) ||
+		    cpuid_feature_extract_unsigned_field(pfr1, ID_AA64PFR1_EL1_MPAM_frac_SHIFT));
 	has_mpamhcr = has_mpam && (read_sysreg_s(VHV_MPAMIDR_EL1) & MPAMIDR_HAS_HCR);
 }
 
-/* FEAT_FGT's registers on this CPU: 0, 5 or, with FEAT_FGT2, 10. */
+/*
+ * FEAT_FGT's registers on this CPU: 0, 5 or, with FEAT_FGT2, 10. EL2's
+ * own accesses to the FGT2 registers trap to EL3 unless the firmware set
+ * SCR_EL3.FGTEn2; a kernel that knows them initialises them at boot
+ * (el2_setup.h), which shows the firmware did. Built against headers
+ * without them (6.1), vhv leaves them alone: such a kernel never opened
+ * any of their traps.
+ */
 static unsigned int nr_fgt_regs(void)
 {
 	u64 mmfr0 = read_sysreg(id_aa64mmfr0_el1);
@@ -99,7 +119,7 @@ static unsigned int nr_fgt_regs(void)
 	case 1:
 		return 5;
 	}
-	return VHV_NR_FGT;
+	return IS_ENABLED(VHV_KERNEL_HAS_FGT2) ? VHV_NR_FGT : 5;
 }
 
 static void fgt_to_guest(struct vhv_host_traps *h)

@@ -10,6 +10,7 @@
 #include <linux/module.h>
 #include <linux/preempt.h>
 
+#include "arm64/hostcpu.h"
 #include "arm64/switch.h"
 #include "arm64/sysregs.h"
 #include "arm64/traps.h"
@@ -30,9 +31,12 @@ static int __init vhv_init(void)
 	if (ret)
 		return ret;
 	vhv_traps_init();
-	ret = vhv_vmid_init();
+	ret = vhv_hostcpu_init();
 	if (ret)
 		return ret;
+	ret = vhv_vmid_init();
+	if (ret)
+		goto hostcpu_exit;
 	ret = vhv_irqfd_module_init();
 	if (ret)
 		goto vmid_exit;
@@ -67,6 +71,8 @@ irqfd_exit:
 	vhv_irqfd_module_exit();
 vmid_exit:
 	vhv_vmid_exit();
+hostcpu_exit:
+	vhv_hostcpu_exit();
 	return ret;
 }
 
@@ -81,6 +87,7 @@ static void __exit vhv_exit(void)
 		preempt_notifier_dec();
 #endif
 	vhv_vmid_exit();
+	vhv_hostcpu_exit();
 }
 
 module_init(vhv_init);

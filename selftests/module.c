@@ -3,7 +3,7 @@
  * Module lifecycle: rmmod is refused while anything holds vhv (a VM fd,
  * an open device node) and works once all is closed; kvm_node=0 leaves
  * /dev/kvm alone; 50 load/use/unload cycles leave no memory behind.
- * vhv-only, and every test leaves vhv loaded with default parameters.
+ * vhv-only, and every test leaves vhv loaded with the boot's parameters.
  */
 #include <fcntl.h>
 #include <sys/ioctl.h>
