@@ -185,7 +185,13 @@ void fz_gen_vcpu_attr(struct fz_call *c)
 		a.flags = fz_u64(&c->rng);
 	fz_say(c, " group=%u attr=%#llx val=%llu addr=", a.group, (unsigned long long)a.attr,
 	       (unsigned long long)v);
-	a.addr = fz_place(c, FZ_AREA_B, &v, sizeof(int));
+	/*
+	 * What the kernel reads there: an int (PMU and timer interrupts, the
+	 * PMU's id), a u64 (the stolen-time IPA), an 8-byte PMU event filter.
+	 */
+	a.addr = fz_place(c, FZ_AREA_B, &v, a.group == KVM_ARM_VCPU_PVTIME_CTRL ||
+				    (a.group == KVM_ARM_VCPU_PMU_V3_CTRL &&
+				     a.attr == KVM_ARM_VCPU_PMU_V3_FILTER) ? 8 : sizeof(int));
 	c->size = sizeof(a);
 	memcpy(c->buf, &a, c->size);
 	fz_place_arg(c);

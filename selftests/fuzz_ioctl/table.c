@@ -190,11 +190,21 @@ static fz_errs allowed(const struct fz_call *c)
 		ok = LOOSE;		/* KVM serves far more than the table knows */
 	else
 		ok = E(EINVAL);
+	/* KVM: KVM_CAP_MSI_DEVID asked of the system file is EINVAL (vhv: 0). */
+	if (fz_target_kvm && k == FZ_DEV && c->nr == KVM_CHECK_EXTENSION)
+		ok |= E(EINVAL);
 	if (k != FZ_DEV && k != FZ_EVENTFD)
 		ok |= E(EIO) | E(ENOMEM);
 	/* The kicker signals the fuzzer while it is in KVM_RUN, whatever the file. */
 	if (c->nr == KVM_RUN)
 		ok |= E(EINTR);
+	/*
+	 * Another file's generator (the number is the same, the struct too)
+	 * sized the buffers the struct points to for that file: a vCPU
+	 * attribute's 4-byte value read as the vGIC's 8-byte address.
+	 */
+	if (own && c->io != own)
+		ok |= E(EFAULT);
 	return c->bad_ptr ? ok | E(EFAULT) : ok;
 }
 
