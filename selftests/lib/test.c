@@ -21,6 +21,8 @@
 static struct vt_test *vt_head, **vt_tail = &vt_head;
 static bool vt_failed;		/* in the child: an EXPECT failed */
 static char *vt_reason;		/* shared with the child: skip reason */
+int vt_argc;
+char **vt_argv;
 
 void vt_register(struct vt_test *t)
 {
@@ -122,6 +124,8 @@ int main(int argc, char **argv)
 	int n = 0, i = 0, pass = 0, fail = 0, skip = 0;
 	struct vt_test *t;
 
+	vt_argc = argc;
+	vt_argv = argv;
 	if (argc > 1 && !strcmp(argv[1], "-l")) {
 		for (t = vt_head; t; t = t->next)
 			printf("%s\n", t->name);

@@ -10,7 +10,8 @@
  *
  * ASSERT_* end the test on failure, EXPECT_* note it and go on. SKIP()
  * ends the test as skipped with a reason. A binary takes -l (list) and
- * -t NAME (run one test; may repeat).
+ * -t NAME (run one test; may repeat); a test may read other arguments of
+ * its own from vt_argc and vt_argv.
  */
 #ifndef VHV_SELFTESTS_TEST_H
 #define VHV_SELFTESTS_TEST_H
@@ -26,6 +27,9 @@ struct vt_test {
 	unsigned int timeout_s;
 	struct vt_test *next;
 };
+
+extern int vt_argc;
+extern char **vt_argv;
 
 void vt_register(struct vt_test *t);
 void vt_fail(const char *file, int line, const char *fmt, ...)
