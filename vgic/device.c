@@ -69,7 +69,7 @@ static void init_private(struct vhv_vcpu *vcpu)
 	unsigned int i;
 
 	for (i = 0; i < VHV_VGIC_NR_PRIVATE; i++) {
-		vgic_irq_init(&vcpu->vgic.priv[i], i, vcpu);
+		vhv_vgic_irq_init(&vcpu->vgic.priv[i], i, vcpu);
 		/* SGIs are enabled at reset on KVM's GICv3 (a GIC may choose). */
 		vcpu->vgic.priv[i].enabled = i < VHV_VGIC_NR_SGIS;
 	}
@@ -89,7 +89,7 @@ static int vgic_init(struct vhv_vm *vm)
 	if (!gic->spis)
 		return -ENOMEM;
 	for (i = 0; i < nr_spis; i++)
-		vgic_irq_init(&gic->spis[i], VHV_VGIC_NR_PRIVATE + i, NULL);
+		vhv_vgic_irq_init(&gic->spis[i], VHV_VGIC_NR_PRIVATE + i, NULL);
 	/* As KVM: the default routes replace any the VMM set before. */
 	if (vhv_routes_set_default(vm, nr_spis)) {
 		kvfree(gic->spis);
@@ -123,7 +123,7 @@ static int do_attr(struct vhv_vm *vm, struct kvm_device_attr *attr, bool write)
 {
 	switch (attr->group) {
 	case KVM_DEV_ARM_VGIC_GRP_ADDR:
-		return vgic_addr_attr(vm, attr, write);
+		return vhv_vgic_addr_attr(vm, attr, write);
 	case KVM_DEV_ARM_VGIC_GRP_NR_IRQS:
 		return nr_irqs_attr(vm, attr, write);
 	case KVM_DEV_ARM_VGIC_GRP_CTRL:
@@ -132,7 +132,7 @@ static int do_attr(struct vhv_vm *vm, struct kvm_device_attr *attr, bool write)
 	case KVM_DEV_ARM_VGIC_GRP_REDIST_REGS:
 	case KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS:
 	case KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO:
-		return vgic_state_attr(vm, attr, write);
+		return vhv_vgic_state_attr(vm, attr, write);
 	}
 	return -ENXIO;
 }
@@ -150,7 +150,7 @@ static int has_attr(struct vhv_vm *vm, const struct kvm_device_attr *attr)
 	case KVM_DEV_ARM_VGIC_GRP_REDIST_REGS:
 	case KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS:
 	case KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO:
-		return vgic_state_has(vm, attr);
+		return vhv_vgic_state_has(vm, attr);
 	case KVM_DEV_ARM_VGIC_GRP_CTRL:
 		return attr->attr == KVM_DEV_ARM_VGIC_CTRL_INIT ||
 		       attr->attr == KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES ? 0 : -ENXIO;
@@ -294,7 +294,7 @@ int vhv_vgic_vcpu_allowed(struct vhv_vm *vm)
 	if (vm->vgic->initialised)
 		return -EBUSY;
 	/* As KVM, when the new vCPU's redistributor would join the layout. */
-	if (vgic_new_vcpu_placed(vm) && !vgic_frames_ok(vm))
+	if (vhv_vgic_new_vcpu_placed(vm) && !vhv_vgic_frames_ok(vm))
 		return -EINVAL;
 	return 0;
 }
@@ -302,7 +302,7 @@ int vhv_vgic_vcpu_allowed(struct vhv_vm *vm)
 void vhv_vgic_vcpu_init(struct vhv_vcpu *vcpu)
 {
 	INIT_LIST_HEAD(&vcpu->vgic.ap_list);
-	vgic_icc_reset(vcpu);
+	vhv_vgic_icc_reset(vcpu);
 }
 
 /*
@@ -321,9 +321,9 @@ int vhv_vgic_run_check(struct vhv_vm *vm)
 	 * meanwhile is seen as set or not, and no vCPU can be added once
 	 * initialised is seen.
 	 */
-	if (!vgic_all_placed(vm) || READ_ONCE(gic->dist_base) == VHV_VGIC_ADDR_UNDEF)
+	if (!vhv_vgic_all_placed(vm) || READ_ONCE(gic->dist_base) == VHV_VGIC_ADDR_UNDEF)
 		return -ENXIO;
-	if (!vgic_frames_ok(vm))
+	if (!vhv_vgic_frames_ok(vm))
 		return -EINVAL;
 	if (!vhv_vgic_ready(vm))
 		return -EBUSY;

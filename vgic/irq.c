@@ -22,7 +22,7 @@
 #include "vgic/irq.h"
 #include "vgic/vgic.h"
 
-void vgic_irq_init(struct vhv_irq *irq, u32 intid, struct vhv_vcpu *owner)
+void vhv_vgic_irq_init(struct vhv_irq *irq, u32 intid, struct vhv_vcpu *owner)
 {
 	memset(irq, 0, sizeof(*irq));
 	INIT_LIST_HEAD(&irq->ap);
@@ -34,7 +34,7 @@ void vgic_irq_init(struct vhv_irq *irq, u32 intid, struct vhv_vcpu *owner)
 	irq->group1 = true;
 }
 
-struct vhv_irq *vgic_irq(struct vhv_vgic *gic, struct vhv_vcpu *rd, u32 intid)
+struct vhv_irq *vhv_vgic_irq(struct vhv_vgic *gic, struct vhv_vcpu *rd, u32 intid)
 {
 	if (intid < VHV_VGIC_NR_PRIVATE)
 		return rd ? &rd->vgic.priv[intid] : NULL;
@@ -68,7 +68,7 @@ static void unqueue(struct vhv_irq *irq)
 	irq->queued = NULL;
 }
 
-void vgic_irq_update(struct vhv_vgic *gic, struct vhv_irq *irq, struct vgic_kicks *k)
+void vhv_vgic_irq_update(struct vhv_vgic *gic, struct vhv_irq *irq, struct vgic_kicks *k)
 {
 	struct vhv_vcpu *target;
 
@@ -91,7 +91,7 @@ void vgic_irq_update(struct vhv_vgic *gic, struct vhv_irq *irq, struct vgic_kick
 	__set_bit(target->idx, k->mask);
 }
 
-void vgic_update_all(struct vhv_vgic *gic, struct vgic_kicks *k)
+void vhv_vgic_update_all(struct vhv_vgic *gic, struct vgic_kicks *k)
 {
 	struct vhv_vm *vm = gic->vm;
 	unsigned int i, j;
@@ -101,12 +101,12 @@ void vgic_update_all(struct vhv_vgic *gic, struct vgic_kicks *k)
 		return;
 	for (i = 0; i < vm->nr_vcpus; i++)
 		for (j = 0; j < VHV_VGIC_NR_PRIVATE; j++)
-			vgic_irq_update(gic, &vm->vcpus[i]->vgic.priv[j], k);
+			vhv_vgic_irq_update(gic, &vm->vcpus[i]->vgic.priv[j], k);
 	for (i = VHV_VGIC_NR_PRIVATE; i < gic->nr_irqs; i++)
-		vgic_irq_update(gic, &gic->spis[i - VHV_VGIC_NR_PRIVATE], k);
+		vhv_vgic_irq_update(gic, &gic->spis[i - VHV_VGIC_NR_PRIVATE], k);
 }
 
-void vgic_kick(struct vhv_vm *vm, struct vgic_kicks *k)
+void vhv_vgic_kick(struct vhv_vm *vm, struct vgic_kicks *k)
 {
 	unsigned int i;
 
@@ -115,8 +115,8 @@ void vgic_kick(struct vhv_vm *vm, struct vgic_kicks *k)
 }
 
 /* A level interrupt follows its line; an edge one latches each raise. */
-void vgic_irq_set_line(struct vhv_vgic *gic, struct vhv_irq *irq, bool level,
-		       struct vgic_kicks *k)
+void vhv_vgic_irq_set_line(struct vhv_vgic *gic, struct vhv_irq *irq, bool level,
+			   struct vgic_kicks *k)
 {
 	if (irq->level) {
 		if (irq->line == level)
@@ -127,7 +127,7 @@ void vgic_irq_set_line(struct vhv_vgic *gic, struct vhv_irq *irq, bool level,
 			return;
 		irq->latch = true;
 	}
-	vgic_irq_update(gic, irq, k);
+	vhv_vgic_irq_update(gic, irq, k);
 }
 
 /*
@@ -200,13 +200,13 @@ static int gic_line(struct vhv_vm *vm, struct vhv_vcpu *rd, u32 intid, bool leve
 
 	if (!vhv_vgic_ready(vm))
 		return -EBUSY;
-	irq = vgic_irq(gic, rd, intid);
+	irq = vhv_vgic_irq(gic, rd, intid);
 	if (!irq)
 		return -EINVAL;
 	raw_spin_lock_irqsave(&gic->lock, flags);
-	vgic_irq_set_line(gic, irq, level, &k);
+	vhv_vgic_irq_set_line(gic, irq, level, &k);
 	raw_spin_unlock_irqrestore(&gic->lock, flags);
-	vgic_kick(vm, &k);
+	vhv_vgic_kick(vm, &k);
 	return 0;
 }
 
@@ -219,7 +219,7 @@ void vhv_vgic_set_ppi_level(struct vhv_vcpu *vcpu, u32 intid, bool level)
 	if (!vhv_vgic_ready(vcpu->vm) || intid >= VHV_VGIC_NR_PRIVATE)
 		return;
 	raw_spin_lock_irqsave(&gic->lock, flags);
-	vgic_irq_set_line(gic, &vcpu->vgic.priv[intid], level, &k);
+	vhv_vgic_irq_set_line(gic, &vcpu->vgic.priv[intid], level, &k);
 	raw_spin_unlock_irqrestore(&gic->lock, flags);
 }
 

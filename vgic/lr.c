@@ -179,12 +179,12 @@ void vhv_vgic_fold(struct vhv_vcpu *vcpu)
 		if (fold_lr(vc->lr_irq[i], vc->lr_val[i]))
 			acked[nr_acked++] = vc->lr_irq[i]->intid;
 	for (i = 0; i < vc->nr_lr; i++)
-		vgic_irq_update(gic, vc->lr_irq[i], &k);
+		vhv_vgic_irq_update(gic, vc->lr_irq[i], &k);
 	raw_spin_unlock_irqrestore(&gic->lock, flags);
 	vc->nr_lr = 0;
 	/* This vCPU is about to look at its list anyway. */
 	__clear_bit(vcpu->idx, k.mask);
-	vgic_kick(vcpu->vm, &k);
+	vhv_vgic_kick(vcpu->vm, &k);
 	/* Level SPIs the guest completed: resampling irqfds want to know. */
 	for (i = 0; i < nr_acked; i++)
 		vhv_irqfd_ack(vcpu->vm, acked[i]);

@@ -33,7 +33,7 @@ static bool find_frame(struct vhv_vgic *gic, u64 ipa, struct vhv_vcpu **rd, u32 
 		*off = ipa - gic->dist_base;
 		return true;
 	}
-	*rd = vgic_rd_find(gic, ipa, off);
+	*rd = vhv_vgic_rd_find(gic, ipa, off);
 	if (!*rd)
 		return false;
 	*sgi = *off >= VGIC_REDIST_FRAME;
@@ -66,9 +66,9 @@ int vhv_vgic_mmio(struct vhv_vcpu *vcpu, const struct vhv_dabt *d)
 		vhv_timer_refresh(vcpu);
 	raw_spin_lock_irqsave(&gic->lock, flags);
 	if (c.rd)
-		done = vgic_redist_access(&c, sgi, off, d->len, d->is_write, &val);
+		done = vhv_vgic_redist_access(&c, sgi, off, d->len, d->is_write, &val);
 	else
-		done = vgic_dist_access(&c, off, d->len, d->is_write, &val);
+		done = vhv_vgic_dist_access(&c, off, d->len, d->is_write, &val);
 	raw_spin_unlock_irqrestore(&gic->lock, flags);
 	/* Nothing there, or a size the register does not take: RAZ/WI. */
 	if (!done)
@@ -80,6 +80,6 @@ int vhv_vgic_mmio(struct vhv_vcpu *vcpu, const struct vhv_dabt *d)
 		x[d->rt] = d->reg64 ? val : (u32)val;
 	}
 	vhv_skip_instr(vcpu);
-	vgic_kick(vm, &k);
+	vhv_vgic_kick(vm, &k);
 	return 1;
 }

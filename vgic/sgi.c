@@ -70,11 +70,11 @@ int vhv_vgic_sgi(struct vhv_vcpu *vcpu, struct vhv_sys_access *p, bool group1)
 		if (!group1 && irq->group1)
 			continue;
 		irq->latch = true;
-		vgic_irq_update(gic, irq, &k);
+		vhv_vgic_irq_update(gic, irq, &k);
 	}
 	raw_spin_unlock_irqrestore(&gic->lock, flags);
 	/* The sender looks at its own list before it enters again. */
 	__clear_bit(vcpu->idx, k.mask);
-	vgic_kick(vm, &k);
+	vhv_vgic_kick(vm, &k);
 	return 0;
 }
