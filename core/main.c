@@ -12,6 +12,7 @@
 
 #include "arm64/switch.h"
 #include "arm64/sysregs.h"
+#include "core/run.h"
 #include "core/vhv.h"
 #include "mmu/vmid.h"
 #include "timer/timer.h"
@@ -48,6 +49,7 @@ static int __init vhv_init(void)
 	ret = vhv_vmid_init();
 	if (ret)
 		return ret;
+	vhv_kick_init();
 	ret = vhv_irqfd_module_init();
 	if (ret)
 		goto vmid_exit;
@@ -88,6 +90,7 @@ vmid_exit:
 static void __exit vhv_exit(void)
 {
 	vhv_dev_exit();
+	vhv_kick_exit();
 	notifiers_put();
 	vhv_timer_hw_exit();
 	vhv_vgic_hw_exit();

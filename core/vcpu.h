@@ -34,6 +34,7 @@ struct vhv_reset_req {
 enum vhv_vcpu_mode {
 	VHV_MODE_OUTSIDE,	/* in the host, or blocked in WFI */
 	VHV_MODE_IN_GUEST,	/* between the last exit check and the exit */
+	VHV_MODE_EXITING,	/* IN_GUEST, and kicked: an IPI is on its way */
 };
 
 /* The syndrome of the last exit to EL2, read before IRQs are unmasked. */
@@ -77,9 +78,9 @@ struct vhv_vcpu {
 	int cpu;			/* where loaded, or -1 */
 	struct preempt_notifier pn;
 
-	/* Run state, read by kickers without the mutex. */
+	/* Run state, read by kickers without the mutex (core/kick.c). */
 	int mode;			/* enum vhv_vcpu_mode */
-	struct task_struct *run_task;	/* the thread that last ran it */
+	int run_cpu;			/* where it is while not OUTSIDE */
 	struct rcuwait wait;		/* the vCPU thread, blocked in WFI */
 	bool wakeup;			/* a reason to leave WFI */
 };

@@ -129,6 +129,12 @@ u32 gic_cpu_index(void);		/* from MPIDR_EL1: the vCPU id (< 256) */
 void gic_dist_init(void);		/* ARE, Group 1 on; once per VM */
 void gic_cpu_init(void);		/* this vCPU's redistributor and CPU interface */
 /*
+ * The same with the test's own IRQ handler. The vector table is the VM's,
+ * not the vCPU's: with several vCPUs, installing another handler after
+ * gic_cpu_init() races a vCPU that already takes interrupts.
+ */
+void gic_cpu_init_handler(guest_handler_fn handler);
+/*
  * gic_cpu_init()'s setup of the private interrupts, for a guest that finds
  * its frames itself, at rd (an RD_base): all in Group 1, the PPIs disabled
  * and not pending, priority 0xa0 but the watchdog PPI's, 0x00 (highest).
