@@ -207,6 +207,13 @@ int vhv_vcpu_run(struct vhv_vcpu *vcpu)
 	ret = vhv_timer_first_run(vcpu);
 	if (ret)
 		return ret;
+	/*
+	 * From here the VM has run, as KVM counts it (a vCPU's pid is set once
+	 * its first-run checks pass, immediate_exit or not): no vGIC may be
+	 * created any more. Set under vcpu->mutex, which vhv_vgic_create()
+	 * takes too.
+	 */
+	vhv_vm_mark_ran(vcpu->vm);
 	/* A load the VMM has answered completes first, even with immediate_exit. */
 	if (vcpu->mmio.pending)
 		vhv_mmio_complete(vcpu);
@@ -214,7 +221,6 @@ int vhv_vcpu_run(struct vhv_vcpu *vcpu)
 		return -EINTR;
 	run->exit_reason = KVM_EXIT_UNKNOWN;
 	run->flags = 0;
-	vhv_vm_mark_ran(vcpu->vm);
 
 	run_begin(vcpu);
 	ret = run_loop(vcpu);

@@ -11,9 +11,9 @@
  *   vm->mmu_lock        stage-2 tables (spinlock, mmu/stage2.c)
  *   vgic->lock          interrupt state (raw spinlock, vgic/vgic.h)
  * No lock is held across guest entry. Whoever must stop every vCPU (the
- * vGIC's state, the counter offset) holds vm->lock and takes each
- * vcpu->mutex by trylock only (vhv_vm_trylock_vcpus): a vCPU busy in an
- * ioctl makes it EBUSY, as in KVM, and the order above never inverts.
+ * vGIC's creation and state, the counter offset) holds vm->lock and takes
+ * each vcpu->mutex by trylock only (vhv_vm_trylock_vcpus): a vCPU busy in
+ * an ioctl makes it EBUSY, as in KVM, and the order above never inverts.
  */
 #ifndef VHV_CORE_VM_H
 #define VHV_CORE_VM_H
@@ -42,7 +42,7 @@ struct vhv_vgic;
 
 /* vm->flags */
 #define VHV_VM_NISV_TO_USER	0	/* KVM_CAP_ARM_NISV_TO_USER enabled */
-#define VHV_VM_RAN		1	/* a vCPU has entered the guest */
+#define VHV_VM_RAN		1	/* a vCPU passed its first KVM_RUN checks */
 #define VHV_VM_DEAD		2	/* set up wrong beyond repair: all ioctls EIO */
 
 struct vhv_vm {

@@ -223,24 +223,15 @@ static struct vhv_vgic *vgic_alloc(struct vhv_vm *vm)
 }
 
 /*
- * Called with vm->lock held. A VM has at most one vGIC, created before it
- * runs. The fd is reported before it is installed, so that an EFAULT
- * leaves neither a device nor an fd behind.
+ * The fd is reported before it is installed, so that an EFAULT leaves
+ * neither a device nor an fd behind.
  */
-int vhv_vgic_create(struct vhv_vm *vm, bool test_only, __u32 __user *ufd)
+static int vgic_create_locked(struct vhv_vm *vm, __u32 __user *ufd)
 {
 	struct vhv_vgic *gic;
 	struct file *file;
 	int fd, ret;
 
-	if (!vhv_vgic_available())
-		return -ENODEV;
-	if (test_only)
-		return 0;
-	if (vm->vgic)
-		return -EEXIST;
-	if (test_bit(VHV_VM_RAN, &vm->flags))
-		return -EBUSY;
 	gic = vgic_alloc(vm);
 	if (!gic)
 		return -ENOMEM;
@@ -269,6 +260,37 @@ put_fd:
 	put_unused_fd(fd);
 free_gic:
 	vgic_free(gic);
+	return ret;
+}
+
+/*
+ * Called with vm->lock held. A VM has at most one vGIC, created before any
+ * vCPU runs: every vCPU depends on it from its first KVM_RUN on. As in
+ * KVM (kvm_vgic_create(), 6.12), every vCPU's mutex is taken by trylock,
+ * EBUSY if one is busy, so that no vCPU is inside KVM_RUN, past its look
+ * for a vGIC, while one appears; and a VM where a vCPU has run (even a
+ * KVM_RUN that only honoured immediate_exit) gets EBUSY. CTRL_INIT needs
+ * no such lock: nothing reads the tables it fills before it publishes
+ * them (vhv_vgic_ready()), and a KVM_RUN that finds the vGIC not
+ * initialised kills the VM, as KVM's does.
+ */
+int vhv_vgic_create(struct vhv_vm *vm, bool test_only, __u32 __user *ufd)
+{
+	int ret;
+
+	if (!vhv_vgic_available())
+		return -ENODEV;
+	if (test_only)
+		return 0;
+	if (!vhv_vm_trylock_vcpus(vm))
+		return -EBUSY;
+	if (vm->vgic)
+		ret = -EEXIST;
+	else if (test_bit(VHV_VM_RAN, &vm->flags))
+		ret = -EBUSY;
+	else
+		ret = vgic_create_locked(vm, ufd);
+	vhv_vm_unlock_vcpus(vm);
 	return ret;
 }
 
