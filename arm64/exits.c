@@ -101,23 +101,13 @@ bool vhv_exit_fast(struct vhv_vcpu *vcpu)
 
 static int handle_wfx(struct vhv_vcpu *vcpu)
 {
-	int ret;
-
 	vhv_skip_instr(vcpu);
 	/* WFE (TI bit 0 set) only yields; WFI sleeps until there is work. */
 	if (vcpu->exit.esr & ESR_ELx_WFx_ISS_WFE) {
 		cond_resched();
 		return 1;
 	}
-	/*
-	 * An interrupt the guest would take, a timer's included, ends WFI at
-	 * once; else sleep until one may be: a kick, a signal, or the next
-	 * timer deadline.
-	 */
-	vhv_timer_block_begin(vcpu);
-	ret = vhv_vgic_has_pending(vcpu) ? 1 : vhv_vcpu_block(vcpu);
-	vhv_timer_block_end(vcpu);
-	return ret;
+	return vhv_vcpu_wfi(vcpu);
 }
 
 static int handle_hvc(struct vhv_vcpu *vcpu)

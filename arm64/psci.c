@@ -48,6 +48,25 @@ static u32 fn_id(struct vhv_vcpu *vcpu)
 	return lower_32_bits(vcpu->regs.regs.regs[0]);
 }
 
+/*
+ * SMC32/HVC32 calls (function id bit 30 clear) pass their arguments in
+ * w1-w3: the upper halves of x1-x3 are not the guest's to rely on (SMC
+ * Calling Convention, "Argument passing"), so a PSCI function with a
+ * 32-bit id sees them cleared, in place, as KVM does. Every such call's
+ * results set x1-x3 again, but SYSTEM_RESET2's, which leaves w1 and w2
+ * for the VMM to read.
+ */
+static void psci_args32(struct vhv_vcpu *vcpu, u32 fn)
+{
+	u64 *x = vcpu->regs.regs.regs;
+	unsigned int i;
+
+	if (ARM_SMCCC_IS_64(fn))
+		return;
+	for (i = 1; i <= 3; i++)
+		x[i] = lower_32_bits(x[i]);
+}
+
 /* PSCI functions known at this version (0.2 and later ids). */
 static bool psci_has(struct vhv_vcpu *vcpu, u32 fn)
 {
@@ -148,6 +167,7 @@ bool vhv_smccc_fast(struct vhv_vcpu *vcpu)
 	case PSCI_0_2_FN64_AFFINITY_INFO:
 		if (!psci_has(vcpu, fn))
 			goto unknown;
+		psci_args32(vcpu, fn);
 		ret = affinity_info(vcpu);
 		break;
 	default:
@@ -225,9 +245,13 @@ static int psci_call(struct vhv_vcpu *vcpu, u32 fn)
 	switch (fn) {
 	case PSCI_0_2_FN_CPU_SUSPEND:
 	case PSCI_0_2_FN64_CPU_SUSPEND:
-		/* A standby state: as WFI, woken by what would wake a WFI. */
+		/*
+		 * Any power state as a standby state: WFI, woken by what wakes
+		 * a WFI (a pending interrupt, the timers' deadlines), as KVM
+		 * does. PSCI lets a powerdown request return as a standby one.
+		 */
 		set_result(vcpu, PSCI_RET_SUCCESS, 0, 0, 0);
-		return vhv_vcpu_block(vcpu);
+		return vhv_vcpu_wfi(vcpu);
 	case PSCI_0_2_FN_CPU_OFF:
 		spin_lock(&vcpu->power_lock);
 		WRITE_ONCE(vcpu->power_off, true);
@@ -275,8 +299,10 @@ int vhv_smccc_call(struct vhv_vcpu *vcpu)
 
 	if (vhv_psci_version(vcpu) == KVM_ARM_PSCI_0_1)
 		return psci_0_1_call(vcpu, fn);
-	if (psci_has(vcpu, fn))
+	if (psci_has(vcpu, fn)) {
+		psci_args32(vcpu, fn);
 		return psci_call(vcpu, fn);
+	}
 	vhv_smccc_fast(vcpu);
 	return 1;
 }

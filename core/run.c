@@ -52,6 +52,23 @@ int vhv_vcpu_block(struct vhv_vcpu *vcpu)
 	return 1;
 }
 
+/*
+ * WFI, and what behaves as it (PSCI CPU_SUSPEND): no wait at all if an
+ * interrupt the guest would take is pending, whatever PSTATE.I says;
+ * else sleep until one may be: a kick, a signal, or the next deadline
+ * of the guest's timers, which the hrtimer stands in for while the vCPU
+ * is not loaded. 1 to go on, or -EINTR.
+ */
+int vhv_vcpu_wfi(struct vhv_vcpu *vcpu)
+{
+	int ret;
+
+	vhv_timer_block_begin(vcpu);
+	ret = vhv_vgic_has_pending(vcpu) ? 1 : vhv_vcpu_block(vcpu);
+	vhv_timer_block_end(vcpu);
+	return ret;
+}
+
 /* A powered-off vCPU waits for CPU_ON (or a signal) before running. */
 static int wait_power_on(struct vhv_vcpu *vcpu)
 {
