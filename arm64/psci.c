@@ -102,27 +102,39 @@ static u64 affinity_mask(unsigned int level)
 	return MPIDR_HWID_BITMASK & ~(BIT_ULL(MPIDR_LEVEL_SHIFT(level)) - 1);
 }
 
+static u64 power_state(struct vhv_vcpu *t)
+{
+	return READ_ONCE(t->power_off) ? PSCI_0_2_AFFINITY_LEVEL_OFF : PSCI_0_2_AFFINITY_LEVEL_ON;
+}
+
 /*
  * AFFINITY_INFO: ON if any vCPU with that affinity (at the lowest level
- * asked) runs, OFF if all are off, INVALID_PARAMS if there is none.
+ * asked) runs, OFF if all are off, INVALID_PARAMS if there is none. Level
+ * 0 names one vCPU, found by the VM's lookup; a higher level names a
+ * cluster, which only a walk over every vCPU finds (the slow path: not
+ * with interrupts masked).
  */
 static u64 affinity_info(struct vhv_vcpu *vcpu)
 {
 	u64 target = vcpu->regs.regs.regs[1], level = vcpu->regs.regs.regs[2];
 	struct vhv_vm *vm = vcpu->vm;
 	unsigned int i, nr = vhv_vm_nr_vcpus(vm);
+	struct vhv_vcpu *t;
 	bool found = false;
 	u64 mask;
 
 	if (level > 3)
 		return PSCI_RET_INVALID_PARAMS;
+	if (!level) {
+		t = vhv_vcpu_by_mpidr(vm, target);
+		return t ? power_state(t) : PSCI_RET_INVALID_PARAMS;
+	}
 	mask = affinity_mask(level);
 	for (i = 0; i < nr; i++) {
-		struct vhv_vcpu *t = READ_ONCE(vm->vcpus[i]);
-
+		t = READ_ONCE(vm->vcpus[i]);
 		if ((t->sys[VHV_SR_MPIDR_EL1] & mask) != (target & mask))
 			continue;
-		if (!READ_ONCE(t->power_off))
+		if (power_state(t) == PSCI_0_2_AFFINITY_LEVEL_ON)
 			return PSCI_0_2_AFFINITY_LEVEL_ON;
 		found = true;
 	}
@@ -168,6 +180,9 @@ bool vhv_smccc_fast(struct vhv_vcpu *vcpu)
 		if (!psci_has(vcpu, fn))
 			goto unknown;
 		psci_args32(vcpu, fn);
+		/* A cluster's walk takes the slow path (affinity_info()). */
+		if (vcpu->regs.regs.regs[2])
+			return false;
 		ret = affinity_info(vcpu);
 		break;
 	default:
@@ -260,6 +275,10 @@ static int psci_call(struct vhv_vcpu *vcpu, u32 fn)
 	case PSCI_0_2_FN_CPU_ON:
 	case PSCI_0_2_FN64_CPU_ON:
 		set_result(vcpu, cpu_on(vcpu), 0, 0, 0);
+		return 1;
+	case PSCI_0_2_FN_AFFINITY_INFO:
+	case PSCI_0_2_FN64_AFFINITY_INFO:
+		set_result(vcpu, affinity_info(vcpu), 0, 0, 0);
 		return 1;
 	case PSCI_0_2_FN_SYSTEM_OFF:
 		return system_event(vcpu, KVM_SYSTEM_EVENT_SHUTDOWN, 0);

@@ -33,7 +33,8 @@ struct sysreg_desc;
 
 /*
  * guest(): 0 done, -1 UNDEF. get()/set() for ONE_REG; set() returns 0 or
- * -EINVAL. NULL get/set mean plain storage in vcpu->sys[sr].
+ * -errno (EINVAL; ENOMEM for MPIDR_EL1's map). NULL get/set mean plain
+ * storage in vcpu->sys[sr].
  */
 struct sysreg_desc {
 	u32 enc;		/* sys_reg(op0, op1, CRn, CRm, op2) */
@@ -175,6 +176,12 @@ static int set_invariant(struct vhv_vcpu *vcpu, const struct sysreg_desc *d, u32
 	return val == d->get(vcpu, d, enc) ? 0 : -EINVAL;
 }
 
+/* The guest reads it from VMPIDR_EL2; the VM's affinity map follows writes. */
+static int set_mpidr(struct vhv_vcpu *vcpu, const struct sysreg_desc *d, u32 enc, u64 val)
+{
+	return vhv_vcpu_set_mpidr(vcpu, val);
+}
+
 /* SCTLR_EL1 out of reset: its RES1 bits and the v8.0 defaults, as KVM. */
 #define SCTLR_EL1_RESET		0x00c50078ULL
 /* OSLSR_EL1.OSLM = 0b10: the OS lock is implemented (D23.3.x). */
@@ -251,7 +258,8 @@ static const struct sysreg_desc table[] = {
 	RAZ_WI(2, 3, 0, 4, 0, "DBGDTR_EL0"),
 	RAZ_WI(2, 3, 0, 5, 0, "DBGDTRRX_EL0"),
 	INVARIANT(3, 0, 0, 0, 0, "MIDR_EL1", get_midr),
-	DIRECT(3, 0, 0, 0, 5, "MPIDR_EL1", VHV_SR_MPIDR_EL1, 0),
+	{ .enc = sys_reg(3, 0, 0, 0, 5), .name = "MPIDR_EL1", .sr = VHV_SR_MPIDR_EL1,
+	  .set = set_mpidr, .flags = F_USER },
 	INVARIANT(3, 0, 0, 0, 6, "REVIDR_EL1", get_revidr),
 	{ .enc = sys_reg(3, 0, 0, 1, 0), .last = sys_reg(3, 0, 0, 7, 7), .name = "ID space",
 	  .sr = -1, .guest = guest_idreg, .get = get_idreg, .set = set_idreg, .flags = F_USER },

@@ -41,21 +41,15 @@
 			 HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW | HCR_E2H | HCR_TLOR | \
 			 HCR_TERR | HCR_TEA)
 
-/* MPIDR_EL1 from the vcpu_id, as KVM builds it: Aff0 = id[3:0],
- * Aff1 = id[11:4], Aff2 = id[19:12], bit 31 RES1.
- */
-static u64 mpidr_of(unsigned int id)
-{
-	return BIT(31) | ((u64)(id & 0xf) << MPIDR_LEVEL_SHIFT(0)) |
-	       ((u64)((id >> 4) & 0xff) << MPIDR_LEVEL_SHIFT(1)) |
-	       ((u64)((id >> 12) & 0xff) << MPIDR_LEVEL_SHIFT(2));
-}
-
 /* With the vCPU not loaded (between ioctls, or put by the caller). */
 void vhv_vcpu_reset(struct vhv_vcpu *vcpu)
 {
-	/* An MPIDR_EL1 the VMM wrote survives a re-init, as in KVM. */
-	u64 mpidr = vcpu->initialised ? vcpu->sys[VHV_SR_MPIDR_EL1] : mpidr_of(vcpu->id);
+	/*
+	 * MPIDR_EL1 is set when the vCPU is created and changed only by the
+	 * VMM (core/mpidr.c keeps the VM's map of them): what it wrote
+	 * survives a re-init, as in KVM.
+	 */
+	u64 mpidr = vcpu->sys[VHV_SR_MPIDR_EL1];
 
 	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
 	vcpu->regs.regs.pstate = PSR_MODE_EL1h | PSR_D_BIT | PSR_A_BIT | PSR_I_BIT | PSR_F_BIT;

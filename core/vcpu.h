@@ -16,6 +16,7 @@
 #include <linux/types.h>
 
 #include "arm64/sysregs.h"
+#include "core/mpidr.h"
 #include "mmu/mmio.h"
 #include "timer/timer.h"
 #include "vgic/vgic.h"
@@ -86,9 +87,12 @@ struct vhv_vcpu {
 };
 
 int vhv_vcpu_create(struct vhv_vm *vm, unsigned long id);
-/* Lock-free lookups among the vCPUs created so far, or NULL. */
+/* Lock-free lookup among the vCPUs created so far, or NULL (and by
+ * MPIDR: core/mpidr.h).
+ */
 struct vhv_vcpu *vhv_vcpu_by_id(struct vhv_vm *vm, unsigned int id);
-struct vhv_vcpu *vhv_vcpu_by_mpidr(struct vhv_vm *vm, u64 mpidr);
+/* ONE_REG's MPIDR_EL1 write: the VM's map and the vGIC's routes follow. */
+int vhv_vcpu_set_mpidr(struct vhv_vcpu *vcpu, u64 mpidr);
 void vhv_vcpu_free(struct vhv_vcpu *vcpu);
 
 /* core/reset.c: the state of KVM_ARM_VCPU_INIT, or of a PSCI CPU_ON. */

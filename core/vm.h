@@ -35,6 +35,7 @@
 struct mm_struct;
 struct vhv_vcpu;
 struct vhv_memslots;
+struct vhv_mpidr_map;
 struct vhv_vgic;
 
 /* As KVM on arm64 answers KVM_CAP_MAX_VCPUS and KVM_CAP_MAX_VCPU_ID. */
@@ -60,6 +61,8 @@ struct vhv_vm {
 	struct vhv_idregs idregs;
 	/* KVM_REG_ARM_PSCI_VERSION as the VMM set it, or 0: the default. */
 	u32 psci_version;
+	/* MPIDR_EL1 affinity to vCPU (core/mpidr.c), read under RCU. */
+	struct vhv_mpidr_map __rcu *mpidr_map;
 	/* The in-kernel GIC (vgic/), set once by KVM_CREATE_DEVICE. */
 	struct vhv_vgic *vgic;
 	/* Counter offsets and timer PPIs (timer/). */
