@@ -212,6 +212,7 @@ int vhv_vcpu_set_mpidr(struct vhv_vcpu *vcpu, u64 mpidr)
 	/* Read without vm->lock by the vGIC (GICR_TYPER). */
 	WRITE_ONCE(vcpu->sys[VHV_SR_MPIDR_EL1], mpidr);
 	vhv_mpidr_map_publish(vm, map, vm->nr_vcpus);
+	vhv_vgic_retarget(vm);
 	ret = 0;
 out:
 	mutex_unlock(&vm->lock);

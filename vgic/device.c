@@ -78,6 +78,7 @@ static void init_private(struct vhv_vcpu *vcpu)
 static int vgic_init(struct vhv_vm *vm)
 {
 	struct vhv_vgic *gic = vm->vgic;
+	struct vhv_vcpu *target;
 	unsigned int i, nr_spis;
 
 	if (gic->initialised)
@@ -88,8 +89,14 @@ static int vgic_init(struct vhv_vm *vm)
 	gic->spis = kvcalloc(nr_spis, sizeof(*gic->spis), GFP_KERNEL_ACCOUNT);
 	if (!gic->spis)
 		return -ENOMEM;
+	/*
+	 * Routed to affinity 0 (IROUTER resets to 0). No vCPU can be added
+	 * from here on, so only IROUTER writes and MPIDR_EL1 changes move
+	 * the targets (vhv_vgic_retarget).
+	 */
+	target = vhv_vcpu_by_mpidr(vm, 0);
 	for (i = 0; i < nr_spis; i++)
-		vhv_vgic_irq_init(&gic->spis[i], VHV_VGIC_NR_PRIVATE + i, NULL);
+		vhv_vgic_irq_init(&gic->spis[i], VHV_VGIC_NR_PRIVATE + i, target);
 	/* As KVM: the default routes replace any the VMM set before. */
 	if (vhv_routes_set_default(vm, nr_spis)) {
 		kvfree(gic->spis);

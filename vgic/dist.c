@@ -47,8 +47,9 @@ static void ctlr_write(struct vgic_ctx *c, u32 idx, u64 val)
 
 	if (on == c->gic->enabled)
 		return;
+	/* O(1) under the lock: no interrupt changes, the vCPUs look again. */
 	c->gic->enabled = on;
-	vhv_vgic_update_all(c->gic, c->k);
+	vhv_vgic_kick_queued(c->k);
 }
 
 /* A VMM may look before GRP_NR_IRQS: then there are no SPIs yet. */
@@ -90,8 +91,7 @@ static void irouter_write(struct vgic_ctx *c, u32 intid, u64 val)
 
 	if (!irq)
 		return;
-	irq->route = val & IROUTER_AFF_MASK;
-	vhv_vgic_irq_update(c->gic, irq, c->k);
+	vhv_vgic_irq_route(c->gic, irq, val & IROUTER_AFF_MASK, c->k);
 }
 
 #define FIELD32(off, f, o)	VGIC_FIELD(off, 0x80, VW_32, f, o)

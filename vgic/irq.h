@@ -11,9 +11,11 @@
 /* vCPUs (by index) to kick once vgic->lock is dropped. */
 struct vgic_kicks {
 	DECLARE_BITMAP(mask, VHV_MAX_VCPUS);
+	/* GICD_CTLR changed: also every vCPU with something on its list. */
+	bool queued;
 };
 
-void vhv_vgic_irq_init(struct vhv_irq *irq, u32 intid, struct vhv_vcpu *owner);
+void vhv_vgic_irq_init(struct vhv_irq *irq, u32 intid, struct vhv_vcpu *target);
 /* The interrupt with this INTID as seen by rd's redistributor (private
  * INTIDs) or the distributor (SPIs), or NULL if there is none.
  */
@@ -26,8 +28,13 @@ static inline bool vgic_irq_pending(const struct vhv_irq *irq)
 
 /* After any change to irq: queue, move or unqueue it, and note kicks. */
 void vhv_vgic_irq_update(struct vhv_vgic *gic, struct vhv_irq *irq, struct vgic_kicks *k);
-/* After GICD_CTLR's group enables change: every interrupt again. */
-void vhv_vgic_update_all(struct vhv_vgic *gic, struct vgic_kicks *k);
+/* An SPI's route written: its target found again, then as above. */
+void vhv_vgic_irq_route(struct vhv_vgic *gic, struct vhv_irq *irq, u64 route,
+			struct vgic_kicks *k);
+/* After GICD_CTLR's group enables change: every vCPU with an interrupt
+ * queued looks again.
+ */
+void vhv_vgic_kick_queued(struct vgic_kicks *k);
 /* Without the lock. */
 void vhv_vgic_kick(struct vhv_vm *vm, struct vgic_kicks *k);
 

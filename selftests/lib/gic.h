@@ -28,7 +28,7 @@
 #define GIC_REDIST_STRIDE	0x20000ULL	/* RD_base, then SGI_base at +64 KB */
 #define GIC_SGI_FRAME		0x10000ULL
 
-#define GIC_MAX_VCPUS		8
+#define GIC_MAX_VCPUS		64
 #define GIC_LOG_MAX		256
 
 /* INTID ranges. */
