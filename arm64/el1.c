@@ -19,6 +19,7 @@
 #include <asm/cputype.h>
 #include <asm/sysreg.h>
 
+#include "arm64/hostcpu.h"
 #include "arm64/switch.h"
 #include "arm64/sysreg_enc.h"
 #include "core/vcpu.h"
@@ -68,6 +69,13 @@ static void load_el1(struct vhv_vcpu *vcpu)
 	write_sysreg(vcpu->regs.sp_el1, sp_el1);
 	write_sysreg_s(vcpu->regs.elr_el1, VHV_ELR_EL12);
 	write_sysreg_s(vcpu->regs.spsr[KVM_SPSR_EL1], VHV_SPSR_EL12);
+	/*
+	 * With FEAT_RAS the guest's DISR_EL1 is VDISR_EL2 (HCR_EL2.AMO set),
+	 * where its own ESB defers a virtual SError: the vCPU's, like its
+	 * EL1 registers, and never the host's.
+	 */
+	if (vhv_hostcpu_has_ras())
+		write_sysreg_s(vcpu->vdisr, VHV_VDISR_EL2);
 	/* MIDR_EL1 and MPIDR_EL1 as the guest reads them, without traps. */
 	write_sysreg_s(read_cpuid_id(), VHV_VPIDR_EL2);
 	write_sysreg_s(vcpu->sys[VHV_SR_MPIDR_EL1], VHV_VMPIDR_EL2);
@@ -82,6 +90,8 @@ static void put_el1(struct vhv_vcpu *vcpu)
 	vcpu->regs.sp_el1 = read_sysreg(sp_el1);
 	vcpu->regs.elr_el1 = read_sysreg_s(VHV_ELR_EL12);
 	vcpu->regs.spsr[KVM_SPSR_EL1] = read_sysreg_s(VHV_SPSR_EL12);
+	if (vhv_hostcpu_has_ras())
+		vcpu->vdisr = read_sysreg_s(VHV_VDISR_EL2);
 	vhv_timer_put(vcpu);
 }
 
@@ -93,8 +103,8 @@ static void flush_if_other_vcpu_ran(struct vhv_vcpu *vcpu)
 	if (*last == vcpu->idx)
 		return;
 	*last = vcpu->idx;
-	if (vhv_vmid_valid(&vm->vmid))
-		vhv_tlb_flush_vmid_local(vhv_vm_vttbr(vm));
+	/* By the VMID the VM last had, whatever its generation (mmu/tlb.c). */
+	vhv_tlb_flush_vm_local(vm);
 }
 
 /* With preemption disabled. */

@@ -17,6 +17,7 @@
 #include <asm/kvm_arm.h>
 #include <asm/ptrace.h>
 
+#include "arm64/aarch32.h"
 #include "arm64/entry.h"
 #include "arm64/exits.h"
 #include "arm64/inject.h"
@@ -36,12 +37,19 @@ void vhv_skip_instr(struct vhv_vcpu *vcpu)
 {
 	struct user_pt_regs *r = &vcpu->regs.regs;
 
-	/* A32/T32: the trapped instruction's length is ESR_EL2.IL. */
-	if (r->pstate & PSR_MODE32_BIT)
-		r->pc += (vcpu->exit.esr & ESR_ELx_IL) ? 4 : 2;
-	else
-		r->pc += 4;
-	/* The next instruction is not a branch target (D1.3.x, PSTATE.BTYPE). */
+	/*
+	 * A32/T32: the trapped instruction's length is ESR_EL2.IL, the PC
+	 * 32 bits wide, and a T32 instruction in an IT block moves ITSTATE
+	 * on (arm64/aarch32.c). There is no BTYPE in AArch32 state: bits
+	 * [11:10] of its SPSR are IT[3:2].
+	 */
+	if (r->pstate & PSR_MODE32_BIT) {
+		r->pc = lower_32_bits(r->pc + ((vcpu->exit.esr & ESR_ELx_IL) ? 4 : 2));
+		r->pstate = vhv_aarch32_it_advance(r->pstate);
+		return;
+	}
+	r->pc += 4;
+	/* The next instruction is not a branch target (Arm ARM, PSTATE.BTYPE). */
 	r->pstate &= ~PSR_BTYPE_MASK;
 }
 
@@ -50,7 +58,7 @@ void vhv_skip_instr(struct vhv_vcpu *vcpu)
 static bool fast_hvc(struct vhv_vcpu *vcpu)
 {
 	/* The preferred return address of an HVC is the next instruction. */
-	return vhv_smccc_fast(vcpu);
+	return vhv_smccc_workaround(vcpu) || vhv_smccc_fast(vcpu);
 }
 
 /*
@@ -99,8 +107,20 @@ bool vhv_exit_fast(struct vhv_vcpu *vcpu)
 
 /* ---- full tier ---- */
 
+/* ESR_EL2.ISS.TI [1:0] of a trapped WFx: bit 1 set for WFIT and WFET. */
+#define WFX_ISS_TIMEOUT		BIT(1)
+
 static int handle_wfx(struct vhv_vcpu *vcpu)
 {
+	/*
+	 * WFIT and WFET (FEAT_WFxT) execute on a CPU that has them whatever
+	 * the guest's ID_AA64ISAR2_EL1.WFxT says; vhv hides the feature, so
+	 * they are UNDEF, as on a CPU without it.
+	 */
+	if (vcpu->exit.esr & WFX_ISS_TIMEOUT) {
+		vhv_inject_undef(vcpu);
+		return 1;
+	}
 	vhv_skip_instr(vcpu);
 	/* WFE (TI bit 0 set) only yields; WFI sleeps until there is work. */
 	if (vcpu->exit.esr & ESR_ELx_WFx_ISS_WFE) {
@@ -112,7 +132,7 @@ static int handle_wfx(struct vhv_vcpu *vcpu)
 
 static int handle_hvc(struct vhv_vcpu *vcpu)
 {
-	return vhv_smccc_call(vcpu);
+	return vhv_smccc_workaround(vcpu) ? 1 : vhv_smccc_call(vcpu);
 }
 
 static int handle_smc(struct vhv_vcpu *vcpu)
@@ -160,15 +180,37 @@ static const exit_fn exit_handlers[ESR_ELx_EC_MAX + 1] = {
 };
 
 /*
- * A physical SError taken from the guest: with nothing to tell whose
- * access caused it, the guest gets it, as a virtual SError (HCR_EL2.VSE),
- * the architecture's answer for an asynchronous external abort.
+ * A physical SError taken from the guest: the host's own pending ones are
+ * kept out at entry (arm64/entry.S), so it is the guest's, and it gets it
+ * as a virtual SError (HCR_EL2.VSE), the architecture's answer for an
+ * asynchronous external abort.
  */
 static int handle_serror(struct vhv_vcpu *vcpu)
 {
 	pr_info_ratelimited("SError while the guest ran (pc %#llx): injected into the guest\n",
 			    vcpu->regs.regs.pc);
-	vcpu->hcr |= HCR_VSE;
+	vhv_inject_serror(vcpu);
+	return 1;
+}
+
+/*
+ * An SError was pending as the guest left (VHV_EXIT_SERROR_PENDING: with
+ * RAS deferred into DISR_EL1, without taken in the exit's window), and
+ * it is the guest's too. The exit itself is left undone: the guest takes
+ * its virtual SError, if it can, and then executes again what trapped,
+ * whose preferred return address is that instruction (Arm ARM,
+ * "Preferred exception return address"), except for HVC, whose is the
+ * next one: its PC goes back by the HVC's 4 bytes.
+ */
+static int serror_pending(struct vhv_vcpu *vcpu)
+{
+	const struct vhv_exit *e = &vcpu->exit;
+
+	pr_info_ratelimited("SError pending as the guest left (pc %#llx, DISR_EL1 %#llx): injected into the guest\n",
+			    vcpu->regs.regs.pc, e->disr);
+	vhv_inject_serror(vcpu);
+	if ((e->code & VHV_EXIT_TYPE_MASK) == VHV_EXIT_SYNC && esr_ec(e->esr) == ESR_ELx_EC_HVC64)
+		vcpu->regs.regs.pc -= 4;
 	return 1;
 }
 
@@ -176,6 +218,11 @@ int vhv_exit_handle(struct vhv_vcpu *vcpu)
 {
 	exit_fn fn;
 
+	if (vcpu->exit.code & VHV_EXIT_SERROR_PENDING)
+		return serror_pending(vcpu);
+	/* The abort's IPA could not be found (arm64/fault_ipa.c): again. */
+	if (vcpu->exit.retry)
+		return 1;
 	switch (vcpu->exit.code & VHV_EXIT_TYPE_MASK) {
 	case VHV_EXIT_IRQ:
 	case VHV_EXIT_FIQ:
@@ -184,7 +231,16 @@ int vhv_exit_handle(struct vhv_vcpu *vcpu)
 	case VHV_EXIT_SERROR:
 		return handle_serror(vcpu);
 	}
-	/* AArch32 EL0's own trap classes (CP15 and the like) have no handler. */
+	/*
+	 * A trapped AArch32 instruction that failed its condition code is
+	 * stepped over, with no other effect (arm64/aarch32.c). AArch32
+	 * EL0's own trap classes (CP15 and the like) have no handler.
+	 */
+	if ((vcpu->exit.code & VHV_EXIT_AARCH32) &&
+	    !vhv_aarch32_cond_passed(vcpu->exit.esr, vcpu->regs.regs.pstate)) {
+		vhv_skip_instr(vcpu);
+		return 1;
+	}
 	fn = exit_handlers[esr_ec(vcpu->exit.esr)];
 	return fn ? fn(vcpu) : handle_unknown(vcpu);
 }

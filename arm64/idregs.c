@@ -10,11 +10,13 @@
  */
 #include <linux/bitops.h>
 #include <linux/kernel.h>
+#include <linux/minmax.h>
 #include <linux/string.h>
 #include <asm/cpufeature.h>
 #include <asm/sysreg.h>
 
 #include "arm64/idregs.h"
+#include "arm64/spectre.h"
 
 /* A 4-bit ID field at bit position pos. */
 #define FIELD4(pos)		(0xfULL << (pos))
@@ -28,14 +30,14 @@ struct idreg_rule {
 
 static const struct idreg_rule rules[] = {
 	/* ID_AA64PFR0_EL1: EL0 and EL1 AArch64 only [3:0],[7:4]; FP [19:16],
-	 * AdvSIMD [23:20], DIT [51:48], CSV2 [59:56], CSV3 [63:60] kept;
-	 * EL2, EL3, GIC, RAS, SVE, SEL2, MPAM, AMU, RME hidden.
+	 * AdvSIMD [23:20], DIT [51:48], CSV3 [63:60] kept; CSV2 [59:56]
+	 * below; EL2, EL3, GIC, RAS, SVE, SEL2, MPAM, AMU, RME hidden.
 	 */
 	{ SYS_ID_AA64PFR0_EL1,
-	  FIELD4(16) | FIELD4(20) | FIELD4(48) | FIELD4(56) | FIELD4(60),
+	  FIELD4(16) | FIELD4(20) | FIELD4(48) | FIELD4(60),
 	  VAL4(0, 1) | VAL4(4, 1) },
-	/* ID_AA64PFR1_EL1: BT [3:0], SSBS [7:4], CSV2_frac [35:32]. */
-	{ SYS_ID_AA64PFR1_EL1, FIELD4(0) | FIELD4(4) | FIELD4(32), 0 },
+	/* ID_AA64PFR1_EL1: BT [3:0], SSBS [7:4]; CSV2_frac [35:32] below. */
+	{ SYS_ID_AA64PFR1_EL1, FIELD4(0) | FIELD4(4), 0 },
 	/* ID_AA64DFR0_EL1: the architectural minimum of debug: v8.0
 	 * (DebugVer 6), 2 breakpoints (BRPs 1), 2 watchpoints (WRPs 1).
 	 */
@@ -85,6 +87,25 @@ static u64 parange_of(unsigned int ipa_bits)
 	return i;
 }
 
+/*
+ * CSV2 as KVM 6.12 shows it: 1 if no CPU of the host is exposed to
+ * Spectre-v2 (arm64/spectre.c), else 0. Never 2 or 3 (FEAT_CSV2_2,
+ * FEAT_CSV2_3), which promise SCXTNUM_EL0/EL1: the guest's accesses to
+ * those trap (HCR_EL2.EnSCXT clear) and are UNDEF. For the same reason
+ * CSV2_frac is at most 1 (FEAT_CSV2_1p1, "SCXTNUM_ELx not implemented";
+ * 2 would promise them), and only along with CSV2 = 1.
+ */
+static void set_csv2(struct vhv_idregs *id)
+{
+	u64 frac = cpuid_feature_extract_unsigned_field(read_sanitised_ftr_reg(SYS_ID_AA64PFR1_EL1),
+							32);
+
+	if (vhv_spectre_state(VHV_SPECTRE_V2) != VHV_SPECTRE_UNAFFECTED)
+		return;
+	id->val[vhv_idreg_index(SYS_ID_AA64PFR0_EL1)] |= VAL4(56, 1);
+	id->val[vhv_idreg_index(SYS_ID_AA64PFR1_EL1)] |= VAL4(32, min_t(u64, frac, 1));
+}
+
 void vhv_idregs_init(struct vhv_idregs *id, unsigned int ipa_bits)
 {
 	unsigned int i;
@@ -97,4 +118,5 @@ void vhv_idregs_init(struct vhv_idregs *id, unsigned int ipa_bits)
 			(read_sanitised_ftr_reg(r->enc) & r->keep) | r->fixed;
 	}
 	id->val[vhv_idreg_index(SYS_ID_AA64MMFR0_EL1)] |= parange_of(ipa_bits);
+	set_csv2(id);
 }

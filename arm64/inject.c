@@ -8,6 +8,7 @@
  */
 #include <linux/kvm.h>
 #include <asm/esr.h>
+#include <asm/kvm_arm.h>
 #include <asm/ptrace.h>
 #include <asm/sysreg.h>
 
@@ -87,20 +88,33 @@ static bool from_el0(struct vhv_vcpu *vcpu)
 }
 
 /* Synchronous External abort, not on a translation table walk (FSC 0b010000). */
-#define FSC_SEA		0x10
+#define SEA_FSC		0x10
 
 void vhv_inject_dabt(struct vhv_vcpu *vcpu, u64 addr)
 {
 	u64 ec = from_el0(vcpu) ? ESR_ELx_EC_DABT_LOW : ESR_ELx_EC_DABT_CUR;
 
-	take_sync(vcpu, (ec << ESR_ELx_EC_SHIFT) | esr_il(vcpu) | FSC_SEA);
+	take_sync(vcpu, (ec << ESR_ELx_EC_SHIFT) | esr_il(vcpu) | SEA_FSC);
 	vhv_vcpu_write_sr(vcpu, VHV_SR_FAR_EL1, addr);
+}
+
+/*
+ * A virtual SError (HCR_EL2.VSE) with an implementation-defined syndrome
+ * (IDS, ESR_ELx bit 24, through VSESR_EL2 where there is RAS), as KVM
+ * gives one; one the VMM already made pending keeps its syndrome.
+ */
+void vhv_inject_serror(struct vhv_vcpu *vcpu)
+{
+	if (vcpu->hcr & HCR_VSE)
+		return;
+	vcpu->vsesr = ESR_ELx_ISV;
+	vcpu->hcr |= HCR_VSE;
 }
 
 void vhv_inject_pabt(struct vhv_vcpu *vcpu, u64 addr)
 {
 	u64 ec = from_el0(vcpu) ? ESR_ELx_EC_IABT_LOW : ESR_ELx_EC_IABT_CUR;
 
-	take_sync(vcpu, (ec << ESR_ELx_EC_SHIFT) | esr_il(vcpu) | FSC_SEA);
+	take_sync(vcpu, (ec << ESR_ELx_EC_SHIFT) | esr_il(vcpu) | SEA_FSC);
 	vhv_vcpu_write_sr(vcpu, VHV_SR_FAR_EL1, addr);
 }

@@ -7,7 +7,7 @@
  * Interface").
  *
  * Calls that only compute registers are answered in the run window
- * (vhv_smccc_fast); those that stop, start or reset vCPUs, or need the
+ * (vhv_smccc_fast, vhv_smccc_workaround); those that stop, start or reset vCPUs, or need the
  * VMM, take the slow path (vhv_smccc_call).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -18,6 +18,7 @@
 #include <uapi/linux/psci.h>
 
 #include "arm64/psci.h"
+#include "arm64/spectre.h"
 #include "arm64/switch.h"
 #include "core/run.h"
 #include "core/vcpu.h"
@@ -152,12 +153,12 @@ bool vhv_smccc_fast(struct vhv_vcpu *vcpu)
 		break;
 	case ARM_SMCCC_ARCH_FEATURES_FUNC_ID:
 		/*
-		 * The only features this call reports in KVM are the Spectre
-		 * workaround calls and PV time, none of which vhv offers (a
-		 * guest then mitigates on its own). KVM answers the same for
-		 * SMCCC_VERSION and ARCH_FEATURES themselves.
+		 * The features this call reports in KVM are the Spectre
+		 * workaround calls (arm64/spectre.c) and PV time, which vhv
+		 * does not offer; KVM answers NOT_SUPPORTED for SMCCC_VERSION
+		 * and ARCH_FEATURES themselves too.
 		 */
-		ret = SMCCC_RET_NOT_SUPPORTED;
+		ret = vhv_spectre_features(lower_32_bits(vcpu->regs.regs.regs[1]));
 		break;
 	case PSCI_0_2_FN_PSCI_VERSION:
 		if (!psci_has(vcpu, fn))
@@ -194,6 +195,28 @@ unknown:
 	}
 	set_result(vcpu, ret, 0, 0, 0);
 	return true;
+}
+
+/*
+ * SMCCC_ARCH_WORKAROUND_1, 2 and 3 by HVC: already done. The exit that
+ * brought the call here ran this CPU's Spectre-v2/BHB mitigation
+ * (arm64/entry.S), and v4's stays on while the guest runs. x0 = 0, as
+ * KVM answers these calls; nothing else changes. By SMC they are not
+ * known, as in KVM.
+ */
+bool vhv_smccc_workaround(struct vhv_vcpu *vcpu)
+{
+	/* All three are fast SMC32 calls of the Arm Architecture Service. */
+	if (fn_id(vcpu) >> 16 != ARM_SMCCC_ARCH_WORKAROUND_1 >> 16)
+		return false;
+	switch (fn_id(vcpu)) {
+	case ARM_SMCCC_ARCH_WORKAROUND_1:
+	case ARM_SMCCC_ARCH_WORKAROUND_2:
+	case ARM_SMCCC_ARCH_WORKAROUND_3:
+		vcpu->regs.regs.regs[0] = 0;
+		return true;
+	}
+	return false;
 }
 
 /* ---- the slow path: vCPU power, system events ---- */

@@ -16,6 +16,8 @@ struct vhv_vcpu;
 u32 vhv_psci_version(struct vhv_vcpu *vcpu);
 /* Fast tier: true when the call was answered. */
 bool vhv_smccc_fast(struct vhv_vcpu *vcpu);
+/* HVC SMCCC_ARCH_WORKAROUND_*: true when it was one (answered). */
+bool vhv_smccc_workaround(struct vhv_vcpu *vcpu);
 /* Full tier, exit handler convention (arm64/exits.h). */
 int vhv_smccc_call(struct vhv_vcpu *vcpu);
 

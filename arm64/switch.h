@@ -7,7 +7,11 @@
 
 struct vhv_vcpu;
 
-void vhv_vcpu_enter(struct vhv_vcpu *vcpu, u64 vttbr);
+/* 0, or -EIO: the VM must be killed (arm64/switch.c). */
+int vhv_vcpu_enter(struct vhv_vcpu *vcpu, u64 vttbr);
+/* A stage-2 abort's IPA where HPFAR_EL2 is UNKNOWN (arm64/fault_ipa.c). */
+void vhv_exit_resolve_ipa(struct vhv_vcpu *vcpu);
+void vhv_exit_check_ipa(struct vhv_vcpu *vcpu);
 
 /* Gives the hardware's EL1 registers to the vCPU, and takes them back. */
 void vhv_vcpu_load(struct vhv_vcpu *vcpu);

@@ -75,6 +75,12 @@ static int guest_ro_storage(struct vhv_vcpu *vcpu, const struct sysreg_desc *d,
 	return p->is_read ? guest_storage(vcpu, d, p) : -1;
 }
 
+static int guest_undef(struct vhv_vcpu *vcpu, const struct sysreg_desc *d,
+		       struct vhv_sys_access *p)
+{
+	return -1;
+}
+
 /* RAZ/WI: debug registers vhv keeps no state for. */
 static int guest_raz_wi(struct vhv_vcpu *vcpu, const struct sysreg_desc *d,
 			struct vhv_sys_access *p)
@@ -132,15 +138,37 @@ static int guest_claim(struct vhv_vcpu *vcpu, const struct sysreg_desc *d,
 	return 0;
 }
 
-/* DC ISW/CSW/CISW: set/way operations must not reach the host's caches;
- * the guest's intent is "clean my memory", which vhv does by VA.
+/*
+ * DC ISW/CSW/CISW (HCR_EL2.TSW) must not reach the host's caches: done by
+ * VA, once, with the VM control registers trapped after it (mmu/mmu.c).
  */
 static int guest_dc_sw(struct vhv_vcpu *vcpu, const struct sysreg_desc *d,
 		       struct vhv_sys_access *p)
 {
 	if (p->is_read)
 		return -1;
-	vhv_mmu_clean_guest_memory(vcpu->vm);
+	vhv_mmu_set_way(vcpu);
+	return 0;
+}
+
+/*
+ * HCR_EL2.TVM traps writes of the VM control registers (D24.2.48: SCTLR,
+ * TTBR0, TTBR1, TCR, ESR, FAR, AFSR0, AFSR1, MAIR, AMAIR, CONTEXTIDR; the
+ * FEAT_AIE, S1PIE, TCR2 and SCTLR2 ones are hidden by ID_AA64MMFR3_EL1
+ * reading zero) after a set/way operation: they are STORE entries, which
+ * write where the register is. SCTLR_EL1 also cleans again when M or C
+ * changes.
+ */
+static int guest_sctlr(struct vhv_vcpu *vcpu, const struct sysreg_desc *d,
+		       struct vhv_sys_access *p)
+{
+	u64 old;
+
+	if (p->is_read)
+		return guest_storage(vcpu, d, p);
+	old = vhv_vcpu_read_sr(vcpu, VHV_SR_SCTLR_EL1);
+	vhv_vcpu_write_sr(vcpu, VHV_SR_SCTLR_EL1, p->val);
+	vhv_mmu_sctlr_written(vcpu, old, p->val);
 	return 0;
 }
 
@@ -187,6 +215,7 @@ static int set_mpidr(struct vhv_vcpu *vcpu, const struct sysreg_desc *d, u32 enc
 /* OSLSR_EL1.OSLM = 0b10: the OS lock is implemented (D23.3.x). */
 #define OSLSR_EL1_RESET		0x8ULL
 
+/* Served wherever the register is: the trapped ones, and those of TVM. */
 #define STORE(o0, o1, n, m, o2, nm, idx, rst) \
 	{ .enc = sys_reg(o0, o1, n, m, o2), .name = nm, .sr = idx, .reset = rst, \
 	  .guest = guest_storage, .flags = F_USER }
@@ -198,6 +227,9 @@ static int set_mpidr(struct vhv_vcpu *vcpu, const struct sysreg_desc *d, u32 enc
 	  .set = set_invariant, .flags = F_USER }
 #define RAZ_WI(o0, o1, n, m, o2, nm) \
 	{ .enc = sys_reg(o0, o1, n, m, o2), .name = nm, .sr = -1, .guest = guest_raz_wi }
+/* UNDEF without a log line: registers the guest is told it does not have. */
+#define UNDEF(o0, o1, n, m, o2, nm) \
+	{ .enc = sys_reg(o0, o1, n, m, o2), .name = nm, .sr = -1, .guest = guest_undef }
 #define DC_SW(m, nm) \
 	{ .enc = sys_reg(1, 0, 7, m, 2), .name = nm, .sr = -1, .guest = guest_dc_sw, .flags = F_SLOW }
 
@@ -263,25 +295,28 @@ static const struct sysreg_desc table[] = {
 	INVARIANT(3, 0, 0, 0, 6, "REVIDR_EL1", get_revidr),
 	{ .enc = sys_reg(3, 0, 0, 1, 0), .last = sys_reg(3, 0, 0, 7, 7), .name = "ID space",
 	  .sr = -1, .guest = guest_idreg, .get = get_idreg, .set = set_idreg, .flags = F_USER },
-	DIRECT(3, 0, 1, 0, 0, "SCTLR_EL1", VHV_SR_SCTLR_EL1, SCTLR_EL1_RESET),
+	{ .enc = sys_reg(3, 0, 1, 0, 0), .name = "SCTLR_EL1", .sr = VHV_SR_SCTLR_EL1,
+	  .reset = SCTLR_EL1_RESET, .guest = guest_sctlr, .flags = F_USER | F_SLOW },
 	STORE(3, 0, 1, 0, 1, "ACTLR_EL1", VHV_SR_ACTLR_EL1, 0),
 	DIRECT(3, 0, 1, 0, 2, "CPACR_EL1", VHV_SR_CPACR_EL1, 0),
-	DIRECT(3, 0, 2, 0, 0, "TTBR0_EL1", VHV_SR_TTBR0_EL1, 0),
-	DIRECT(3, 0, 2, 0, 1, "TTBR1_EL1", VHV_SR_TTBR1_EL1, 0),
-	DIRECT(3, 0, 2, 0, 2, "TCR_EL1", VHV_SR_TCR_EL1, 0),
-	DIRECT(3, 0, 5, 1, 0, "AFSR0_EL1", VHV_SR_AFSR0_EL1, 0),
-	DIRECT(3, 0, 5, 1, 1, "AFSR1_EL1", VHV_SR_AFSR1_EL1, 0),
-	DIRECT(3, 0, 5, 2, 0, "ESR_EL1", VHV_SR_ESR_EL1, 0),
-	DIRECT(3, 0, 6, 0, 0, "FAR_EL1", VHV_SR_FAR_EL1, 0),
+	STORE(3, 0, 2, 0, 0, "TTBR0_EL1", VHV_SR_TTBR0_EL1, 0),
+	STORE(3, 0, 2, 0, 1, "TTBR1_EL1", VHV_SR_TTBR1_EL1, 0),
+	STORE(3, 0, 2, 0, 2, "TCR_EL1", VHV_SR_TCR_EL1, 0),
+	STORE(3, 0, 5, 1, 0, "AFSR0_EL1", VHV_SR_AFSR0_EL1, 0),
+	STORE(3, 0, 5, 1, 1, "AFSR1_EL1", VHV_SR_AFSR1_EL1, 0),
+	STORE(3, 0, 5, 2, 0, "ESR_EL1", VHV_SR_ESR_EL1, 0),
+	STORE(3, 0, 6, 0, 0, "FAR_EL1", VHV_SR_FAR_EL1, 0),
 	DIRECT(3, 0, 7, 4, 0, "PAR_EL1", VHV_SR_PAR_EL1, 0),
-	DIRECT(3, 0, 10, 2, 0, "MAIR_EL1", VHV_SR_MAIR_EL1, 0),
-	DIRECT(3, 0, 10, 3, 0, "AMAIR_EL1", VHV_SR_AMAIR_EL1, 0),
+	STORE(3, 0, 10, 2, 0, "MAIR_EL1", VHV_SR_MAIR_EL1, 0),
+	STORE(3, 0, 10, 3, 0, "AMAIR_EL1", VHV_SR_AMAIR_EL1, 0),
 	DIRECT(3, 0, 12, 0, 0, "VBAR_EL1", VHV_SR_VBAR_EL1, 0),
 	SGI(5, "ICC_SGI1R_EL1"),
 	SGI(6, "ICC_ASGI1R_EL1"),
 	SGI(7, "ICC_SGI0R_EL1"),
-	DIRECT(3, 0, 13, 0, 1, "CONTEXTIDR_EL1", VHV_SR_CONTEXTIDR_EL1, 0),
+	STORE(3, 0, 13, 0, 1, "CONTEXTIDR_EL1", VHV_SR_CONTEXTIDR_EL1, 0),
 	DIRECT(3, 0, 13, 0, 4, "TPIDR_EL1", VHV_SR_TPIDR_EL1, 0),
+	/* No FEAT_CSV2_2 for the guest (arm64/idregs.c): HCR_EL2.EnSCXT traps these. */
+	UNDEF(3, 0, 13, 0, 7, "SCXTNUM_EL1"),
 	DIRECT(3, 0, 14, 1, 0, "CNTKCTL_EL1", VHV_SR_CNTKCTL_EL1, 0),
 	INVARIANT(3, 1, 0, 0, 1, "CLIDR_EL1", get_clidr),
 	INVARIANT(3, 1, 0, 0, 7, "AIDR_EL1", get_aidr),
@@ -289,6 +324,7 @@ static const struct sysreg_desc table[] = {
 	INVARIANT(3, 3, 0, 0, 1, "CTR_EL0", get_ctr),
 	DIRECT(3, 3, 13, 0, 2, "TPIDR_EL0", VHV_SR_TPIDR_EL0, 0),
 	DIRECT(3, 3, 13, 0, 3, "TPIDRRO_EL0", VHV_SR_TPIDRRO_EL0, 0),
+	UNDEF(3, 3, 13, 0, 7, "SCXTNUM_EL0"),
 	PTIMER(0, 1, "CNTPCT_EL0"),
 	PTIMER(0, 5, "CNTPCTSS_EL0"),
 	PTIMER(2, 0, "CNTP_TVAL_EL0"),

@@ -10,8 +10,10 @@
 #include <linux/module.h>
 #include <linux/preempt.h>
 
+#include "arm64/hostcpu.h"
 #include "arm64/switch.h"
 #include "arm64/sysregs.h"
+#include "arm64/traps.h"
 #include "core/run.h"
 #include "core/vhv.h"
 #include "mmu/vmid.h"
@@ -46,9 +48,13 @@ static int __init vhv_init(void)
 	ret = vhv_sysregs_check_table();
 	if (ret)
 		return ret;
-	ret = vhv_vmid_init();
+	vhv_traps_init();
+	ret = vhv_hostcpu_init();
 	if (ret)
 		return ret;
+	ret = vhv_vmid_init();
+	if (ret)
+		goto hostcpu_exit;
 	vhv_kick_init();
 	ret = vhv_irqfd_module_init();
 	if (ret)
@@ -83,6 +89,8 @@ irqfd_exit:
 	vhv_irqfd_module_exit();
 vmid_exit:
 	vhv_vmid_exit();
+hostcpu_exit:
+	vhv_hostcpu_exit();
 	return ret;
 }
 
@@ -96,6 +104,7 @@ static void __exit vhv_exit(void)
 	vhv_vgic_hw_exit();
 	vhv_irqfd_module_exit();
 	vhv_vmid_exit();
+	vhv_hostcpu_exit();
 }
 
 module_init(vhv_init);

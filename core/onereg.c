@@ -2,7 +2,7 @@
 /*
  * KVM_GET_ONE_REG, KVM_SET_ONE_REG and KVM_GET_REG_LIST: core registers
  * (KVM_REG_ARM_CORE, offsets in 32-bit words into struct kvm_regs), the
- * PSCI version firmware register, the timers (timer/regs.c) and system
+ * firmware registers (PSCI version, Spectre workarounds), the timers (timer/regs.c) and system
  * registers (arm64/sysreg_table.c). Checks and errno as KVM's.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -10,9 +10,11 @@
 #include <linux/kvm.h>
 #include <linux/stddef.h>
 #include <linux/uaccess.h>
+#include <asm/cpufeature.h>
 #include <asm/ptrace.h>
 
 #include "arm64/psci.h"
+#include "arm64/spectre.h"
 #include "arm64/sysregs.h"
 #include "core/onereg.h"
 #include "core/vcpu.h"
@@ -33,11 +35,19 @@ static unsigned int core_field_size(unsigned int off)
 	return 0;
 }
 
-/* PSTATE modes a VMM may set: AArch64 EL0t, EL1t, EL1h (no AArch32, no EL2). */
+/*
+ * PSTATE modes a VMM may set: AArch64 EL0t, EL1t, EL1h, and, as KVM
+ * allows, AArch32 User mode if the host runs AArch32 at EL0 (all its
+ * CPUs: the sanitised view); never EL2. A vCPU saved while its guest was
+ * in AArch32 EL0 can so be restored; the entry checks the CPU it is on
+ * (core/run.c).
+ */
 static bool valid_pstate(u64 val)
 {
 	if (val & PSR_MODE32_BIT)
-		return false;
+		return (val & PSR_AA32_MODE_MASK) == PSR_AA32_MODE_USR &&
+		       cpuid_feature_extract_unsigned_field(read_sanitised_ftr_reg(SYS_ID_AA64PFR0_EL1),
+							    ID_AA64PFR0_EL1_EL0_SHIFT) == 2;
 	switch (val & PSR_MODE_MASK) {
 	case PSR_MODE_EL0t:
 	case PSR_MODE_EL1t:
@@ -69,14 +79,68 @@ static int core_reg(struct vhv_vcpu *vcpu, u64 id, bool set, void __user *uaddr)
 	return copy_from_user(field, uaddr, size) ? -EFAULT : 0;
 }
 
-/* KVM_REG_ARM_PSCI_VERSION: VM-wide, within what the vCPU's features allow. */
+/* The level bits of a KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_* value. */
+#define WA_LEVEL_MASK		0xfULL
+
+/*
+ * KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_*: read-only in effect, with KVM's
+ * rules for a write (a VMM restoring a vCPU saved elsewhere): accepted,
+ * changing nothing, if it promises the guest no more than this host
+ * gives. For WORKAROUND_2, UNKNOWN counts as NOT_AVAIL and AVAIL as
+ * NOT_REQUIRED, and ENABLED only goes with AVAIL.
+ */
+static int fw_wa_set(u64 id, int level, u64 val)
+{
+	u64 want;
+
+	if (id != KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2)
+		return (val & ~WA_LEVEL_MASK) || val > level ? -EINVAL : 0;
+	if (val & ~(WA_LEVEL_MASK | KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_ENABLED))
+		return -EINVAL;
+	want = val & WA_LEVEL_MASK;
+	if ((val & KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_ENABLED) &&
+	    want != KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_AVAIL)
+		return -EINVAL;
+	switch (want) {
+	case KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_NOT_AVAIL:
+	case KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_UNKNOWN:
+		want = KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_NOT_AVAIL;
+		break;
+	case KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_AVAIL:
+	case KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_NOT_REQUIRED:
+		want = KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_NOT_REQUIRED;
+		break;
+	default:
+		return -EINVAL;
+	}
+	return want > level ? -EINVAL : 0;
+}
+
+static int fw_wa_reg(u64 id, bool set, u64 __user *uaddr)
+{
+	int level = vhv_spectre_fw_level(id);
+	u64 val;
+
+	if (level < 0)
+		return -ENOENT;
+	if (!set)
+		return put_user((u64)level, uaddr);
+	if (get_user(val, uaddr))
+		return -EFAULT;
+	return fw_wa_set(id, level, val);
+}
+
+/*
+ * KVM_REG_ARM_PSCI_VERSION: VM-wide, within what the vCPU's features
+ * allow; and the Spectre workaround levels.
+ */
 static int fw_reg(struct vhv_vcpu *vcpu, u64 id, bool set, u64 __user *uaddr)
 {
 	bool v0_2 = vcpu->features & BIT(KVM_ARM_VCPU_PSCI_0_2);
 	u64 val;
 
 	if (id != KVM_REG_ARM_PSCI_VERSION)
-		return -ENOENT;
+		return fw_wa_reg(id, set, uaddr);
 	if (!set)
 		return put_user(vhv_psci_version(vcpu), uaddr);
 	if (get_user(val, uaddr))
@@ -133,19 +197,27 @@ static unsigned int core_count(void)
 	return n;
 }
 
+/* The firmware pseudo-registers, in KVM's order. */
+static const u64 fw_ids[] = {
+	KVM_REG_ARM_PSCI_VERSION,
+	KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1,
+	KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2,
+	KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3,
+};
+
 /* n in, n out (always), E2BIG if the VMM's array is too small. */
 long vhv_reg_list(struct vhv_vcpu *vcpu, void __user *argp)
 {
 	struct kvm_reg_list __user *ulist = argp;
 	u64 __user *uids = ulist->reg;
-	unsigned int off, need;
+	unsigned int off, need, i;
 	struct kvm_reg_list list;
 
 	if (!vcpu->initialised)
 		return -ENOEXEC;
 	if (copy_from_user(&list, ulist, sizeof(list)))
 		return -EFAULT;
-	need = core_count() + 1 + vhv_timer_nr_regs() + vhv_sysreg_count_user();
+	need = core_count() + ARRAY_SIZE(fw_ids) + vhv_timer_nr_regs() + vhv_sysreg_count_user();
 	if (put_user(need, &ulist->n))
 		return -EFAULT;
 	if (list.n < need)
@@ -153,8 +225,9 @@ long vhv_reg_list(struct vhv_vcpu *vcpu, void __user *argp)
 	for (off = 0; off < CORE_WORDS; off++)
 		if (core_field_size(off) && put_user(core_id(off), uids++))
 			return -EFAULT;
-	if (put_user(KVM_REG_ARM_PSCI_VERSION, uids++))
-		return -EFAULT;
+	for (i = 0; i < ARRAY_SIZE(fw_ids); i++)
+		if (put_user(fw_ids[i], uids++))
+			return -EFAULT;
 	if (vhv_timer_copy_ids(uids))
 		return -EFAULT;
 	return vhv_sysreg_copy_ids(uids + vhv_timer_nr_regs());

@@ -34,7 +34,9 @@
  * (TID3), IMPDEF registers (TIDCP), ACTLR_EL1 (TACR), set/way cache
  * operations (TSW), LOR, RAS error registers and external aborts
  * (TLOR, TERR, TEA); AArch64 EL1 (RW), and E2H kept (D24.2.48).
- * API and APK stay clear: pointer authentication traps and is UNDEF.
+ * API and APK stay clear: pointer authentication traps and is UNDEF;
+ * so does EnSCXT: SCXTNUM_EL0/EL1 trap and are UNDEF (no FEAT_CSV2_2 for
+ * the guest, arm64/idregs.c).
  */
 #define GUEST_HCR	(HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | \
 			 HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TID3 | HCR_TSC | \
@@ -56,6 +58,7 @@ void vhv_vcpu_reset(struct vhv_vcpu *vcpu)
 	vhv_sysregs_reset(vcpu);
 	vcpu->sys[VHV_SR_MPIDR_EL1] = mpidr;
 	vcpu->hcr = GUEST_HCR;
+	vcpu->vdisr = 0;
 	vcpu->mmio.pending = false;
 	vhv_timer_vcpu_reset(vcpu);
 }

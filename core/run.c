@@ -24,6 +24,7 @@
 
 #include "arm64/entry.h"
 #include "arm64/exits.h"
+#include "arm64/hostcpu.h"
 #include "arm64/switch.h"
 #include "core/compat.h"
 #include "core/run.h"
@@ -100,14 +101,60 @@ static bool must_leave(void)
 }
 
 /*
- * One pass through the run window. Returns false if it had to give up
- * before entering (signal, rescheduling, stale VMID): the caller loops.
+ * A guest may put its EL0 in AArch32 by itself: the architecture gives a
+ * hypervisor no way to forbid it. Entering it so on a CPU without
+ * AArch32 at EL0 (one half of some big.LITTLE systems) would be an
+ * illegal exception return, which lands at EL2 itself, in vhv's bug
+ * vector. Checked on the CPU about to enter, with interrupts masked; the
+ * VMM gets KVM's failure: KVM_EXIT_FAIL_ENTRY, KVM_RUN EINVAL, and a
+ * vCPU that needs KVM_ARM_VCPU_INIT again. Beyond KVM, which leaves
+ * fail_entry as it was for this failure, hardware_entry_failure_reason
+ * gets KVM's code for a CPU a vCPU cannot run on, and cpu that CPU.
  */
-static bool enter_once(struct vhv_vcpu *vcpu)
+static int check_entry_cpu(struct vhv_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	if (likely(!(vcpu->regs.regs.pstate & PSR_MODE32_BIT)) || vhv_hostcpu_has_aarch32_el0())
+		return 0;
+	run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+	run->fail_entry.hardware_entry_failure_reason = KVM_EXIT_FAIL_ENTRY_CPU_UNSUPPORTED;
+	run->fail_entry.cpu = smp_processor_id();
+	vcpu->initialised = false;
+	return -EINVAL;
+}
+
+/* With interrupts masked and IN_GUEST published: 1, or -EIO (VM dead). */
+static int run_window(struct vhv_vcpu *vcpu)
+{
+	struct vhv_vm *vm = vcpu->vm;
+	int ret;
+
+	if (!vhv_lazy_el1())
+		vhv_vcpu_load(vcpu);
+	/* The timers' outputs last: nothing may change them before the entry. */
+	vhv_timer_sync(vcpu);
+	vhv_fpsimd_load(&vcpu->regs.fp_regs);
+	ret = vhv_vcpu_enter(vcpu, vhv_vm_vttbr(vm)) ?: 1;
+	vhv_fpsimd_save(&vcpu->regs.fp_regs);
+	if (!vhv_lazy_el1())
+		vhv_vcpu_put(vcpu);
+	/* The world switch failed its own checks: the VM is dead. */
+	if (ret < 0)
+		set_bit(VHV_VM_DEAD, &vm->flags);
+	return ret;
+}
+
+/*
+ * One pass through the run window: 1 if the guest ran, 0 if the pass gave
+ * up before entering (signal, rescheduling, stale VMID: the caller
+ * loops), or a negative errno for KVM_RUN.
+ */
+static int enter_once(struct vhv_vcpu *vcpu)
 {
 	struct vhv_vm *vm = vcpu->vm;
 	unsigned long flags;
-	bool entered = false;
+	int ret = 0;
 
 	kernel_neon_begin();
 	flags = local_daif_save();
@@ -120,21 +167,14 @@ static bool enter_once(struct vhv_vcpu *vcpu)
 	smp_mb();
 	if (!must_leave() && !READ_ONCE(vcpu->power_off) && !READ_ONCE(vcpu->reset_req.pending) &&
 	    vhv_vmid_valid(&vm->vmid)) {
-		if (!vhv_lazy_el1())
-			vhv_vcpu_load(vcpu);
-		/* The timers' outputs last: nothing may change them before the entry. */
-		vhv_timer_sync(vcpu);
-		vhv_fpsimd_load(&vcpu->regs.fp_regs);
-		vhv_vcpu_enter(vcpu, vhv_vm_vttbr(vm));
-		vhv_fpsimd_save(&vcpu->regs.fp_regs);
-		if (!vhv_lazy_el1())
-			vhv_vcpu_put(vcpu);
-		entered = true;
+		ret = check_entry_cpu(vcpu);
+		if (!ret)
+			ret = run_window(vcpu);
 	}
 	WRITE_ONCE(vcpu->mode, VHV_MODE_OUTSIDE);
 	local_daif_restore(flags);
 	kernel_neon_end();
-	return entered;
+	return ret;
 }
 
 static int run_loop(struct vhv_vcpu *vcpu)
@@ -155,8 +195,16 @@ static int run_loop(struct vhv_vcpu *vcpu)
 		cond_resched();
 		if (!vhv_vmid_valid(&vm->vmid))
 			vhv_vmid_refresh(&vm->vmid);
-		if (!enter_once(vcpu))
+		ret = enter_once(vcpu);
+		if (ret < 0) {
+			if (vcpu->run->exit_reason == KVM_EXIT_FAIL_ENTRY)
+				pr_info_ratelimited("vCPU in AArch32 EL0 on a CPU without it: KVM_RUN fails\n");
+			break;
+		}
+		if (!ret) {
+			ret = 1;
 			continue;
+		}
 		vhv_vgic_fold(vcpu);
 		ret = vhv_exit_handle(vcpu);
 	}

@@ -43,7 +43,11 @@ struct vhv_exit {
 	unsigned int code;	/* VHV_EXIT_* of arm64/entry.h */
 	u64 esr;
 	u64 far;
-	u64 hpfar;
+	u64 hpfar;		/* always valid for a stage-2 abort (arm64/fault_ipa.c) */
+	u64 disr;		/* DISR_EL1 of an SError deferred at the exit */
+	bool retry;		/* nothing to do: the guest executes the access again */
+	bool ipa_mismatch;	/* hpfar_check: HPFAR_EL2 and AT disagreed */
+	u64 mismatch_hw, mismatch_at;
 };
 
 struct vhv_vcpu {
@@ -61,6 +65,7 @@ struct vhv_vcpu {
 	u64 sys[VHV_NR_SR];		/* EL1 system registers, by enum vhv_sr */
 	u64 hcr;			/* HCR_EL2 while this vCPU runs */
 	u64 vsesr;			/* VSESR_EL2 for a pending SError (RAS) */
+	u64 vdisr;			/* VDISR_EL2: the guest's DISR_EL1 (RAS) */
 
 	bool initialised;		/* KVM_ARM_VCPU_INIT done */
 	u32 features;			/* its KVM_ARM_VCPU_* feature bits */

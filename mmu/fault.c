@@ -11,6 +11,12 @@
  * it unless an invalidation ran in between, in which case start over. The
  * pin is dropped once mapped: from then on the notifier (mmu/memslot.c)
  * unmaps the page from stage 2 before the kernel may free or move it.
+ *
+ * Reads and fetches map a page read-only unless the VMM's mapping of it
+ * is already writable, as KVM does: reading memory never written, or a
+ * private file mapping, copies nothing, and a writable slot over memory
+ * the VMM mapped read-only can be read. A write then faults again for
+ * permission and upgrades the mapping (map_locked()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -50,39 +56,125 @@ static bool fsc_is_sea(unsigned int fsc)
 	return fsc == 0x10 || (fsc >= 0x13 && fsc <= 0x18) || (fsc >= 0x1b && fsc <= 0x1f);
 }
 
-/* Maps the page behind gfn; 0, or a negative errno for KVM_RUN. */
-static int map_ram(struct vhv_vcpu *vcpu, struct vhv_memslot *slot, u64 gfn)
+/* A fault on RAM: where, and whether the guest writes. */
+struct ram_fault {
+	struct vhv_memslot *slot;
+	u64 ipa;
+	unsigned long hva;
+	bool write;
+};
+
+/*
+ * Pins the page behind the fault. A write pins it writable, which may
+ * fault it in or break copy-on-write. A read (or fetch) takes it writable
+ * only if the VMM's mapping already is (FOLL_NOFAULT: nothing allocated,
+ * nothing copied), and read-only otherwise: a read of memory never
+ * written is then the zero page, and of a read-only mapping succeeds.
+ */
+static int pin_ram(const struct ram_fault *f, struct page **page, bool *writable)
 {
-	bool writable = !(slot->flags & KVM_MEM_READONLY);
-	unsigned long hva = slot->hva + ((gfn - slot->base_gfn) << PAGE_SHIFT);
+	if (!(f->slot->flags & KVM_MEM_READONLY)) {
+		unsigned int flags = FOLL_WRITE | (f->write ? 0 : FOLL_NOFAULT);
+
+		*writable = true;
+		if (pin_user_pages_fast(f->hva, 1, flags, page) == 1)
+			return 0;
+		if (f->write)
+			return -EFAULT;
+	}
+	*writable = false;
+	return pin_user_pages_fast(f->hva, 1, 0, page) == 1 ? 0 : -EFAULT;
+}
+
+/* Says what really failed: a write to memory the VMM mapped read-only,
+ * or memory that is not there (unmapped, PROT_NONE, beyond a file's end).
+ */
+static void log_pin_failure(const struct ram_fault *f)
+{
+	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL, DEFAULT_RATELIMIT_BURST);
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	bool readable = false;
+
+	if (!__ratelimit(&rs))
+		return;
+	/*
+	 * The VMA's flags, not another pin: wording a log line must not
+	 * fault pages in, start I/O or wake a userfaultfd.
+	 */
+	if (f->write) {
+		mmap_read_lock(mm);
+		vma = vma_lookup(mm, f->hva);
+		readable = vma && (vma->vm_flags & VM_READ) && !(vma->vm_flags & VM_WRITE);
+		mmap_read_unlock(mm);
+	}
+	pr_info("guest %s of RAM at IPA %#llx: the VMM's memory at %#lx is %s\n",
+		f->write ? "write" : "read", f->ipa, f->hva,
+		readable ? "mapped read-only" : "not mapped or not accessible");
+}
+
+/*
+ * Under mmu_lock: maps the pinned page at the fault's IPA. Over an entry
+ * for the same page this only adds write permission, which needs no
+ * break-before-make (Arm ARM D8.16.1 requires it for a change of output
+ * address, memory type, shareability or block size, not of permissions);
+ * but a TLB may still hold the read-only entry, which would fault again:
+ * invalidate it. Over another page (the VMM's memory changed under a
+ * mapping the notifier has not cleared yet): break, invalidate, make.
+ */
+static int map_locked(struct vhv_vm *vm, u64 ipa, struct page *page, bool writable,
+		      struct vhv_s2_cache *mc)
+{
+	unsigned int prot = VHV_S2_READ | VHV_S2_EXEC | (writable ? VHV_S2_WRITE : 0);
+	phys_addr_t pa = page_to_phys(page), old_pa;
+	struct vhv_s2_cleared c;
+	bool old_writable;
+	int ret;
+
+	if (!vhv_s2_get(&vm->s2, ipa, &old_pa, &old_writable))
+		return vhv_s2_map(&vm->s2, ipa, pa, prot, mc);
+	if (old_pa == pa && (old_writable || !writable))
+		return 0;	/* another vCPU mapped it first */
+	if (old_pa != pa) {
+		vhv_s2_clear_chunk(&vm->s2, ipa, ipa + PAGE_SIZE, &c);
+		vhv_tlb_flush_vm_ipas(vm, &ipa, 1);
+	}
+	ret = vhv_s2_map(&vm->s2, ipa, pa, prot, mc);
+	if (!ret && old_pa == pa)
+		vhv_tlb_flush_vm_ipas(vm, &ipa, 1);
+	return ret;
+}
+
+/* Maps the page behind the fault; 0, or a negative errno for KVM_RUN. */
+static int map_ram(struct vhv_vcpu *vcpu, const struct ram_fault *f)
+{
 	struct vhv_vm *vm = vcpu->vm;
 	struct vhv_s2_cache mc = { 0 };
-	unsigned long seq;
 	struct page *page;
+	unsigned long seq;
+	bool writable;
 	int ret;
 
 	ret = vhv_s2_cache_topup(&mc);
 	if (ret)
 		return ret;
 	for (;;) {
-		seq = mmu_interval_read_begin(&slot->mni);
-		ret = pin_user_pages_fast(hva, 1, writable ? FOLL_WRITE : 0, &page);
-		if (ret != 1) {
-			pr_info_ratelimited("guest RAM at IPA %#llx has no backing at VMM address %#lx\n",
-					    gfn << PAGE_SHIFT, hva);
-			ret = -EFAULT;
+		seq = mmu_interval_read_begin(&f->slot->mni);
+		ret = pin_ram(f, &page, &writable);
+		if (ret) {
+			log_pin_failure(f);
 			break;
 		}
 		vhv_cache_prepare_page(page_address(page), true);
 		spin_lock(&vm->mmu_lock);
-		if (mmu_interval_read_retry(&slot->mni, seq)) {
+		if (mmu_interval_read_retry(&f->slot->mni, seq)) {
 			spin_unlock(&vm->mmu_lock);
 			unpin_user_page(page);
 			continue;
 		}
-		ret = vhv_s2_map(&vm->s2, gfn << PAGE_SHIFT, page_to_phys(page),
-				 VHV_S2_READ | VHV_S2_EXEC | (writable ? VHV_S2_WRITE : 0), &mc);
+		ret = map_locked(vm, f->ipa, page, writable, &mc);
 		spin_unlock(&vm->mmu_lock);
+		/* Dirty only if the guest may have written it. */
 		unpin_user_pages_dirty_lock(&page, 1, writable);
 		break;
 	}
@@ -129,6 +221,7 @@ int vhv_mmu_handle_abort(struct vhv_vcpu *vcpu, bool ifetch)
 {
 	struct vhv_vm *vm = vcpu->vm;
 	struct vhv_memslot *slot;
+	struct ram_fault f;
 	struct vhv_dabt d;
 	int idx, ret;
 
@@ -153,10 +246,17 @@ int vhv_mmu_handle_abort(struct vhv_vcpu *vcpu, bool ifetch)
 
 	idx = srcu_read_lock(&vm->srcu);
 	slot = vhv_memslot_find(vm, d.ipa >> PAGE_SHIFT);
-	if (!slot || ((slot->flags & KVM_MEM_READONLY) && write_fault(&d, ifetch)))
+	f = (struct ram_fault) {
+		.slot = slot,
+		.ipa = d.ipa & PAGE_MASK,
+		.write = write_fault(&d, ifetch),
+	};
+	if (!slot || ((slot->flags & KVM_MEM_READONLY) && f.write)) {
 		ret = not_ram(vcpu, &d, ifetch);
-	else
-		ret = map_ram(vcpu, slot, d.ipa >> PAGE_SHIFT) ?: 1;
+	} else {
+		f.hva = slot->hva + (f.ipa - (slot->base_gfn << PAGE_SHIFT));
+		ret = map_ram(vcpu, &f) ?: 1;
+	}
 	srcu_read_unlock(&vm->srcu, idx);
 	return ret;
 }

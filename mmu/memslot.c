@@ -120,7 +120,8 @@ static bool slot_invalidate(struct mmu_interval_notifier *mni,
 	mmu_interval_set_seq(mni, cur_seq);
 	spin_unlock(&vm->mmu_lock);
 	if (start < end)
-		vhv_mmu_unmap_range(vm, base + (start - s->hva), base + (end - s->hva));
+		vhv_mmu_unmap_range(vm, base + (start - s->hva), base + (end - s->hva),
+				    mmu_notifier_range_blockable(range));
 	return true;
 }
 
@@ -134,16 +135,15 @@ static void slot_free(struct vhv_memslot *s)
 	kfree(s);
 }
 
-static int slot_create(struct vhv_vm *vm, const struct kvm_userspace_memory_region2 *mem,
-		       struct vhv_memslot *old)
+static struct vhv_memslot *slot_alloc(struct vhv_vm *vm,
+				      const struct kvm_userspace_memory_region2 *mem)
 {
-	struct vhv_memslots *new_slots;
 	struct vhv_memslot *s;
 	int ret;
 
 	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	s->vm = vm;
 	s->id = mem->slot;
 	s->flags = mem->flags;
@@ -154,15 +154,9 @@ static int slot_create(struct vhv_vm *vm, const struct kvm_userspace_memory_regi
 					   &slot_notifier_ops);
 	if (ret) {
 		kfree(s);
-		return ret;
+		return ERR_PTR(ret);
 	}
-	new_slots = slots_replace(slots_locked(vm), old, s);
-	if (!new_slots) {
-		slot_free(s);
-		return -ENOMEM;
-	}
-	publish(vm, new_slots);
-	return 0;
+	return s;
 }
 
 /* After publish(): no fault can find the old slot any more. */
@@ -170,8 +164,44 @@ static void slot_retire(struct vhv_vm *vm, struct vhv_memslot *old)
 {
 	u64 base = old->base_gfn << PAGE_SHIFT;
 
-	vhv_mmu_unmap_range(vm, base, base + (old->npages << PAGE_SHIFT));
+	vhv_mmu_unmap_range(vm, base, base + (old->npages << PAGE_SHIFT), true);
 	slot_free(old);
+}
+
+/*
+ * A new slot, or old moved to a new base. A move unpublishes the old slot
+ * and unmaps its range before the new one can be found: the two ranges
+ * may overlap, and a stage-2 entry of the old layout left while the new
+ * one is live would let the guest reach the wrong page of the VMM's
+ * mapping (the unmap drops mmu_lock between chunks). Everything that can
+ * fail happens before anything is published, so a failed call changes
+ * nothing.
+ */
+static int slot_create(struct vhv_vm *vm, const struct kvm_userspace_memory_region2 *mem,
+		       struct vhv_memslot *old)
+{
+	struct vhv_memslots *mid = NULL, *fin;
+	struct vhv_memslot *s = slot_alloc(vm, mem);
+
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	if (old) {
+		mid = slots_replace(slots_locked(vm), old, NULL);
+		fin = mid ? slots_replace(mid, NULL, s) : NULL;
+	} else {
+		fin = slots_replace(slots_locked(vm), NULL, s);
+	}
+	if (!fin) {
+		kfree(mid);
+		slot_free(s);
+		return -ENOMEM;
+	}
+	if (old) {
+		publish(vm, mid);
+		slot_retire(vm, old);
+	}
+	publish(vm, fin);
+	return 0;
 }
 
 static int slot_delete(struct vhv_vm *vm, struct vhv_memslot *old)
@@ -208,7 +238,6 @@ static int set_region_locked(struct vhv_vm *vm, const struct kvm_userspace_memor
 {
 	struct vhv_memslot *old = slot_by_id(slots_locked(vm), mem->slot);
 	u64 gfn = mem->guest_phys_addr >> PAGE_SHIFT, npages = mem->memory_size >> PAGE_SHIFT;
-	int ret;
 
 	if (!mem->memory_size)
 		return old ? slot_delete(vm, old) : -EINVAL;
@@ -225,10 +254,7 @@ static int set_region_locked(struct vhv_vm *vm, const struct kvm_userspace_memor
 	if (gfn + npages > (1ULL << vhv_vm_ipa_bits(vm)) >> PAGE_SHIFT)
 		return -EFAULT;
 	/* A move is a delete and a create: the old range goes unmapped. */
-	ret = slot_create(vm, mem, old);
-	if (!ret && old)
-		slot_retire(vm, old);
-	return ret;
+	return slot_create(vm, mem, old);
 }
 
 int vhv_set_memory_region(struct vhv_vm *vm, const struct kvm_userspace_memory_region2 *mem)

@@ -49,9 +49,19 @@ struct vhv_dabt;
 int vhv_mmio_exit(struct vhv_vcpu *vcpu, const struct vhv_dabt *d);
 /* Finishes an MMIO load with the VMM's data, and steps over it. */
 void vhv_mmio_complete(struct vhv_vcpu *vcpu);
-/* Removes the mappings of [start, end) IPA from stage 2, with TLB maintenance. */
-void vhv_mmu_unmap_range(struct vhv_vm *vm, u64 start, u64 end);
-/* Cleans and invalidates every mapped guest page to the PoC (set/way emulation). */
+/*
+ * Removes the mappings of [start, end) IPA from stage 2, with TLB
+ * maintenance, in chunks that drop mmu_lock in between (and reschedule
+ * if may_block).
+ */
+void vhv_mmu_unmap_range(struct vhv_vm *vm, u64 start, u64 end, bool may_block);
+/*
+ * Cleans and invalidates every mapped guest page to the PoC, in chunks
+ * with reschedule points: process context, no lock held.
+ */
 void vhv_mmu_clean_guest_memory(struct vhv_vm *vm);
+/* A guest's DC ISW/CSW/CISW, and its SCTLR_EL1 written under HCR_EL2.TVM. */
+void vhv_mmu_set_way(struct vhv_vcpu *vcpu);
+void vhv_mmu_sctlr_written(struct vhv_vcpu *vcpu, u64 old, u64 new);
 
 #endif /* VHV_MMU_MMU_H */

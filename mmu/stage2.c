@@ -12,11 +12,13 @@
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <asm/barrier.h>
 #include <asm/cpufeature.h>
 #include <asm/kvm_arm.h>
 
 #include "mmu/stage2.h"
+#include "mmu/vmid.h"
 
 #define DESC_VALID		(1ULL << 0)
 #define DESC_TABLE		(1ULL << 1)	/* levels 0-2; a page at level 3 */
@@ -67,6 +69,11 @@ static void s2_geometry(struct vhv_stage2 *s2, unsigned int ipa_bits)
 	s2->ipa_bits = ipa_bits;
 }
 
+/*
+ * VTCR_EL2 for a geometry (D24.2.204). VS, the VMID width, comes from the
+ * VMID allocator, so that the hardware compares as many VMID bits as
+ * mmu/vmid.c hands out.
+ */
 static u64 s2_vtcr(const struct vhv_stage2 *s2)
 {
 	u64 mmfr0 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1);
@@ -76,7 +83,15 @@ static u64 s2_vtcr(const struct vhv_stage2 *s2)
 	ps = min_t(u64, ps, ID_AA64MMFR0_EL1_PARANGE_48);
 	return VTCR_EL2_RES1 | VTCR_EL2_T0SZ(s2->ipa_bits) | vtcr_granule(s2->start_level) |
 	       VTCR_EL2_IRGN0_WBWA | VTCR_EL2_ORGN0_WBWA | VTCR_EL2_SH0_INNER |
-	       (ps << VTCR_EL2_PS_SHIFT);
+	       (ps << VTCR_EL2_PS_SHIFT) | vhv_vmid_vtcr_vs();
+}
+
+u64 vhv_s2_vtcr(unsigned int ipa_bits)
+{
+	struct vhv_stage2 s2;
+
+	s2_geometry(&s2, ipa_bits);
+	return s2_vtcr(&s2);
 }
 
 int vhv_s2_init(struct vhv_stage2 *s2, unsigned int ipa_bits)
@@ -182,7 +197,8 @@ int vhv_s2_map(struct vhv_stage2 *s2, u64 ipa, phys_addr_t pa, unsigned int prot
 	/*
 	 * Invalid to valid needs no TLB maintenance, but a valid entry
 	 * changed in place would need break-before-make (Arm ARM D8.16.1):
-	 * callers only map over invalid entries or the same page.
+	 * callers only map over invalid entries or the same page with more
+	 * permissions (mmu/fault.c).
 	 */
 	WRITE_ONCE(*ptep, desc);
 	/* Complete the table writes before a walk from any CPU (B2.3). */
@@ -190,70 +206,110 @@ int vhv_s2_map(struct vhv_stage2 *s2, u64 ipa, phys_addr_t pa, unsigned int prot
 	return 0;
 }
 
-phys_addr_t vhv_s2_lookup(struct vhv_stage2 *s2, u64 ipa)
+bool vhv_s2_get(struct vhv_stage2 *s2, u64 ipa, phys_addr_t *pa, bool *writable)
 {
 	u64 *ptep = s2_leaf(s2, ipa, NULL);
 	u64 desc = ptep ? READ_ONCE(*ptep) : 0;
 
-	return (desc & DESC_VALID) ? desc & DESC_OA_MASK : 0;
+	*pa = desc & DESC_OA_MASK;
+	*writable = desc & S2_AP_W;
+	return desc & DESC_VALID;
 }
 
 /*
  * The range walker: calls leaf() on each valid level-3 entry in
- * [start, end) and, when post is set, table_post() on each table
- * descriptor after its subtree.
+ * [start, end) and, when set, table_post() on each table descriptor
+ * whose subtree it has walked whole. A walker without leaf() does not
+ * look inside last-level tables. The work is bounded: each entry looked
+ * at costs one from budget, and leaf() may charge more. Once the budget
+ * is spent the walk stops at an entry boundary, next says where to go on.
  */
 struct s2_walker {
-	void (*leaf)(struct s2_walker *w, u64 *ptep);
+	void (*leaf)(struct s2_walker *w, u64 *ptep, u64 ipa);
 	void (*table_post)(struct s2_walker *w, u64 *ptep);
-	unsigned long count;
+	long budget;
+	u64 next;
 };
 
-static void walk_level(struct s2_walker *w, u64 *table, unsigned long nr, unsigned int level,
+/* A chunk's budget reaches a leaf from the top however deep the tables. */
+static_assert(VHV_S2_CHUNK > VHV_S2_MAX_LEVELS);
+
+static bool walk_level(struct s2_walker *w, u64 *table, unsigned long nr, unsigned int level,
 		       u64 base, u64 start, u64 end)
 {
 	unsigned int shift = level_shift(level);
-	u64 span = 1ULL << shift;
-	unsigned long i;
+	unsigned long i = start > base ? (start - base) >> shift : 0;
 
-	for (i = 0; i < nr; i++) {
-		u64 lo = base + i * span, hi = lo + span;
-		u64 desc = READ_ONCE(table[i]);
+	for (; i < nr; i++) {
+		u64 lo = base + ((u64)i << shift);
+		u64 desc;
 
-		if (hi <= start || lo >= end || !(desc & DESC_VALID))
+		if (lo >= end)
+			break;
+		if (w->budget <= 0) {
+			w->next = max(lo, start);
+			return false;
+		}
+		w->budget--;
+		desc = READ_ONCE(table[i]);
+		if (!(desc & DESC_VALID))
 			continue;
 		if (desc_is_table(desc, level)) {
-			walk_level(w, desc_table(desc), PTRS_PER_TABLE, level + 1, lo, start, end);
+			u64 *next = desc_table(desc);
+
+			if ((w->leaf || level + 1 < 3) &&
+			    !walk_level(w, next, PTRS_PER_TABLE, level + 1, lo, start, end))
+				return false;
 			if (w->table_post)
 				w->table_post(w, &table[i]);
 		} else if (level == 3 && w->leaf) {
-			w->leaf(w, &table[i]);
+			w->leaf(w, &table[i], lo);
 		}
 	}
+	return true;
 }
 
-static void s2_walk(struct vhv_stage2 *s2, u64 start, u64 end, struct s2_walker *w)
+/* One chunk of [start, end): returns where the next one starts, end if done. */
+static u64 s2_walk_chunk(struct vhv_stage2 *s2, u64 start, u64 end, struct s2_walker *w)
 {
 	unsigned long nr = s2->pgd_pages * PTRS_PER_TABLE;
 
-	walk_level(w, s2->pgd, nr, s2->start_level, 0, start, end);
+	w->budget = VHV_S2_CHUNK;
+	if (walk_level(w, s2->pgd, nr, s2->start_level, 0, start, end))
+		return end;
+	return w->next;
 }
 
-static void clear_leaf(struct s2_walker *w, u64 *ptep)
+struct clear_walker {
+	struct s2_walker w;
+	struct vhv_s2_cleared *c;
+};
+
+static void clear_leaf(struct s2_walker *w, u64 *ptep, u64 ipa)
 {
+	struct vhv_s2_cleared *c = container_of(w, struct clear_walker, w)->c;
+
 	WRITE_ONCE(*ptep, 0);
-	w->count++;
+	if (c->nr < ARRAY_SIZE(c->ipa))
+		c->ipa[c->nr] = ipa;
+	c->nr++;
 }
 
-unsigned long vhv_s2_clear(struct vhv_stage2 *s2, u64 start, u64 end)
+u64 vhv_s2_clear_chunk(struct vhv_stage2 *s2, u64 start, u64 end, struct vhv_s2_cleared *c)
 {
-	struct s2_walker w = { .leaf = clear_leaf };
+	struct clear_walker cw = { .w.leaf = clear_leaf, .c = c };
 
-	s2_walk(s2, start, end, &w);
-	/* Make the invalid entries visible before the caller's TLBI (D8.16.1). */
-	if (w.count)
-		dsb(ishst);
-	return w.count;
+	c->nr = 0;
+	start = s2_walk_chunk(s2, start, end, &cw.w);
+	/*
+	 * The invalid entries visible to every walker before the caller's
+	 * TLBI (D8.16.1), and before it reads the VMID to invalidate by: a
+	 * full DSB, as no instruction after it executes before it completes
+	 * (B2.3, "Data Synchronization Barrier"; see mmu/vmid.c).
+	 */
+	if (c->nr)
+		dsb(ish);
+	return start;
 }
 
 struct page_walker {
@@ -261,16 +317,17 @@ struct page_walker {
 	void (*fn)(phys_addr_t pa);
 };
 
-static void page_leaf(struct s2_walker *w, u64 *ptep)
+static void page_leaf(struct s2_walker *w, u64 *ptep, u64 ipa)
 {
 	container_of(w, struct page_walker, w)->fn(READ_ONCE(*ptep) & DESC_OA_MASK);
+	w->budget -= VHV_S2_PAGE_COST;
 }
 
-void vhv_s2_for_each_page(struct vhv_stage2 *s2, void (*fn)(phys_addr_t pa))
+u64 vhv_s2_for_each_page_chunk(struct vhv_stage2 *s2, u64 start, void (*fn)(phys_addr_t pa))
 {
 	struct page_walker pw = { .w.leaf = page_leaf, .fn = fn };
 
-	s2_walk(s2, 0, 1ULL << s2->ipa_bits, &pw.w);
+	return s2_walk_chunk(s2, start, 1ULL << s2->ipa_bits, &pw.w);
 }
 
 static void free_table(struct s2_walker *w, u64 *ptep)
@@ -280,17 +337,22 @@ static void free_table(struct s2_walker *w, u64 *ptep)
 }
 
 /*
- * Frees every table of a VM that can no longer run. The caller has
- * flushed the VMID's TLB entries first (mmu/tlb.c): walk caches may hold
- * these tables until then.
+ * Frees every table of a VM that can no longer run, in chunks with a
+ * reschedule point between them (no lock is held: nothing else can reach
+ * the tables). The caller has flushed the VMID's TLB entries first
+ * (mmu/tlb.c): walk caches may hold these tables until then.
  */
 void vhv_s2_free(struct vhv_stage2 *s2)
 {
 	struct s2_walker w = { .table_post = free_table };
+	u64 next = 0, end = 1ULL << s2->ipa_bits;
 
 	if (!s2->pgd)
 		return;
-	s2_walk(s2, 0, 1ULL << s2->ipa_bits, &w);
+	do {
+		next = s2_walk_chunk(s2, next, end, &w);
+		cond_resched();
+	} while (next < end);
 	free_pages((unsigned long)s2->pgd, get_order(s2->pgd_pages * PAGE_SIZE));
 	s2->pgd = NULL;
 }

@@ -9,6 +9,7 @@
 #define VHV_MMU_STAGE2_H
 
 #include <linux/types.h>
+#include <asm/page.h>
 
 #define VHV_S2_MAX_LEVELS	4
 
@@ -32,6 +33,8 @@ struct vhv_s2_cache {
 #define VHV_S2_EXEC		(1U << 2)
 
 int vhv_s2_init(struct vhv_stage2 *s2, unsigned int ipa_bits);
+/* VTCR_EL2 of a VM with this IPA size, as vhv_s2_init() computes it. */
+u64 vhv_s2_vtcr(unsigned int ipa_bits);
 void vhv_s2_free(struct vhv_stage2 *s2);
 
 int vhv_s2_cache_topup(struct vhv_s2_cache *mc);
@@ -40,11 +43,30 @@ void vhv_s2_cache_free(struct vhv_s2_cache *mc);
 /* Maps one page; 0, or -EFAULT if the host page cannot be described. */
 int vhv_s2_map(struct vhv_stage2 *s2, u64 ipa, phys_addr_t pa, unsigned int prot,
 	       struct vhv_s2_cache *mc);
-/* Clears the leaf entries in [start, end); returns how many were valid. */
-unsigned long vhv_s2_clear(struct vhv_stage2 *s2, u64 start, u64 end);
-/* Calls fn on the host physical address of every mapped page. */
-void vhv_s2_for_each_page(struct vhv_stage2 *s2, void (*fn)(phys_addr_t pa));
-/* The host physical address mapped at ipa, or 0. */
-phys_addr_t vhv_s2_lookup(struct vhv_stage2 *s2, u64 ipa);
+/*
+ * Walks and changes of ranges go in chunks of bounded work, so that the
+ * caller can do its TLB maintenance, drop mmu_lock and reschedule in
+ * between: a chunk looks at VHV_S2_CHUNK entries at most, fewer when it
+ * also does work per page (VHV_S2_PAGE_COST each). A chunk function
+ * returns where the next chunk starts: the end of the range when done.
+ */
+#define VHV_S2_CHUNK		1024
+/* A page's worth of cache maintenance: its number of 64-byte lines. */
+#define VHV_S2_PAGE_COST	(PAGE_SIZE / 64)
+
+/* What a chunk of clearing cleared: how many, and the IPAs of the first. */
+struct vhv_s2_cleared {
+	unsigned long nr;
+	u64 ipa[16];
+};
+
+/* Clears the valid leaf entries of a chunk of [start, end). */
+u64 vhv_s2_clear_chunk(struct vhv_stage2 *s2, u64 start, u64 end, struct vhv_s2_cleared *c);
+/* Calls fn on the host physical address of each mapped page of a chunk
+ * of [start, the end of the IPA space).
+ */
+u64 vhv_s2_for_each_page_chunk(struct vhv_stage2 *s2, u64 start, void (*fn)(phys_addr_t pa));
+/* Whether ipa is mapped; if so, to which host address and how. */
+bool vhv_s2_get(struct vhv_stage2 *s2, u64 ipa, phys_addr_t *pa, bool *writable);
 
 #endif /* VHV_MMU_STAGE2_H */

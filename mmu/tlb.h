@@ -8,12 +8,17 @@
 
 #include <linux/types.h>
 
-/* Invalidates the stage-2 entries of one IPA page and all stage-1+2 of the VMID. */
-void vhv_tlb_flush_ipa(u64 vttbr, u64 ipa);
-/* Invalidates every entry of the VMID in VTTBR, on all CPUs. */
-void vhv_tlb_flush_vmid(u64 vttbr);
-/* Invalidates this CPU's EL1&0 entries of the VMID, and its I-cache. */
-void vhv_tlb_flush_vmid_local(u64 vttbr);
+struct vhv_vm;
+
+/*
+ * On all CPUs: the stage-2 entries of nr IPA pages, then all stage-1+2
+ * entries of the VM's VMID.
+ */
+void vhv_tlb_flush_vm_ipas(struct vhv_vm *vm, const u64 *ipa, unsigned int nr);
+/* Invalidates every entry of the VM's VMID, on all CPUs. */
+void vhv_tlb_flush_vm(struct vhv_vm *vm);
+/* Invalidates this CPU's EL1&0 entries of the VM's VMID, and its I-cache. */
+void vhv_tlb_flush_vm_local(struct vhv_vm *vm);
 /* Invalidates every EL1&0 entry of every VMID, on all CPUs. */
 void vhv_tlb_flush_all_vmids(void);
 

@@ -25,9 +25,13 @@ bool vhv_vmid_valid(struct vhv_vmid *vmid);
 void vhv_vmid_refresh(struct vhv_vmid *vmid);
 /* A dying VM's VMID, once its TLB entries are flushed. */
 void vhv_vmid_release(struct vhv_vmid *vmid);
-/* The VMID field value, for VTTBR_EL2.VMID. */
+/*
+ * The VMID field value, for VTTBR_EL2.VMID: the VMID last handed out to
+ * vmid, whatever its generation (what TLB maintenance must act on, see
+ * mmu/vmid.c), or 0 if it never had one.
+ */
 u16 vhv_vmid_value(struct vhv_vmid *vmid);
-/* VTCR_EL2.VS when 16-bit VMIDs are in use. */
-bool vhv_vmid_16bit(void);
+/* VTCR_EL2.VS for the width of the VMIDs handed out (8 or 16 bits). */
+u64 vhv_vmid_vtcr_vs(void);
 
 #endif /* VHV_MMU_VMID_H */

@@ -3,9 +3,13 @@
  * Guest memory: the guest and the VMM see each other's writes; two VMs
  * at the same IPA see their own memory; a read-only slot reads and its
  * writes exit as MMIO; a deleted slot's IPA exits as MMIO; a page the
- * VMM unmaps or discards is never seen again with its old content.
+ * VMM unmaps or discards is never seen again with its old content; a
+ * writable slot over memory the VMM mapped read-only can be read, and a
+ * write to it fails KVM_RUN; reading memory nobody wrote allocates none.
  * KVM ABI only.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -176,4 +180,86 @@ TEST(access_to_a_slot_whose_memory_is_gone_fails_the_run_with_efault)
 	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
 	ASSERT_OK(munmap(mem, EXTRA_SIZE));
 	ASSERT_EQ(vmm_run(vcpu), -EFAULT);
+}
+
+TEST(writable_slot_over_read_only_memory_reads_and_its_writes_fail_the_run)
+{
+	struct vmm_vm *vm = vmm_vm_new();
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vm, 0, guest_read_write, EXTRA_GPA + 0x1000);
+	u64 *mem = extra_memory();
+	struct ucall uc;
+
+	mem[0x1000 / 8] = 0x5eed;
+	ASSERT_OK(mprotect(mem, EXTRA_SIZE, PROT_READ));
+	vmm_set_memory(vm, 1, 0, EXTRA_GPA, EXTRA_SIZE, mem);
+	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], 0x5eed);
+	/* KVM: the write's page cannot be had writable, KVM_RUN fails. */
+	ASSERT_EQ(vmm_run(vcpu), -EFAULT);
+	ASSERT_EQ(vcpu->run->exit_reason, KVM_EXIT_UNKNOWN);
+	ASSERT_EQ(mem[0x1008 / 8], 0);
+	/* Once the VMM makes it writable, the same write goes through. */
+	ASSERT_OK(mprotect(mem, EXTRA_SIZE, PROT_READ | PROT_WRITE));
+	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
+	ASSERT_EQ(mem[0x1008 / 8], 0xfeedface00c0ffeeULL);
+}
+
+/* Rss of the VMM's mapping that starts at addr, in kB (/proc/self/smaps). */
+static long rss_kb(void *addr)
+{
+	char line[256], want[32];
+	bool in = false;
+	long kb = -1;
+	FILE *f;
+
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)addr);
+	f = fopen("/proc/self/smaps", "r");
+	ASSERT_TRUE(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (strchr(line, '-') && strchr(line, '-') < strchr(line, ' '))
+			in = !strncmp(line, want, strlen(want));
+		else if (in && !strncmp(line, "Rss:", 4))
+			kb = strtol(line + 4, NULL, 10);
+	}
+	fclose(f);
+	ASSERT_GE(kb, 0);
+	return kb;
+}
+
+#define UNTOUCHED_GPA	0x0c000000ULL
+#define UNTOUCHED_SIZE	(16ULL << 20)
+
+/* Reads every 4K of the region (all zero), then writes one word. */
+static void guest_read_all_then_write(u64 off)
+{
+	u64 a, sum = 0;
+
+	for (a = UNTOUCHED_GPA; a < UNTOUCHED_GPA + UNTOUCHED_SIZE; a += 0x1000)
+		sum |= *(volatile u64 *)a;
+	GUEST_SYNC(sum);
+	*(volatile u64 *)(UNTOUCHED_GPA + off) = 0xabcdef;
+	GUEST_SYNC(*(volatile u64 *)(UNTOUCHED_GPA + off));
+}
+
+TEST(guest_reads_of_untouched_memory_allocate_none_and_a_write_lands)
+{
+	struct vmm_vm *vm = vmm_vm_new();
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vm, 0, guest_read_all_then_write, 0x5008);
+	u64 *mem = mmap(NULL, UNTOUCHED_SIZE, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	struct ucall uc;
+
+	ASSERT_TRUE(mem != MAP_FAILED);
+	/* A VMA of its own, not merged with the VM's RAM: its Rss alone. */
+	ASSERT_OK(madvise(mem, UNTOUCHED_SIZE, MADV_DONTDUMP));
+	vmm_set_memory(vm, 1, 0, UNTOUCHED_GPA, UNTOUCHED_SIZE, mem);
+	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], 0);
+	/* 16 MB read: at most a few pages of it may have been allocated. */
+	ASSERT_LE(rss_kb(mem), 256);
+	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], 0xabcdef);
+	ASSERT_EQ(mem[0x5008 / 8], 0xabcdef);
+	ASSERT_GE(rss_kb(mem), getpagesize() / 1024);
+	ASSERT_LE(rss_kb(mem), 256);
 }

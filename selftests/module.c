@@ -4,7 +4,7 @@
  * an open device node) and works once all is closed; kvm_node=0 leaves
  * /dev/kvm alone; a node opened during insmod finds vhv ready; 100
  * load/use/unload cycles leave no memory behind.
- * vhv-only, and every test leaves vhv loaded with default parameters.
+ * vhv-only, and every test leaves vhv loaded with the boot's parameters.
  */
 #include <fcntl.h>
 #include <time.h>

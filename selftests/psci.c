@@ -38,7 +38,7 @@ static const u64 query_results[] = {
 	0,			/* CPU_ON is there */
 	NOT_SUPPORTED,		/* an unknown function is not */
 	0x10001,		/* SMCCC 1.1 */
-	NOT_SUPPORTED,		/* ARCH_FEATURES knows only workarounds (none) */
+	NOT_SUPPORTED,		/* ARCH_FEATURES knows only the workarounds */
 	2,			/* no Trusted OS to migrate */
 	NOT_SUPPORTED,
 };

@@ -39,7 +39,12 @@
 #define PTIMER_PPI	30
 #define SHOT_US		2000		/* a deadline this far ahead */
 #define NR_SHOTS	3
-#define LATE_MAX_US	200000		/* no interrupt later than this after its deadline */
+/*
+ * No interrupt later than this after its deadline. Lost wake-ups show as
+ * seconds; a TCG host with both cores busy (two boots in parallel) has
+ * stalled vCPU threads for just over 200 ms, hence 1 s.
+ */
+#define LATE_MAX_US	1000000
 #define SETTLE_MS	20		/* long enough for an interrupt to show up */
 #define LOG_MAX		16
 #define MAX_VCPUS	2
@@ -1088,13 +1093,14 @@ static void check_sleep(u64 us, bool check)
 
 /*
  * Under TCG a KVM_RUN with one exit costs KVM 1 to 2 ms of CPU time, up
- * to 18 ms on a loaded machine: for 10 ms of sleep that is too close to
- * 30%, so only 100 ms is checked.
+ * to 18 ms on a loaded machine, and 100 ms of sleep has been seen at 31%
+ * on a loaded machine: only 1 s of sleep is checked, where that overhead
+ * is a few percent and a spinning vCPU is near 100%.
  */
 TEST_TIMEOUT(vcpu_waiting_in_wfi_for_its_timer_sleeps_instead_of_spinning, TIMEOUT_S)
 {
 	check_sleep(WFI_SLEEP_US, false);
-	check_sleep(10 * WFI_SLEEP_US, true);
+	check_sleep(100 * WFI_SLEEP_US, true);
 }
 
 /* ---- the timers' PPIs ---- */

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The host's side of the guest's timers: the PPIs the EL1 virtual and
- * physical timers raise (the third and second "interrupts" of the
- * "arm,armv8-timer" node: 27 and 30 on most systems). A VHE host's own
- * timer is the EL2 one (PPI 26), so nobody else uses these while
- * in-kernel KVM is off, and vhv requests them per CPU.
+ * physical timers raise (27 and 30 on most systems), as the device tree
+ * or ACPI's GTDT describes them (core/firmware.c). A VHE host's own timer
+ * is the EL2 one (PPI 26), so nobody else uses these while in-kernel KVM
+ * is off, and vhv requests them per CPU.
  *
  * While a guest runs, its timer firing is a physical interrupt that
  * makes it exit (HCR_EL2.IMO). The handler has nothing to do: the run
@@ -20,24 +20,25 @@
  * active state is mirrored per CPU, to touch the GIC only on changes
  * while a vCPU stays loaded; each load writes it afresh.
  *
- * Without the device tree node, or if a PPI cannot be had, the timer is
- * watched by an hrtimer instead, also while the guest runs.
+ * When the firmware does not describe a PPI, or it cannot be had, that
+ * timer is watched by an hrtimer instead, also while the guest runs.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpuhotplug.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
-#include <linux/of.h>
-#include <linux/of_irq.h>
 #include <linux/percpu.h>
 #include <asm/barrier.h>
 
+#include "core/firmware.h"
 #include "timer/hw.h"
 #include "timer/timer.h"
 
-/* Index in the node's "interrupts": secure phys, phys, virt, hyp phys. */
-static const int dt_index[VHV_NR_TIMERS] = { [VHV_VTIMER] = 2, [VHV_PTIMER] = 1 };
+static const enum vhv_fw_ppi fw_ppi[VHV_NR_TIMERS] = {
+	[VHV_VTIMER] = VHV_FW_EL1_VTIMER,
+	[VHV_PTIMER] = VHV_FW_EL1_PTIMER,
+};
 static const char *const irq_name[VHV_NR_TIMERS] = { "vhv-vtimer", "vhv-ptimer" };
 
 static int host_irq[VHV_NR_TIMERS];
@@ -130,12 +131,10 @@ static int timer_cpu_offline(unsigned int cpu)
 	return 0;
 }
 
-static int request_one(struct device_node *np, enum vhv_timer_id t)
+static int take_ppi(enum vhv_timer_id t, int irq)
 {
-	int irq = irq_of_parse_and_map(np, dt_index[t]), ret;
+	int ret;
 
-	if (irq <= 0)
-		return -ENOENT;
 	ret = request_percpu_irq(irq, timer_irq_handler, irq_name[t], &irq_cookie);
 	if (ret)
 		return ret;
@@ -158,20 +157,31 @@ static void release_one(enum vhv_timer_id t)
 	host_irq[t] = 0;
 }
 
+/* One line per timer, on every load: where its PPI came from, or why none. */
+static void request_one(enum vhv_timer_id t)
+{
+	struct vhv_fw_irq fw;
+	int ret;
+
+	if (vhv_fw_find_ppi(fw_ppi[t], &fw)) {
+		pr_warn("%s: %s; an hrtimer watches that timer\n", irq_name[t], fw.why);
+		return;
+	}
+	ret = take_ppi(t, fw.irq);
+	if (ret) {
+		pr_warn("%s: cannot have the host's PPI (INTID %u, IRQ %d, from %s): %d; an hrtimer watches that timer\n",
+			irq_name[t], fw.intid, fw.irq, fw.from, ret);
+		return;
+	}
+	pr_info("%s: host PPI INTID %u (IRQ %d), from %s\n", irq_name[t], fw.intid, fw.irq, fw.from);
+}
+
 int vhv_timer_hw_init(void)
 {
-	struct device_node *np = of_find_compatible_node(NULL, NULL, "arm,armv8-timer");
 	int t, ret;
 
-	for (t = 0; np && t < VHV_NR_TIMERS; t++) {
-		ret = request_one(np, t);
-		if (ret)
-			pr_warn("%s: cannot have the host's PPI (%d): an hrtimer watches that timer\n",
-				irq_name[t], ret);
-	}
-	if (!np)
-		pr_info("no arm,armv8-timer node: hrtimers watch the guests' timers\n");
-	of_node_put(np);
+	for (t = 0; t < VHV_NR_TIMERS; t++)
+		request_one(t);
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vhv/timer:online", timer_cpu_online,
 				timer_cpu_offline);
 	if (ret < 0) {

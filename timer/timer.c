@@ -27,9 +27,20 @@
 #include "timer/timer.h"
 #include "vgic/vgic.h"
 
-/* CNTHCTL_EL2 with E2H = 1: EL1PCTEN [10], EL1PTEN [11] (D24.x, CNTHCTL_EL2). */
+/*
+ * CNTHCTL_EL2 with E2H = 1 (Arm ARM D24.2, CNTHCTL_EL2): EL1PCTEN [10] and
+ * EL1PTEN [11] give the guest the physical counter and timer. Of the
+ * host's value only what concerns the host's EL0 and the event stream
+ * goes on (EL0PCTEN, EL0VCTEN [1:0], EVNTEN, EVNTDIR, EVNTI [7:2],
+ * EL0VTEN, EL0PTEN [9:8], EVNTIS [17]); the rest is vhv's, 0: ECV [12]
+ * (no CNTPOFF_EL2 applied to the guest's physical count), EL1TVT,
+ * EL1TVCT [14:13] (no trap of the virtual timer and counter), EL1NVPCT,
+ * EL1NVVCT [16:15], CNTVMASK, CNTPMASK [19:18] (FEAT_ECV and FEAT_RME
+ * controls a host kernel never sets for itself, but firmware might).
+ */
 #define VHE_CNTHCTL_EL1PCTEN	BIT(10)
 #define VHE_CNTHCTL_EL1PTEN		BIT(11)
+#define VHE_CNTHCTL_HOST_KEPT	(GENMASK(9, 0) | BIT(17))
 
 static u64 phys_count(void)
 {
@@ -188,9 +199,11 @@ int vhv_timer_first_run(struct vhv_vcpu *vcpu)
 
 u64 vhv_timer_cnthctl(struct vhv_vcpu *vcpu, u64 host)
 {
+	u64 val = host & VHE_CNTHCTL_HOST_KEPT;
+
 	if (vcpu->timer.ptimer_emulated)
-		return host & ~(VHE_CNTHCTL_EL1PCTEN | VHE_CNTHCTL_EL1PTEN);
-	return host | VHE_CNTHCTL_EL1PCTEN | VHE_CNTHCTL_EL1PTEN;
+		return val;
+	return val | VHE_CNTHCTL_EL1PCTEN | VHE_CNTHCTL_EL1PTEN;
 }
 
 /*

@@ -5,25 +5,24 @@
  * interrupt.
  *
  * The maintenance interrupt (a PPI, 25 on most systems) is described in
- * the firmware: the first "interrupts" entry of the GICv3 node in the
- * device tree. Nobody else uses it while in-kernel KVM is off, so vhv
- * requests it as a per-CPU interrupt and enables it on every CPU. Its
- * handler has nothing to do: taking it while the guest runs is what
- * makes the guest exit (HCR_EL2.IMO), and the exit path clears its cause
- * (ICH_HCR_EL2 = 0) before interrupts are unmasked. On a host without a
- * device tree (ACPI) the vGIC is not offered.
+ * the firmware, the device tree or ACPI's MADT (core/firmware.c). Nobody
+ * else uses it while in-kernel KVM is off, so vhv requests it as a
+ * per-CPU interrupt and enables it on every CPU. Its handler has nothing
+ * to do: taking it while the guest runs is what makes the guest exit
+ * (HCR_EL2.IMO), and the exit path clears its cause (ICH_HCR_EL2 = 0)
+ * before interrupts are unmasked. When the firmware does not describe it,
+ * the vGIC is not offered.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpuhotplug.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
-#include <linux/of.h>
-#include <linux/of_irq.h>
 #include <linux/percpu.h>
 #include <asm/sysreg.h>
 
 #include "arm64/sysreg_enc.h"
+#include "core/firmware.h"
 #include "vgic/hw.h"
 #include "vgic/vgic.h"
 
@@ -115,20 +114,6 @@ static int maint_cpu_offline(unsigned int cpu)
 	return 0;
 }
 
-/* The first interrupt of the GICv3 node: the maintenance PPI. */
-static int find_maint_irq(void)
-{
-	struct device_node *np;
-	int irq;
-
-	np = of_find_compatible_node(NULL, NULL, "arm,gic-v3");
-	if (!np)
-		return 0;
-	irq = irq_of_parse_and_map(np, 0);
-	of_node_put(np);
-	return irq;
-}
-
 static int request_maint_irq(int irq)
 {
 	int ret;
@@ -162,26 +147,28 @@ int vhv_vgic_hw_init(void)
 {
 	u64 vtr = read_sysreg_s(VHV_ICH_VTR_EL2);
 	unsigned int pre_bits = ((vtr >> 26) & 7) + 1;
-	int irq, ret;
+	struct vhv_fw_irq fw;
+	int ret;
 
 	vhv_vgic_hw.vtr = vtr;
 	vhv_vgic_hw.nr_lr = min_t(unsigned int, (vtr & 0x1f) + 1, VHV_VGIC_MAX_LRS);
 	vhv_vgic_hw.pri_bits = ((vtr >> 29) & 7) + 1;
 	vhv_vgic_hw.nr_apr = pre_bits >= 7 ? 4 : pre_bits == 6 ? 2 : 1;
 
-	irq = find_maint_irq();
-	if (irq <= 0) {
-		pr_info("no GICv3 maintenance interrupt in the device tree: no virtual GIC\n");
+	/* Without it vhv still runs guests, without an in-kernel GIC. */
+	if (vhv_fw_find_ppi(VHV_FW_VGIC_MAINT, &fw)) {
+		pr_warn("no GIC maintenance interrupt: %s; no virtual GIC\n", fw.why);
 		return 0;
 	}
-	ret = request_maint_irq(irq);
+	ret = request_maint_irq(fw.irq);
 	if (ret) {
-		/* vhv still runs guests, without an in-kernel GIC. */
-		pr_warn("cannot request the GIC maintenance interrupt (IRQ %d): %d; no virtual GIC\n",
-			irq, ret);
+		pr_warn("cannot request the GIC maintenance interrupt (INTID %u, IRQ %d, from %s): %d; no virtual GIC\n",
+			fw.intid, fw.irq, fw.from, ret);
 		return 0;
 	}
-	vhv_vgic_hw.maint_irq = irq;
+	pr_info("GIC maintenance interrupt: INTID %u (IRQ %d), from %s\n", fw.intid, fw.irq,
+		fw.from);
+	vhv_vgic_hw.maint_irq = fw.irq;
 	return 0;
 }
 

@@ -26,6 +26,9 @@ int vmod_load_flags(const char *params, int flags)
 {
 	int fd, ret;
 
+	/* No parameters of its own: the boot's (tools/testbed/init). */
+	if (!params)
+		params = getenv("VHV_PARAMS");
 	fd = open(vmod_path(), O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;

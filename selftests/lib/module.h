@@ -2,7 +2,8 @@
 /*
  * Loading and unloading vhv.ko from a test, and what the kernel said
  * about it. vhv-only: these tests run on the emulated host as root.
- *   VHV_KO  path of the module (default /lib/modules/vhv.ko)
+ *   VHV_KO      path of the module (default /lib/modules/vhv.ko)
+ *   VHV_PARAMS  the boot's parameters, for a load without its own
  */
 #ifndef VHV_SELFTESTS_MODULE_H
 #define VHV_SELFTESTS_MODULE_H
@@ -10,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* finit_module(); 0 or -errno. */
+/* finit_module() with PARAMS, or VHV_PARAMS if NULL; 0 or -errno. */
 int vmod_load(const char *params);
 /* The same with finit_module() flags (MODULE_INIT_IGNORE_MODVERSIONS). */
 int vmod_load_flags(const char *params, int flags);

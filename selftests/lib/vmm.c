@@ -124,6 +124,18 @@ static void build_page_tables(struct vmm_vm *vm)
 	}
 }
 
+void vmm_map_normal_gb(struct vmm_vm *vm, uint64_t gpa, uint64_t size)
+{
+	uint64_t *l1 = vmm_gpa(vm, GUEST_PT_BASE), i;
+
+	ASSERT_EQ(gpa & ((1ULL << 30) - 1), 0);
+	ASSERT_EQ(size & ((1ULL << 30) - 1), 0);
+	ASSERT_LE(gpa + size, 512ULL << 30);
+	ASSERT_GE(gpa, GUEST_DEVICE_END + (1ULL << 30));
+	for (i = gpa >> 30; i < (gpa + size) >> 30; i++)
+		l1[i] = (i << 30) | PT_BLOCK | PT_ATTR(ATTR_NORMAL) | PT_SH_INNER | PT_AF;
+}
+
 struct vmm_vm *vmm_vm_new(void)
 {
 	struct vmm_vm *vm = calloc(1, sizeof(*vm));
@@ -139,6 +151,43 @@ struct vmm_vm *vmm_vm_new(void)
 	ASSERT_TRUE(vm->ram != MAP_FAILED);
 	copy_image(vm);
 	build_page_tables(vm);
+	vmm_set_memory(vm, 0, 0, GUEST_RAM_BASE, vm->ram_size, vm->ram);
+	return vm;
+}
+
+/*
+ * The image and tables of vmm_vm_new() once, in a memfd that every VM of
+ * vmm_vm_new_cow() maps privately: a VM then costs only the pages it (or
+ * the VMM) writes.
+ */
+static int cow_image(void)
+{
+	static int fd = -1;
+	struct vmm_vm tmpl = { .ram_size = GUEST_RAM_SIZE };
+
+	if (fd >= 0)
+		return fd;
+	fd = ASSERT_OK(memfd_create("vmm-image", MFD_CLOEXEC));
+	ASSERT_OK(ftruncate(fd, GUEST_RAM_SIZE));
+	tmpl.ram = mmap(NULL, GUEST_RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_TRUE(tmpl.ram != MAP_FAILED);
+	copy_image(&tmpl);
+	build_page_tables(&tmpl);
+	munmap(tmpl.ram, GUEST_RAM_SIZE);
+	return fd;
+}
+
+struct vmm_vm *vmm_vm_new_cow(void)
+{
+	struct vmm_vm *vm = calloc(1, sizeof(*vm));
+
+	ASSERT_TRUE(vm);
+	vm->dev = vmm_open_dev();
+	vm->fd = vmm_create_vm(vm->dev, 0);
+	vm->run_size = ASSERT_OK(ioctl(vm->dev, KVM_GET_VCPU_MMAP_SIZE, 0));
+	vm->ram_size = GUEST_RAM_SIZE;
+	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, cow_image(), 0);
+	ASSERT_TRUE(vm->ram != MAP_FAILED);
 	vmm_set_memory(vm, 0, 0, GUEST_RAM_BASE, vm->ram_size, vm->ram);
 	return vm;
 }
@@ -204,6 +253,14 @@ struct vmm_vcpu *vmm_vcpu_new(struct vmm_vm *vm, unsigned int id, void (*fn)(u64
 	vmm_set_reg(vcpu, REG_X(0), arg);
 	vmm_set_reg(vcpu, REG_X(30), (uintptr_t)guest_return);
 	return vcpu;
+}
+
+void vmm_vcpu_set_ips40(struct vmm_vcpu *vcpu)
+{
+	uint64_t tcr = vmm_get_reg(vcpu, REG_SYS(3, 0, 2, 0, 2));
+
+	/* TCR_EL1.IPS [34:32] = 0b010: 40-bit output addresses. */
+	vmm_set_reg(vcpu, REG_SYS(3, 0, 2, 0, 2), (tcr & ~(7ULL << 32)) | (2ULL << 32));
 }
 
 void vmm_vcpu_free(struct vmm_vcpu *vcpu)

@@ -57,7 +57,19 @@ struct vmm_vcpu {
 };
 
 struct vmm_vm *vmm_vm_new(void);
+/*
+ * The same, but its RAM is a private (copy-on-write) mapping of one image
+ * shared by all such VMs of the process: for tests that need hundreds.
+ */
+struct vmm_vm *vmm_vm_new_cow(void);
 void vmm_vm_free(struct vmm_vm *vm);
+/*
+ * Maps [gpa, gpa + size) of the guest's virtual addresses to the same
+ * IPAs, as Normal memory, with 1 GB blocks of its stage-1 tables: for
+ * slots above the image's 5 GB (1 GB aligned, below 512 GB). The vCPUs
+ * need vmm_vcpu_set_ips40() to reach them.
+ */
+void vmm_map_normal_gb(struct vmm_vm *vm, uint64_t gpa, uint64_t size);
 /* The host's view of guest RAM at gpa (slot 0 only). */
 void *vmm_gpa(struct vmm_vm *vm, uint64_t gpa);
 /* Copies a host object of the image into the guest's copy of it. */
@@ -70,6 +82,8 @@ void vmm_set_memory(struct vmm_vm *vm, uint32_t slot, uint32_t flags, uint64_t g
 
 /* A vCPU about to run fn(arg) at EL1h, with its MMU on (guest.h). */
 struct vmm_vcpu *vmm_vcpu_new(struct vmm_vm *vm, unsigned int id, void (*fn)(u64), u64 arg);
+/* Lets the vCPU's stage 1 output 40-bit IPAs (TCR_EL1.IPS), not 32. */
+void vmm_vcpu_set_ips40(struct vmm_vcpu *vcpu);
 void vmm_vcpu_free(struct vmm_vcpu *vcpu);
 uint64_t vmm_get_reg(struct vmm_vcpu *vcpu, uint64_t id);
 void vmm_set_reg(struct vmm_vcpu *vcpu, uint64_t id, uint64_t val);

@@ -25,7 +25,8 @@ declare -A KERNEL_META=(
 
 # Packages of the build host (names for amd64 and arm64 Debian 12).
 host_packages() {
-	local common="make gcc libc6-dev cpio gzip xz-utils dwarves qemu-system-arm"
+	# qemu-efi-aarch64 (arch: all): the UEFI firmware of the ACPI boots.
+	local common="make gcc libc6-dev cpio gzip xz-utils dwarves qemu-system-arm qemu-efi-aarch64"
 	case $HOST_DEB_ARCH in
 	amd64) echo "$common gcc-aarch64-linux-gnu libc6-dev-arm64-cross" ;;
 	arm64) echo "$common gcc gcc-12 libc6-dev busybox-static" ;;
@@ -311,12 +312,87 @@ build_initramfs() {
 	rm -rf "$root" "$root.cpio.gz"
 }
 
+# QEMU 7.2 is Debian 12's own. For an emulated CPU with what it lacks
+# (FEAT_FGT, FEAT_HCX, FEAT_ECV, FEAT_WFxT, MOPS, ...), some boots use the
+# QEMU of bookworm-backports, also Debian's archive: downloaded into the
+# cache with apt-get download and unpacked there, never installed; only
+# the bookworm libraries it links against are installed.
+QEMU_BPO_SUITE=bookworm-backports
+QEMU_BPO_DIR=$VHV_CACHE/qemu-bpo
+
+# Adds bookworm-backports to apt's sources if it is not there. Backports
+# are never installed unless asked for by suite, so nothing else changes.
+ensure_backports_source() {
+	grep -rqs "$QEMU_BPO_SUITE" /etc/apt/sources.list /etc/apt/sources.list.d/ && return 0
+	[ "$(id -u)" -eq 0 ] || die "bookworm-backports is not in apt's sources; run as root once"
+	local uri
+	uri=$(grep -rhs '^URIs:.*/debian/\?$' /etc/apt/sources.list.d/ | head -n1 | awk '{ print $2 }')
+	log "adding $QEMU_BPO_SUITE to apt's sources (for QEMU ${1:-})"
+	cat >/etc/apt/sources.list.d/vhv-$QEMU_BPO_SUITE.sources <<EOS
+Types: deb
+URIs: ${uri:-http://deb.debian.org/debian}
+Suites: $QEMU_BPO_SUITE
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOS
+	APT_UPDATED=
+	apt_update
+}
+
+# The newer QEMU, in $QEMU_BPO_DIR, fetched once.
+qemu_fetch_backports() {
+	[ -x "$QEMU_BPO_DIR/usr/bin/qemu-system-aarch64" ] && return 0
+	ensure_backports_source
+	local tmp libs p
+	tmp=$(mktemp -d)
+	log "downloading qemu-system-arm from $QEMU_BPO_SUITE"
+	(cd "$tmp" && apt-get download -q qemu-system-arm/$QEMU_BPO_SUITE \
+		qemu-system-data/$QEMU_BPO_SUITE >/dev/null 2>&1) ||
+		die "apt-get download of qemu-system-arm/$QEMU_BPO_SUITE failed"
+	# Its shared libraries come from bookworm itself.
+	libs=$(apt-cache show "qemu-system-arm/$QEMU_BPO_SUITE" | sed -n 's/^Depends: //p' | head -n1 |
+	       tr ',' '\n' | sed 's/[ (].*//; s/^ *//' | grep -v '^qemu-' | grep -v '^$' || true)
+	for p in $libs; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" && continue
+		log "apt-get install $p (for QEMU from $QEMU_BPO_SUITE)"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$p" >&2 ||
+			die "apt-get install $p failed"
+	done
+	rm -rf "$QEMU_BPO_DIR" && mkdir -p "$QEMU_BPO_DIR"
+	for p in "$tmp"/*.deb; do dpkg -x "$p" "$QEMU_BPO_DIR" || die "cannot unpack $p"; done
+	rm -rf "$tmp"
+	"$QEMU_BPO_DIR/usr/bin/qemu-system-aarch64" --version >/dev/null ||
+		die "QEMU from $QEMU_BPO_SUITE does not run here"
+}
+
+# The QEMU binary of a boot's qemu column: 7.2 (Debian 12's) or 10.
+qemu_binary() {
+	case $1 in
+	7.2) echo qemu-system-aarch64 ;;
+	10) echo "$QEMU_BPO_DIR/usr/bin/qemu-system-aarch64" ;;
+	*) die "unknown QEMU '$1' (7.2 or 10)" ;;
+	esac
+}
+
+# The UEFI firmware (EDK2) of Debian's qemu-efi-aarch64.
+UEFI_FW=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd
+
 # qemu_args IMAGE CPU VIRT APPEND INITRD: the emulated host. Sets the
 # array QEMU_ARGS (for the caller), without console wiring.
+#
+# With acpi=force in APPEND the host boots as servers do: QEMU starts the
+# UEFI firmware, which loads the kernel, initrd and command line from
+# fw_cfg and hands the kernel QEMU's ACPI tables and no device tree.
+# Without it QEMU enters the kernel directly with a device tree.
 qemu_args() {
 	local image=$1 cpu=$2 virt=$3 append=$4 initrd=$5
 	# shellcheck disable=SC2034 # used by the caller
 	QEMU_ARGS=(-M "virt,virtualization=$virt,gic-version=3" -cpu "$cpu" -smp 2 -m 1G
 		-nic none -no-reboot -kernel "$image" -initrd "$initrd"
 		-append "console=ttyAMA0 panic=-1 loglevel=5 $append")
+	case " $append " in
+	*" acpi=force "*)
+		[ -f "$UEFI_FW" ] || die "no $UEFI_FW: apt-get install qemu-efi-aarch64"
+		QEMU_ARGS+=(-bios "$UEFI_FW") ;;
+	esac
 }
