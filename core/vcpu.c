@@ -176,6 +176,8 @@ static struct vhv_vcpu *vcpu_alloc(struct vhv_vm *vm, unsigned int id)
 	rcuwait_init(&vcpu->wait);
 	vhv_vgic_vcpu_init(vcpu);
 	vhv_timer_vcpu_init(vcpu);
+	/* Not reset by KVM_ARM_VCPU_INIT, as in KVM: what the VMM set stays. */
+	vhv_cacheid_vcpu_init(vcpu);
 	return vcpu;
 }
 

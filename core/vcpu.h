@@ -15,6 +15,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+#include "arm64/cacheid.h"
 #include "arm64/sysregs.h"
 #include "core/mpidr.h"
 #include "mmu/mmio.h"
@@ -66,6 +67,7 @@ struct vhv_vcpu {
 	u64 hcr;			/* HCR_EL2 while this vCPU runs */
 	u64 vsesr;			/* VSESR_EL2 for a pending SError (RAS) */
 	u64 vdisr;			/* VDISR_EL2: the guest's DISR_EL1 (RAS) */
+	u32 ccsidr[VHV_CSSELR_MAX];	/* CCSIDR_EL1 per CSSELR_EL1 (arm64/cacheid.c) */
 
 	bool initialised;		/* KVM_ARM_VCPU_INIT done */
 	u32 features;			/* its KVM_ARM_VCPU_* feature bits */
