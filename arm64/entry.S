@@ -265,6 +265,14 @@ SYM_CODE_END(vhv_guest_exit)
  * machine.
  */
 SYM_CODE_START_LOCAL(vhv_hyp_bug_entry)
+	/*
+	 * The host's SP_EL0 first: the exception may have come while the
+	 * guest's was loaded, and C code finds current (and its stack
+	 * canary) through SP_EL0.
+	 */
+	adr_this_cpu x4, vhv_host_sp_el0, x5
+	ldr	x4, [x4]
+	msr	sp_el0, x4
 	mrs	x1, esr_el2
 	mrs	x2, elr_el2
 	mrs	x3, far_el2
@@ -286,7 +294,17 @@ SYM_FUNC_START(vhv_at_s1e1r)
 SYM_INNER_LABEL(vhv_at_insn, SYM_L_LOCAL)
 	at	s1e1r, x0
 	isb
+	/*
+	 * Cortex-A77 erratum 1508412: a PAR_EL1 read can return a corrupted
+	 * value unless DMBs surround it (the kernel's read_sysreg_par()).
+	 */
+alternative_if ARM64_WORKAROUND_1508412
+	dmb	sy
+alternative_else_nop_endif
 	mrs	x0, par_el1
+alternative_if ARM64_WORKAROUND_1508412
+	dmb	sy
+alternative_else_nop_endif
 	ret
 SYM_INNER_LABEL(vhv_at_fault, SYM_L_LOCAL)
 	mov	x0, #1			/* PAR_EL1.F */

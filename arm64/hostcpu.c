@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cache.h>
 #include <linux/cpuhotplug.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
@@ -21,6 +22,7 @@
 #include "arm64/spectre.h"
 
 static DEFINE_PER_CPU(u64, enter_flags);
+bool vhv_hostcpu_hcr_sync __read_mostly;
 static DEFINE_PER_CPU(bool, aarch32_el0);
 static enum cpuhp_state hostcpu_state;
 
@@ -52,8 +54,23 @@ static u64 boundary_flags(void)
 	return flags;
 }
 
+/*
+ * AmpereOne AC04 erratum AC04_CPU_23: a write of HCR_EL2 can corrupt
+ * address translations in flight around it, back to the previous DSB and
+ * up to the next ISB; the kernel brackets its writes with both (6.16's
+ * write_sysreg_hcr()). Any such CPU online makes every write do so.
+ */
+#define VHV_MIDR_AMPERE1A	MIDR_CPU_MODEL(ARM_CPU_IMP_AMPERE, 0xac4)
+
+static void note_errata(void)
+{
+	if ((read_cpuid_id() & MIDR_CPU_MODEL_MASK) == VHV_MIDR_AMPERE1A)
+		WRITE_ONCE(vhv_hostcpu_hcr_sync, true);
+}
+
 static int hostcpu_online(unsigned int cpu)
 {
+	note_errata();
 	/* ID_AA64PFR0_EL1.EL0 = 0b0010: AArch64 and AArch32 at EL0. */
 	this_cpu_write(aarch32_el0, field(read_sysreg(id_aa64pfr0_el1),
 					  ID_AA64PFR0_EL1_EL0_SHIFT) == 2);
@@ -79,6 +96,14 @@ int vhv_hostcpu_init(void)
 	if (ret < 0)
 		return ret;
 	hostcpu_state = ret;
+	/*
+	 * Errata whose workaround needs the guest's kernel too (Cortex-A77
+	 * 1508412 for PAR_EL1 reads, the device-load-acquire errata): a
+	 * guest without it can hang the CPU, as KVM also warns.
+	 */
+	if (cpus_have_cap(ARM64_WORKAROUND_1508412) ||
+	    cpus_have_cap(ARM64_WORKAROUND_DEVICE_LOAD_ACQUIRE))
+		pr_warn("this CPU has errata that a guest kernel must work around itself; a guest without the workaround can hang the host: run trusted guests only\n");
 	return 0;
 }
 

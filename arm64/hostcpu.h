@@ -5,7 +5,9 @@
 
 #include <linux/bits.h>
 #include <linux/types.h>
+#include <asm/barrier.h>
 #include <asm/cpufeature.h>
+#include <asm/sysreg.h>
 
 #include "arm64/entry.h"
 
@@ -29,6 +31,20 @@ static inline bool vhv_hostcpu_has_ras(void)
 static inline bool vhv_hostcpu_speculative_at(void)
 {
 	return cpus_have_cap(ARM64_WORKAROUND_SPECULATIVE_AT);
+}
+
+extern bool vhv_hostcpu_hcr_sync;
+
+/* Every HCR_EL2 write: with a DSB before and an ISB after on AmpereOne AC04. */
+static inline void vhv_write_hcr(u64 val)
+{
+	if (unlikely(vhv_hostcpu_hcr_sync)) {
+		dsb(nsh);
+		write_sysreg(val, hcr_el2);
+		isb();
+		return;
+	}
+	write_sysreg(val, hcr_el2);
 }
 
 #endif /* VHV_ARM64_HOSTCPU_H */

@@ -197,11 +197,16 @@ static enum vhv_spectre_state bhb_state(u64 pfr0, enum vhv_spectre_state v2, u64
 		*how = "vulnerable";
 		return VHV_SPECTRE_VULNERABLE;
 	}
-	/* A firmware WORKAROUND_1 on exit already clears the predictors. */
-	if (*bits & BIT_ULL(VHV_ENTER_FW_BIT)) {
-		if (fw_features(ARM_SMCCC_ARCH_WORKAROUND_3) == SMCCC_RET_SUCCESS)
-			*bits |= BIT_ULL(VHV_ENTER_FW_WA3_BIT);
-		*how = "by the firmware call on exit";
+	/*
+	 * A firmware call on exit clears the branch history only as
+	 * WORKAROUND_3: cores that need it (Cortex-A73/A75 and kin) stay
+	 * exposed under WORKAROUND_1 alone, as the kernel rates them. Without
+	 * it, whatever else this CPU has goes on top of WORKAROUND_1.
+	 */
+	if ((*bits & BIT_ULL(VHV_ENTER_FW_BIT)) &&
+	    fw_features(ARM_SMCCC_ARCH_WORKAROUND_3) == SMCCC_RET_SUCCESS) {
+		*bits |= BIT_ULL(VHV_ENTER_FW_WA3_BIT);
+		*how = "by the firmware's WORKAROUND_3 on exit";
 		return VHV_SPECTRE_MITIGATED;
 	}
 	return bhb_mitigate(bits, how);

@@ -84,6 +84,8 @@ struct host_state {
 
 /* For vhv_hyp_bug(): the host's controls, to give them back. */
 static DEFINE_PER_CPU(struct host_state *, host_state);
+/* And the host's SP_EL0 (current), for arm64/entry.S's bug entry. */
+DEFINE_PER_CPU(u64, vhv_host_sp_el0);
 
 static void switch_to_guest(struct vhv_vcpu *vcpu, u64 vttbr, struct host_state *h)
 {
@@ -96,9 +98,10 @@ static void switch_to_guest(struct vhv_vcpu *vcpu, u64 vttbr, struct host_state 
 	h->cnthctl = read_sysreg(cntkctl_el1);
 	h->tpidr_el0 = read_sysreg(tpidr_el0);
 	h->tpidrro_el0 = read_sysreg(tpidrro_el0);
-	h->par = read_sysreg(par_el1);
+	h->par = read_sysreg_par();
 	h->mdscr = read_sysreg_s(VHV_MDSCR_EL1);
 	__this_cpu_write(host_state, h);
+	__this_cpu_write(vhv_host_sp_el0, read_sysreg(sp_el0));
 	write_sysreg_s(0, VHV_MDSCR_EL1);
 	if (vhv_host.has_sme) {
 		h->tpidr2 = read_sysreg_s(VHV_TPIDR2_EL0);
@@ -136,17 +139,11 @@ static void switch_to_guest(struct vhv_vcpu *vcpu, u64 vttbr, struct host_state 
 	 */
 }
 
-static void switch_to_host(struct vhv_vcpu *vcpu, struct host_state *h)
+/* The host's EL2 controls and shared EL0/EL1 registers, back as they were. */
+static void restore_host(const struct host_state *h)
 {
-	u64 *sr = vcpu->sys;
-
-	/* A pending virtual SError (HCR_EL2.VSE) is cleared by the hardware
-	 * when the guest takes it: keep what is left of it.
-	 */
-	if (vcpu->hcr & HCR_VSE)
-		vcpu->hcr = (vcpu->hcr & ~HCR_VSE) | (read_sysreg(hcr_el2) & HCR_VSE);
-	write_sysreg(h->hcr, hcr_el2);
-	/* The same errata: TGE set in effect before the host's regime returns. */
+	vhv_write_hcr(h->hcr);
+	/* The speculative-AT errata: TGE set in effect before the rest. */
 	if (vhv_hostcpu_speculative_at())
 		isb();
 	write_sysreg(h->vbar, vbar_el1);
@@ -156,10 +153,6 @@ static void switch_to_host(struct vhv_vcpu *vcpu, struct host_state *h)
 	write_sysreg_s(0, VHV_ICH_HCR_EL2);
 	if (vhv_host.has_hcx)
 		write_sysreg_s(h->hcrx, VHV_HCRX_EL2);
-
-	sr[VHV_SR_TPIDR_EL0] = read_sysreg(tpidr_el0);
-	sr[VHV_SR_TPIDRRO_EL0] = read_sysreg(tpidrro_el0);
-	sr[VHV_SR_PAR_EL1] = read_sysreg(par_el1);
 	write_sysreg(h->tpidr_el0, tpidr_el0);
 	write_sysreg(h->tpidrro_el0, tpidrro_el0);
 	write_sysreg(h->par, par_el1);
@@ -173,6 +166,21 @@ static void switch_to_host(struct vhv_vcpu *vcpu, struct host_state *h)
 	 * requirements for AArch64 System registers").
 	 */
 	isb();
+}
+
+static void switch_to_host(struct vhv_vcpu *vcpu, struct host_state *h)
+{
+	u64 *sr = vcpu->sys;
+
+	/* A pending virtual SError (HCR_EL2.VSE) is cleared by the hardware
+	 * when the guest takes it: keep what is left of it.
+	 */
+	if (vcpu->hcr & HCR_VSE)
+		vcpu->hcr = (vcpu->hcr & ~HCR_VSE) | (read_sysreg(hcr_el2) & HCR_VSE);
+	sr[VHV_SR_TPIDR_EL0] = read_sysreg(tpidr_el0);
+	sr[VHV_SR_TPIDRRO_EL0] = read_sysreg(tpidrro_el0);
+	sr[VHV_SR_PAR_EL1] = read_sysreg_par();
+	restore_host(h);
 }
 
 static bool esr_is_stage2_abort(u64 esr)
@@ -254,7 +262,7 @@ int vhv_vcpu_enter(struct vhv_vcpu *vcpu, u64 vttbr)
 	 */
 	if (vhv_hostcpu_speculative_at())
 		isb();
-	write_sysreg(vcpu->hcr, hcr_el2);
+	vhv_write_hcr(vcpu->hcr);
 	do {
 		x18 = read_x18();
 		code = vhv_guest_enter(&vcpu->regs, flags);
@@ -277,11 +285,8 @@ int vhv_vcpu_enter(struct vhv_vcpu *vcpu, u64 vttbr)
 void vhv_hyp_bug(u64 vector, u64 esr, u64 elr, u64 far);
 void vhv_hyp_bug(u64 vector, u64 esr, u64 elr, u64 far)
 {
-	struct host_state *h = __this_cpu_read(host_state);
-
-	write_sysreg(h->hcr, hcr_el2);
-	write_sysreg(h->vbar, vbar_el1);
-	isb();
+	/* arm64/entry.S gave SP_EL0 (current) back before the call. */
+	restore_host(__this_cpu_read(host_state));
 	panic("vhv: exception at EL2 in the world switch: vector %#llx ESR %#llx ELR %#llx FAR %#llx\n",
 	      vector, esr, elr, far);
 }

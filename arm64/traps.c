@@ -24,7 +24,10 @@
  * accesses to MPAM1_EL1 and MPAM0_EL1 trap (MPAM0_EL1 is shared with the
  * host's EL0), and MPAMHCR_EL2.TRAP_MPAMIDR_EL1 its reads of MPAMIDR_EL1;
  * without them a guest could choose the cache and bandwidth partition of
- * its accesses. vhv hides MPAM in the ID registers.
+ * its accesses. vhv hides MPAM in the ID registers. It touches the MPAM
+registers only where the kernel set MPAM up at boot (6.14 on): elsewhere
+the firmware may trap EL2's own accesses to EL3, and the guest's MPAM
+accesses are left to the firmware's traps (a line at load says so).
  *
  * MDCR_EL2: the traps of the PMU, debug, OS lock, debug ROM, statistical
  * profiling and trace registers, none of which a guest of vhv has; the
@@ -33,8 +36,11 @@
  * HPMN keeps the host's value: with every PMU access trapped it only
  * decides which counters the host's own EL2 events may use.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/bitfield.h>
-#include <linux/moduleparam.h>
+#include <linux/printk.h>
+#include <linux/version.h>
 #include <asm/cpufeature.h>
 #include <asm/kvm_arm.h>
 #include <asm/sysreg.h>
@@ -45,6 +51,7 @@
 /* MPAM2_EL2, MPAMHCR_EL2 and MPAMIDR_EL1 fields (Arm ARM D24.2, MPAM). */
 #define MPAM2_TRAPMPAM1EL1	BIT_ULL(48)
 #define MPAM2_TRAPMPAM0EL1	BIT_ULL(49)
+#define MPAM2_TIDR		BIT_ULL(58)
 #define MPAMHCR_TRAP_MPAMIDR	BIT_ULL(31)
 #define MPAMIDR_HAS_HCR		BIT_ULL(17)
 
@@ -77,49 +84,62 @@
 #define RESTORE(i, enc)				\
 	write_sysreg_s(h->fgt[i], enc);
 
-static bool mpam_traps = true;
-module_param(mpam_traps, bool, 0444);
-MODULE_PARM_DESC(mpam_traps, "Trap guests' MPAM registers on hosts with FEAT_MPAM (default: on; off only for firmware that traps EL2's own MPAM accesses)");
-
-static bool has_mpam, has_mpamhcr;
-
-void vhv_traps_init(void)
-{
-	u64 pfr0 = read_sysreg(id_aa64pfr0_el1);
-	u64 pfr1 = read_sysreg(id_aa64pfr1_el1);
-
-	/*
-	 * MPAM as the CPU reports it (raw: 6.1's sanitised ID_AA64PFR1_EL1
-	 * drops MPAM_frac), the test Linux itself makes from 6.14 on before
-	 * it programs MPAM2_EL2: firmware that advertises MPAM must let EL2
-	 * reach its registers (MPAM3_EL3.TRAPLOWER clear). Where it does not,
-	 * no guest reaches MPAM either, and mpam_traps=0 avoids the UNDEF.
-	 */
-	has_mpam = mpam_traps &&
-		   (cpuid_feature_extract_unsigned_field(pfr0, ID_AA64PFR0_EL1_MPAM_SHIFT) ||
-		    cpuid_feature_extract_unsigned_field(pfr1, ID_AA64PFR1_EL1_MPAM_frac_SHIFT));
-	has_mpamhcr = has_mpam && (read_sysreg_s(VHV_MPAMIDR_EL1) & MPAMIDR_HAS_HCR);
-}
-
 /*
  * FEAT_FGT's registers on this CPU: 0, 5 or, with FEAT_FGT2, 10. EL2's
  * own accesses to the FGT2 registers trap to EL3 unless the firmware set
  * SCR_EL3.FGTEn2; a kernel that knows them initialises them at boot
  * (el2_setup.h), which shows the firmware did. Built against headers
- * without them (6.1), vhv leaves them alone: such a kernel never opened
- * any of their traps.
+ * without them (6.1, 6.12), vhv leaves them alone and says so at load:
+ * their reset values are UNKNOWN, so some of their "n" traps may be open.
  */
+static unsigned int fgt_level(void)
+{
+	return cpuid_feature_extract_unsigned_field(read_sysreg(id_aa64mmfr0_el1),
+						    ID_AA64MMFR0_EL1_FGT_SHIFT);
+}
+
 static unsigned int nr_fgt_regs(void)
 {
-	u64 mmfr0 = read_sysreg(id_aa64mmfr0_el1);
-
-	switch (cpuid_feature_extract_unsigned_field(mmfr0, ID_AA64MMFR0_EL1_FGT_SHIFT)) {
+	switch (fgt_level()) {
 	case 0:
 		return 0;
 	case 1:
 		return 5;
 	}
 	return IS_ENABLED(VHV_KERNEL_HAS_FGT2) ? VHV_NR_FGT : 5;
+}
+
+static bool has_mpam, has_mpamhcr;
+
+/*
+ * Whether the kernel set MPAM up at boot (6.14 on, ARM64_MPAM): only then
+ * is it known that the firmware lets EL2 reach MPAM2_EL2 and MPAMIDR_EL1
+ * (MPAM3_EL3.TRAPLOWER clear); elsewhere an access may trap to EL3.
+ */
+static bool kernel_set_up_mpam(void)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 14, 0)
+	return cpus_have_cap(ARM64_MPAM);
+#else
+	return false;
+#endif
+}
+
+void vhv_traps_init(void)
+{
+	u64 pfr0 = read_sysreg(id_aa64pfr0_el1);
+	u64 pfr1 = read_sysreg(id_aa64pfr1_el1);
+	bool cpu_mpam;
+
+	/* Raw: 6.1's sanitised ID_AA64PFR1_EL1 drops MPAM_frac. */
+	cpu_mpam = cpuid_feature_extract_unsigned_field(pfr0, ID_AA64PFR0_EL1_MPAM_SHIFT) ||
+		   cpuid_feature_extract_unsigned_field(pfr1, ID_AA64PFR1_EL1_MPAM_frac_SHIFT);
+	has_mpam = kernel_set_up_mpam();
+	has_mpamhcr = has_mpam && (read_sysreg_s(VHV_MPAMIDR_EL1) & MPAMIDR_HAS_HCR);
+	if (cpu_mpam && !has_mpam)
+		pr_warn("this CPU has MPAM but the kernel did not set it up: guests' MPAM registers are left to the firmware's traps\n");
+	if (fgt_level() > 1 && nr_fgt_regs() == 5)
+		pr_warn("this CPU has FEAT_FGT2, which this kernel does not set up: its traps stay as the firmware left them\n");
 }
 
 static void fgt_to_guest(struct vhv_host_traps *h)
@@ -166,7 +186,12 @@ void vhv_traps_to_guest(struct vhv_host_traps *h)
 	write_sysreg_s((h->mdcr & MDCR_EL2_HPMN_MASK) | GUEST_MDCR_TRAPS, VHV_MDCR_EL2);
 	if (has_mpam) {
 		h->mpam2 = read_sysreg_s(VHV_MPAM2_EL2);
-		write_sysreg_s(h->mpam2 | MPAM2_TRAPMPAM1EL1 | MPAM2_TRAPMPAM0EL1, VHV_MPAM2_EL2);
+		/*
+		 * MPAMIDR_EL1 traps by MPAMHCR_EL2 where there is one, else by
+		 * TIDR (FEAT_MPAMv0p1/v1p1; RES0 before, so harmless).
+		 */
+		write_sysreg_s(h->mpam2 | MPAM2_TRAPMPAM1EL1 | MPAM2_TRAPMPAM0EL1 |
+			       (has_mpamhcr ? 0 : MPAM2_TIDR), VHV_MPAM2_EL2);
 	}
 	if (has_mpamhcr) {
 		h->mpamhcr = read_sysreg_s(VHV_MPAMHCR_EL2);

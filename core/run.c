@@ -197,7 +197,7 @@ static int run_loop(struct vhv_vcpu *vcpu)
 			vhv_vmid_refresh(&vm->vmid);
 		ret = enter_once(vcpu);
 		if (ret < 0) {
-			if (vcpu->run->exit_reason == KVM_EXIT_FAIL_ENTRY)
+			if (ret == -EINVAL && vcpu->run->exit_reason == KVM_EXIT_FAIL_ENTRY)
 				pr_info_ratelimited("vCPU in AArch32 EL0 on a CPU without it: KVM_RUN fails\n");
 			break;
 		}

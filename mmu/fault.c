@@ -217,6 +217,31 @@ static bool write_fault(const struct vhv_dabt *d, bool ifetch)
 	return d->is_write;
 }
 
+/*
+ * A permission fault's IPA came from an AT of FAR_EL2 after the fault
+ * (arm64/fault_ipa.c): if another vCPU or the VMM rewrote the guest's
+ * stage 1 in between, the walk found another IPA. A stage-2 permission
+ * fault needs a valid entry that denies the access; where the entry at
+ * that IPA is not one, the IPA is not the fault's (or the fault is gone):
+ * the guest runs the access again.
+ */
+static bool perm_fault_stale(struct vhv_vm *vm, const struct vhv_dabt *d, bool write)
+{
+	phys_addr_t pa;
+	bool valid, writable;
+
+	if (d->s1ptw || (d->fsc & S2_FSC_TYPE_MASK) != S2_FSC_PERMISSION)
+		return false;
+	/* Beyond the IPA space nothing is mapped (and the tables end). */
+	if (d->ipa >> vhv_vm_ipa_bits(vm))
+		return true;
+	spin_lock(&vm->mmu_lock);
+	valid = vhv_s2_get(&vm->s2, d->ipa, &pa, &writable);
+	spin_unlock(&vm->mmu_lock);
+	/* Stage 2 grants read and execute wherever it maps: only writes fault. */
+	return !valid || writable || !write;
+}
+
 int vhv_mmu_handle_abort(struct vhv_vcpu *vcpu, bool ifetch)
 {
 	struct vhv_vm *vm = vcpu->vm;
@@ -235,7 +260,8 @@ int vhv_mmu_handle_abort(struct vhv_vcpu *vcpu, bool ifetch)
 		return 1;
 	}
 	if (fsc_is_sea(d.fsc)) {
-		vcpu->hcr |= HCR_VSE;
+		/* With a syndrome of its own, not whatever VSESR_EL2 held. */
+		vhv_inject_serror(vcpu);
 		return 1;
 	}
 	if (!fsc_is_fault(d.fsc)) {
@@ -243,6 +269,9 @@ int vhv_mmu_handle_abort(struct vhv_vcpu *vcpu, bool ifetch)
 				    d.fsc, vcpu->exit.esr);
 		return -EFAULT;
 	}
+
+	if (perm_fault_stale(vm, &d, write_fault(&d, ifetch)))
+		return 1;
 
 	idx = srcu_read_lock(&vm->srcu);
 	slot = vhv_memslot_find(vm, d.ipa >> PAGE_SHIFT);

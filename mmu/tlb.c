@@ -81,7 +81,7 @@ static bool enter_guest_regime(struct tlb_ctx *ctx, struct vhv_vm *vm)
 	/* Both stages in place before TGE is cleared (the erratum above). */
 	if (vhv_hostcpu_speculative_at())
 		isb();
-	write_sysreg(ctx->hcr & ~HCR_TGE, hcr_el2);
+	vhv_write_hcr(ctx->hcr & ~HCR_TGE);
 	/* The TLBI must see the new VMID, VS and TGE: context synchronisation. */
 	isb();
 	return true;
@@ -89,7 +89,7 @@ static bool enter_guest_regime(struct tlb_ctx *ctx, struct vhv_vm *vm)
 
 static void leave_guest_regime(struct tlb_ctx *ctx)
 {
-	write_sysreg(ctx->hcr, hcr_el2);
+	vhv_write_hcr(ctx->hcr);
 	/* TGE set before the stage-1 and stage-2 context changes back. */
 	if (vhv_hostcpu_speculative_at())
 		isb();

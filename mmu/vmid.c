@@ -110,8 +110,10 @@ static void probe_vs(void *failed)
 /*
  * Load-time check that VMs get the VMID width the allocator assumes: a
  * VTCR_EL2 built by the code every VM uses has VS exactly when VMIDs are
- * 16 bits, and then every CPU keeps VS set. TCG has no TLB tagged by
- * VMID, so no test could see a mismatch: this refuses to load instead.
+ * 16 bits (today both sides read vmid_bits: the first check guards
+ * against a change to either), and then every CPU keeps VS set (the
+ * check that looks at hardware). TCG has no TLB tagged by VMID, so no
+ * test could see a mismatch: this refuses to load instead.
  */
 static int check_vtcr_vs(void)
 {
