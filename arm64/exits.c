@@ -112,8 +112,6 @@ bool vhv_exit_fast(struct vhv_vcpu *vcpu)
 
 static int handle_wfx(struct vhv_vcpu *vcpu)
 {
-	int ret;
-
 	/*
 	 * WFIT and WFET (FEAT_WFxT) execute on a CPU that has them whatever
 	 * the guest's ID_AA64ISAR2_EL1.WFxT says; vhv hides the feature, so
@@ -129,15 +127,7 @@ static int handle_wfx(struct vhv_vcpu *vcpu)
 		cond_resched();
 		return 1;
 	}
-	/*
-	 * An interrupt the guest would take, a timer's included, ends WFI at
-	 * once; else sleep until one may be: a kick, a signal, or the next
-	 * timer deadline.
-	 */
-	vhv_timer_block_begin(vcpu);
-	ret = vhv_vgic_has_pending(vcpu) ? 1 : vhv_vcpu_block(vcpu);
-	vhv_timer_block_end(vcpu);
-	return ret;
+	return vhv_vcpu_wfi(vcpu);
 }
 
 static int handle_hvc(struct vhv_vcpu *vcpu)

@@ -64,8 +64,10 @@ static const struct idreg_rule rules[] = {
 	{ SYS_ID_AA64MMFR1_EL1,
 	  FIELD4(0) | FIELD4(4) | FIELD4(12) | FIELD4(20) | FIELD4(24) | FIELD4(28) |
 	  FIELD4(36) | FIELD4(44) | FIELD4(48) | FIELD4(56) | FIELD4(60), 0 },
-	/* ID_AA64MMFR2_EL1: all but NV [27:24], FWB [43:40], EVT [59:56]. */
-	{ SYS_ID_AA64MMFR2_EL1, ~(FIELD4(24) | FIELD4(40) | FIELD4(56)), 0 },
+	/* ID_AA64MMFR2_EL1: all but CCIDX [23:20] (CCSIDR_EL1 keeps its
+	 * 32-bit format, arm64/cacheid.c), NV [27:24], FWB [43:40], EVT [59:56].
+	 */
+	{ SYS_ID_AA64MMFR2_EL1, ~(FIELD4(20) | FIELD4(24) | FIELD4(40) | FIELD4(56)), 0 },
 };
 
 int vhv_idreg_index(u32 enc)

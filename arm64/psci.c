@@ -49,6 +49,25 @@ static u32 fn_id(struct vhv_vcpu *vcpu)
 	return lower_32_bits(vcpu->regs.regs.regs[0]);
 }
 
+/*
+ * SMC32/HVC32 calls (function id bit 30 clear) pass their arguments in
+ * w1-w3: the upper halves of x1-x3 are not the guest's to rely on (SMC
+ * Calling Convention, "Argument passing"), so a PSCI function with a
+ * 32-bit id sees them cleared, in place, as KVM does. Every such call's
+ * results set x1-x3 again, but SYSTEM_RESET2's, which leaves w1 and w2
+ * for the VMM to read.
+ */
+static void psci_args32(struct vhv_vcpu *vcpu, u32 fn)
+{
+	u64 *x = vcpu->regs.regs.regs;
+	unsigned int i;
+
+	if (ARM_SMCCC_IS_64(fn))
+		return;
+	for (i = 1; i <= 3; i++)
+		x[i] = lower_32_bits(x[i]);
+}
+
 /* PSCI functions known at this version (0.2 and later ids). */
 static bool psci_has(struct vhv_vcpu *vcpu, u32 fn)
 {
@@ -84,27 +103,39 @@ static u64 affinity_mask(unsigned int level)
 	return MPIDR_HWID_BITMASK & ~(BIT_ULL(MPIDR_LEVEL_SHIFT(level)) - 1);
 }
 
+static u64 power_state(struct vhv_vcpu *t)
+{
+	return READ_ONCE(t->power_off) ? PSCI_0_2_AFFINITY_LEVEL_OFF : PSCI_0_2_AFFINITY_LEVEL_ON;
+}
+
 /*
  * AFFINITY_INFO: ON if any vCPU with that affinity (at the lowest level
- * asked) runs, OFF if all are off, INVALID_PARAMS if there is none.
+ * asked) runs, OFF if all are off, INVALID_PARAMS if there is none. Level
+ * 0 names one vCPU, found by the VM's lookup; a higher level names a
+ * cluster, which only a walk over every vCPU finds (the slow path: not
+ * with interrupts masked).
  */
 static u64 affinity_info(struct vhv_vcpu *vcpu)
 {
 	u64 target = vcpu->regs.regs.regs[1], level = vcpu->regs.regs.regs[2];
 	struct vhv_vm *vm = vcpu->vm;
 	unsigned int i, nr = vhv_vm_nr_vcpus(vm);
+	struct vhv_vcpu *t;
 	bool found = false;
 	u64 mask;
 
 	if (level > 3)
 		return PSCI_RET_INVALID_PARAMS;
+	if (!level) {
+		t = vhv_vcpu_by_mpidr(vm, target);
+		return t ? power_state(t) : PSCI_RET_INVALID_PARAMS;
+	}
 	mask = affinity_mask(level);
 	for (i = 0; i < nr; i++) {
-		struct vhv_vcpu *t = READ_ONCE(vm->vcpus[i]);
-
+		t = READ_ONCE(vm->vcpus[i]);
 		if ((t->sys[VHV_SR_MPIDR_EL1] & mask) != (target & mask))
 			continue;
-		if (!READ_ONCE(t->power_off))
+		if (power_state(t) == PSCI_0_2_AFFINITY_LEVEL_ON)
 			return PSCI_0_2_AFFINITY_LEVEL_ON;
 		found = true;
 	}
@@ -149,6 +180,10 @@ bool vhv_smccc_fast(struct vhv_vcpu *vcpu)
 	case PSCI_0_2_FN64_AFFINITY_INFO:
 		if (!psci_has(vcpu, fn))
 			goto unknown;
+		psci_args32(vcpu, fn);
+		/* A cluster's walk takes the slow path (affinity_info()). */
+		if (vcpu->regs.regs.regs[2])
+			return false;
 		ret = affinity_info(vcpu);
 		break;
 	default:
@@ -248,9 +283,13 @@ static int psci_call(struct vhv_vcpu *vcpu, u32 fn)
 	switch (fn) {
 	case PSCI_0_2_FN_CPU_SUSPEND:
 	case PSCI_0_2_FN64_CPU_SUSPEND:
-		/* A standby state: as WFI, woken by what would wake a WFI. */
+		/*
+		 * Any power state as a standby state: WFI, woken by what wakes
+		 * a WFI (a pending interrupt, the timers' deadlines), as KVM
+		 * does. PSCI lets a powerdown request return as a standby one.
+		 */
 		set_result(vcpu, PSCI_RET_SUCCESS, 0, 0, 0);
-		return vhv_vcpu_block(vcpu);
+		return vhv_vcpu_wfi(vcpu);
 	case PSCI_0_2_FN_CPU_OFF:
 		spin_lock(&vcpu->power_lock);
 		WRITE_ONCE(vcpu->power_off, true);
@@ -259,6 +298,10 @@ static int psci_call(struct vhv_vcpu *vcpu, u32 fn)
 	case PSCI_0_2_FN_CPU_ON:
 	case PSCI_0_2_FN64_CPU_ON:
 		set_result(vcpu, cpu_on(vcpu), 0, 0, 0);
+		return 1;
+	case PSCI_0_2_FN_AFFINITY_INFO:
+	case PSCI_0_2_FN64_AFFINITY_INFO:
+		set_result(vcpu, affinity_info(vcpu), 0, 0, 0);
 		return 1;
 	case PSCI_0_2_FN_SYSTEM_OFF:
 		return system_event(vcpu, KVM_SYSTEM_EVENT_SHUTDOWN, 0);
@@ -298,8 +341,10 @@ int vhv_smccc_call(struct vhv_vcpu *vcpu)
 
 	if (vhv_psci_version(vcpu) == KVM_ARM_PSCI_0_1)
 		return psci_0_1_call(vcpu, fn);
-	if (psci_has(vcpu, fn))
+	if (psci_has(vcpu, fn)) {
+		psci_args32(vcpu, fn);
 		return psci_call(vcpu, fn);
+	}
 	vhv_smccc_fast(vcpu);
 	return 1;
 }

@@ -12,14 +12,15 @@
  *   TPIDR_EL0,   the VMM thread's TLS registers, live while its thread is
  *   TPIDRRO_EL0  in the kernel and saved by the scheduler from hardware
  *   PAR_EL1      written by the host's own AT instructions (fault handling)
- *   CSSELR_EL1   written by the host when it reads CCSIDR (cacheinfo)
  * and the EL2 controls, which are the host's outside the window: HCR_EL2
  * (TGE), VBAR_EL2, CPTR_EL2, CNTHCTL_EL2, HCRX_EL2, ICH_HCR_EL2, and in
  * arm64/traps.c the fine-grained traps, MPAM's and MDCR_EL2.
  * The guest's accesses to MDSCR_EL1 and ACTLR_EL1 trap (MDCR_EL2.TDA,
- * HCR_EL2.TACR) and are served from memory; the hardware MDSCR_EL1 is
- * still cleared while the guest runs, so that the host's own breakpoints,
- * watchpoints and single-step (ptrace of the VMM) stay out of the guest.
+ * HCR_EL2.TACR) and are served from memory, and so do those to
+ * CSSELR_EL1 (HCR_EL2.TID2 or TID4, arm64/cacheid.c), which therefore
+ * needs no switching; the hardware MDSCR_EL1 is still cleared while the
+ * guest runs, so that the host's own breakpoints, watchpoints and
+ * single-step (ptrace of the VMM) stay out of the guest.
  * TPIDR2_EL0 belongs to SME but is not trapped by CPTR_EL2.SMEN: on a
  * host with SME it is switched too, the guest seeing 0.
  */
@@ -76,7 +77,6 @@ struct host_state {
 	u64 tpidr_el0;
 	u64 tpidrro_el0;
 	u64 par;
-	u64 csselr;
 	u64 mdscr;
 	u64 tpidr2;
 	struct vhv_host_traps traps;
@@ -99,7 +99,6 @@ static void switch_to_guest(struct vhv_vcpu *vcpu, u64 vttbr, struct host_state 
 	h->tpidr_el0 = read_sysreg(tpidr_el0);
 	h->tpidrro_el0 = read_sysreg(tpidrro_el0);
 	h->par = read_sysreg_par();
-	h->csselr = read_sysreg(csselr_el1);
 	h->mdscr = read_sysreg_s(VHV_MDSCR_EL1);
 	__this_cpu_write(host_state, h);
 	__this_cpu_write(vhv_host_sp_el0, read_sysreg(sp_el0));
@@ -112,7 +111,6 @@ static void switch_to_guest(struct vhv_vcpu *vcpu, u64 vttbr, struct host_state 
 	write_sysreg(sr[VHV_SR_TPIDR_EL0], tpidr_el0);
 	write_sysreg(sr[VHV_SR_TPIDRRO_EL0], tpidrro_el0);
 	write_sysreg(sr[VHV_SR_PAR_EL1], par_el1);
-	write_sysreg(sr[VHV_SR_CSSELR_EL1], csselr_el1);
 
 	if (vhv_host.has_hcx) {
 		h->hcrx = read_sysreg_s(VHV_HCRX_EL2);
@@ -158,7 +156,6 @@ static void restore_host(const struct host_state *h)
 	write_sysreg(h->tpidr_el0, tpidr_el0);
 	write_sysreg(h->tpidrro_el0, tpidrro_el0);
 	write_sysreg(h->par, par_el1);
-	write_sysreg(h->csselr, csselr_el1);
 	write_sysreg_s(h->mdscr, VHV_MDSCR_EL1);
 	if (vhv_host.has_sme)
 		write_sysreg_s(h->tpidr2, VHV_TPIDR2_EL0);
@@ -183,7 +180,6 @@ static void switch_to_host(struct vhv_vcpu *vcpu, struct host_state *h)
 	sr[VHV_SR_TPIDR_EL0] = read_sysreg(tpidr_el0);
 	sr[VHV_SR_TPIDRRO_EL0] = read_sysreg(tpidrro_el0);
 	sr[VHV_SR_PAR_EL1] = read_sysreg_par();
-	sr[VHV_SR_CSSELR_EL1] = read_sysreg(csselr_el1);
 	restore_host(h);
 }
 

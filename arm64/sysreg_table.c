@@ -18,6 +18,7 @@
 #include <asm/esr.h>
 #include <asm/sysreg.h>
 
+#include "arm64/cacheid.h"
 #include "arm64/exits.h"
 #include "arm64/idregs.h"
 #include "arm64/inject.h"
@@ -33,7 +34,8 @@ struct sysreg_desc;
 
 /*
  * guest(): 0 done, -1 UNDEF. get()/set() for ONE_REG; set() returns 0 or
- * -EINVAL. NULL get/set mean plain storage in vcpu->sys[sr].
+ * -errno (EINVAL; ENOMEM for MPIDR_EL1's map). NULL get/set mean plain
+ * storage in vcpu->sys[sr].
  */
 struct sysreg_desc {
 	u32 enc;		/* sys_reg(op0, op1, CRn, CRm, op2) */
@@ -183,24 +185,54 @@ static u64 get_revidr(struct vhv_vcpu *vcpu, const struct sysreg_desc *d, u32 en
 	return read_sysreg(revidr_el1);
 }
 
-static u64 get_clidr(struct vhv_vcpu *vcpu, const struct sysreg_desc *d, u32 enc)
-{
-	return read_sysreg(clidr_el1);
-}
-
 static u64 get_aidr(struct vhv_vcpu *vcpu, const struct sysreg_desc *d, u32 enc)
 {
 	return read_sysreg(aidr_el1);
 }
 
+/* ---- cache identification: the VM's values (arm64/cacheid.c) ---- */
+
 static u64 get_ctr(struct vhv_vcpu *vcpu, const struct sysreg_desc *d, u32 enc)
 {
-	return read_sysreg(ctr_el0);
+	return vhv_cacheid_ctr();
+}
+
+static int guest_ctr(struct vhv_vcpu *vcpu, const struct sysreg_desc *d,
+		     struct vhv_sys_access *p)
+{
+	if (!p->is_read)
+		return -1;
+	p->val = vhv_cacheid_ctr();
+	return 0;
+}
+
+static int guest_ccsidr(struct vhv_vcpu *vcpu, const struct sysreg_desc *d,
+			struct vhv_sys_access *p)
+{
+	if (!p->is_read)
+		return -1;
+	p->val = vhv_cacheid_ccsidr(vcpu);
+	return 0;
+}
+
+static int set_clidr(struct vhv_vcpu *vcpu, const struct sysreg_desc *d, u32 enc, u64 val)
+{
+	int ret = vhv_cacheid_clidr_check(val);
+
+	if (!ret)
+		vcpu->sys[VHV_SR_CLIDR_EL1] = val;
+	return ret;
 }
 
 static int set_invariant(struct vhv_vcpu *vcpu, const struct sysreg_desc *d, u32 enc, u64 val)
 {
 	return val == d->get(vcpu, d, enc) ? 0 : -EINVAL;
+}
+
+/* The guest reads it from VMPIDR_EL2; the VM's affinity map follows writes. */
+static int set_mpidr(struct vhv_vcpu *vcpu, const struct sysreg_desc *d, u32 enc, u64 val)
+{
+	return vhv_vcpu_set_mpidr(vcpu, val);
 }
 
 /* SCTLR_EL1 out of reset: its RES1 bits and the v8.0 defaults, as KVM. */
@@ -283,7 +315,8 @@ static const struct sysreg_desc table[] = {
 	RAZ_WI(2, 3, 0, 4, 0, "DBGDTR_EL0"),
 	RAZ_WI(2, 3, 0, 5, 0, "DBGDTRRX_EL0"),
 	INVARIANT(3, 0, 0, 0, 0, "MIDR_EL1", get_midr),
-	DIRECT(3, 0, 0, 0, 5, "MPIDR_EL1", VHV_SR_MPIDR_EL1, 0),
+	{ .enc = sys_reg(3, 0, 0, 0, 5), .name = "MPIDR_EL1", .sr = VHV_SR_MPIDR_EL1,
+	  .set = set_mpidr, .flags = F_USER },
 	INVARIANT(3, 0, 0, 0, 6, "REVIDR_EL1", get_revidr),
 	{ .enc = sys_reg(3, 0, 0, 1, 0), .last = sys_reg(3, 0, 0, 7, 7), .name = "ID space",
 	  .sr = -1, .guest = guest_idreg, .get = get_idreg, .set = set_idreg, .flags = F_USER },
@@ -310,10 +343,15 @@ static const struct sysreg_desc table[] = {
 	/* No FEAT_CSV2_2 for the guest (arm64/idregs.c): HCR_EL2.EnSCXT traps these. */
 	UNDEF(3, 0, 13, 0, 7, "SCXTNUM_EL1"),
 	DIRECT(3, 0, 14, 1, 0, "CNTKCTL_EL1", VHV_SR_CNTKCTL_EL1, 0),
-	INVARIANT(3, 1, 0, 0, 1, "CLIDR_EL1", get_clidr),
+	/* ONE_REG has CCSIDR_EL1 as KVM_REG_ARM_DEMUX registers (core/onereg.c). */
+	{ .enc = sys_reg(3, 1, 0, 0, 0), .name = "CCSIDR_EL1", .sr = -1, .guest = guest_ccsidr },
+	{ .enc = sys_reg(3, 1, 0, 0, 1), .name = "CLIDR_EL1", .sr = VHV_SR_CLIDR_EL1,
+	  .guest = guest_ro_storage, .set = set_clidr, .flags = F_USER },
+	UNDEF(3, 1, 0, 0, 2, "CCSIDR2_EL1"),
 	INVARIANT(3, 1, 0, 0, 7, "AIDR_EL1", get_aidr),
-	DIRECT(3, 2, 0, 0, 0, "CSSELR_EL1", VHV_SR_CSSELR_EL1, 0),
-	INVARIANT(3, 3, 0, 0, 1, "CTR_EL0", get_ctr),
+	STORE(3, 2, 0, 0, 0, "CSSELR_EL1", VHV_SR_CSSELR_EL1, 0),
+	{ .enc = sys_reg(3, 3, 0, 0, 1), .name = "CTR_EL0", .sr = -1, .guest = guest_ctr,
+	  .get = get_ctr, .set = set_invariant, .flags = F_USER },
 	DIRECT(3, 3, 13, 0, 2, "TPIDR_EL0", VHV_SR_TPIDR_EL0, 0),
 	DIRECT(3, 3, 13, 0, 3, "TPIDRRO_EL0", VHV_SR_TPIDRRO_EL0, 0),
 	UNDEF(3, 3, 13, 0, 7, "SCXTNUM_EL0"),

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The device nodes: /dev/vhv always, /dev/kvm too when in-kernel KVM does
- * not hold its minor and the kvm_node parameter allows it. Both answer
- * the system ioctls of <linux/kvm.h> identically.
+ * The device nodes: /dev/vhv always, /dev/kvm too when the kvm_node
+ * parameter allows it (in-kernel KVM holding its minor has already been
+ * refused by core/probe.c). Both answer the system ioctls of
+ * <linux/kvm.h> identically. They are registered last in module init and
+ * removed first at exit: an open node is a way into every other part of
+ * vhv, so everything must exist before and until it does.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -66,11 +69,7 @@ int vhv_dev_init(void)
 		pr_err("cannot register /dev/vhv: %d\n", ret);
 		return ret;
 	}
-	/* Needs the misc class, which /dev/vhv's registration gives us. */
-	if (vhv_kvm_is_active(vhv_misc.this_device)) {
-		misc_deregister(&vhv_misc);
-		return -ENODEV;
-	}
+	/* Nothing after this may fail: a VMM may hold /dev/vhv open already. */
 	if (!kvm_node)
 		return 0;
 	ret = misc_register(&vhv_kvm_misc);

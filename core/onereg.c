@@ -13,6 +13,7 @@
 #include <asm/cpufeature.h>
 #include <asm/ptrace.h>
 
+#include "arm64/cacheid.h"
 #include "arm64/psci.h"
 #include "arm64/spectre.h"
 #include "arm64/sysregs.h"
@@ -176,6 +177,9 @@ long vhv_one_reg(struct vhv_vcpu *vcpu, bool set, void __user *argp)
 				     vhv_timer_get_reg(vcpu, reg.id, uaddr);
 		return set ? vhv_sysreg_set_user(vcpu, reg.id, uaddr) :
 			     vhv_sysreg_get_user(vcpu, reg.id, uaddr);
+	case KVM_REG_ARM_DEMUX:
+		return set ? vhv_cacheid_set_user(vcpu, reg.id, uaddr) :
+			     vhv_cacheid_get_user(vcpu, reg.id, uaddr);
 	}
 	return -ENOENT;
 }
@@ -217,7 +221,8 @@ long vhv_reg_list(struct vhv_vcpu *vcpu, void __user *argp)
 		return -ENOEXEC;
 	if (copy_from_user(&list, ulist, sizeof(list)))
 		return -EFAULT;
-	need = core_count() + ARRAY_SIZE(fw_ids) + vhv_timer_nr_regs() + vhv_sysreg_count_user();
+	need = core_count() + ARRAY_SIZE(fw_ids) + vhv_timer_nr_regs() + vhv_sysreg_count_user() +
+	       vhv_cacheid_nr_user();
 	if (put_user(need, &ulist->n))
 		return -EFAULT;
 	if (list.n < need)
@@ -230,5 +235,9 @@ long vhv_reg_list(struct vhv_vcpu *vcpu, void __user *argp)
 			return -EFAULT;
 	if (vhv_timer_copy_ids(uids))
 		return -EFAULT;
-	return vhv_sysreg_copy_ids(uids + vhv_timer_nr_regs());
+	uids += vhv_timer_nr_regs();
+	if (vhv_sysreg_copy_ids(uids))
+		return -EFAULT;
+	/* As KVM: the CCSIDR values last. */
+	return vhv_cacheid_copy_ids(uids + vhv_sysreg_count_user());
 }

@@ -3,16 +3,14 @@
  * Whether this machine can run guests, checked once at load, in the order a person would
  * fix them: a module built for another page size, a kernel that is not
  * at EL2 with VHE (told apart by cause), no GICv3 system-register CPU
- * interface. In-kernel KVM holding EL2 is checked last, from the misc
- * device class, once /dev/vhv exists (core/dev.c).
+ * interface, in-kernel KVM holding EL2. All of it before any device node
+ * exists or any host resource is taken.
  *
  * Each refusal is -ENODEV with one line that names the cause and the fix.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/device.h>
 #include <linux/irqchip/arm-gic-v3.h>
-#include <linux/kdev_t.h>
 #include <linux/miscdevice.h>
 #include <linux/minmax.h>
 #include <asm/cpufeature.h>
@@ -121,6 +119,37 @@ static unsigned int parange_bits(unsigned int parange)
 	return bits[min_t(unsigned int, parange, ARRAY_SIZE(bits) - 1)];
 }
 
+/*
+ * In-kernel KVM, once initialised, owns EL2 (its VMIDs, its vectors
+ * during a run) and holds the KVM misc minor, 232: that is the signal,
+ * as KVM's init state itself is not exported. The misc core refuses to
+ * register a fixed minor someone holds (-EBUSY), which asks exactly
+ * that question without any node of vhv's existing yet. The probe has
+ * no file operations, so opening it in the instant it exists fails in
+ * the misc core (ENODEV) and never enters this module; on arm64 KVM is
+ * built in, registered at boot, so the answer cannot change afterwards.
+ */
+static int check_kvm(void)
+{
+	static struct miscdevice probe = {
+		.minor	= KVM_MINOR,
+		.name	= "vhv-kvm-probe",
+	};
+	int ret;
+
+	ret = misc_register(&probe);
+	if (!ret) {
+		misc_deregister(&probe);
+		return 0;
+	}
+	if (ret == -EBUSY)
+		pr_err("in-kernel KVM is active and owns EL2 (/dev/kvm is registered); boot with kvm-arm.mode=none to hand EL2 to vhv\n");
+	else
+		pr_err("cannot tell whether in-kernel KVM is active (misc minor %d: %d)\n",
+		       KVM_MINOR, ret);
+	return -ENODEV;
+}
+
 int vhv_probe_host(void)
 {
 	u64 mmfr0;
@@ -131,6 +160,8 @@ int vhv_probe_host(void)
 		ret = check_el2_vhe();
 	if (!ret)
 		ret = check_gicv3();
+	if (!ret)
+		ret = check_kvm();
 	if (ret)
 		return ret;
 
@@ -149,22 +180,4 @@ int vhv_probe_host(void)
 	vhv_host.ipa_limit = min(parange_bits(id_field(mmfr0, ID_AA64MMFR0_EL1_PARANGE_SHIFT)),
 				 VHV_IPA_MAX_BITS);
 	return 0;
-}
-
-/*
- * In-kernel KVM, once initialised, owns EL2 (its VMIDs, its vectors
- * during a run) and holds the KVM misc minor: that minor being taken in
- * the misc class is the signal. The KVM init state itself is not
- * exported to modules.
- */
-bool vhv_kvm_is_active(const struct device *misc_dev)
-{
-	struct device *kvm;
-
-	kvm = class_find_device_by_devt(misc_dev->class, MKDEV(MISC_MAJOR, KVM_MINOR));
-	if (!kvm)
-		return false;
-	put_device(kvm);
-	pr_err("in-kernel KVM is active and owns EL2 (/dev/kvm is registered); boot with kvm-arm.mode=none to hand EL2 to vhv\n");
-	return true;
 }

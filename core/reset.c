@@ -16,6 +16,7 @@
 #include <asm/ptrace.h>
 #include <asm/sysreg.h>
 
+#include "arm64/cacheid.h"
 #include "arm64/switch.h"
 #include "arm64/sysregs.h"
 #include "core/onereg.h"
@@ -31,7 +32,8 @@
  * SErrors to EL2 (IMO, FMO, AMO), set/way invalidation upgraded (SWIO),
  * walks to device memory faulted (PTW), broadcast of the guest's TLB and
  * I-cache maintenance (FB, BSU_IS); traps of WFI/WFE, SMC, ID registers
- * (TID3), IMPDEF registers (TIDCP), ACTLR_EL1 (TACR), set/way cache
+ * (TID3; TID2 or TID4 from arm64/cacheid.c for the cache identification
+ * registers), IMPDEF registers (TIDCP), ACTLR_EL1 (TACR), set/way cache
  * operations (TSW), LOR, RAS error registers and external aborts
  * (TLOR, TERR, TEA); AArch64 EL1 (RW), and E2H kept (D24.2.48).
  * API and APK stay clear: pointer authentication traps and is UNDEF;
@@ -43,27 +45,22 @@
 			 HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW | HCR_E2H | HCR_TLOR | \
 			 HCR_TERR | HCR_TEA)
 
-/* MPIDR_EL1 from the vcpu_id, as KVM builds it: Aff0 = id[3:0],
- * Aff1 = id[11:4], Aff2 = id[19:12], bit 31 RES1.
- */
-static u64 mpidr_of(unsigned int id)
-{
-	return BIT(31) | ((u64)(id & 0xf) << MPIDR_LEVEL_SHIFT(0)) |
-	       ((u64)((id >> 4) & 0xff) << MPIDR_LEVEL_SHIFT(1)) |
-	       ((u64)((id >> 12) & 0xff) << MPIDR_LEVEL_SHIFT(2));
-}
-
 /* With the vCPU not loaded (between ioctls, or put by the caller). */
 void vhv_vcpu_reset(struct vhv_vcpu *vcpu)
 {
-	/* An MPIDR_EL1 the VMM wrote survives a re-init, as in KVM. */
-	u64 mpidr = vcpu->initialised ? vcpu->sys[VHV_SR_MPIDR_EL1] : mpidr_of(vcpu->id);
+	/*
+	 * MPIDR_EL1 is set when the vCPU is created and changed only by the
+	 * VMM (core/mpidr.c keeps the VM's map of them): what it wrote
+	 * survives a re-init, as in KVM.
+	 */
+	u64 mpidr = vcpu->sys[VHV_SR_MPIDR_EL1];
 
 	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
 	vcpu->regs.regs.pstate = PSR_MODE_EL1h | PSR_D_BIT | PSR_A_BIT | PSR_I_BIT | PSR_F_BIT;
 	vhv_sysregs_reset(vcpu);
 	vcpu->sys[VHV_SR_MPIDR_EL1] = mpidr;
-	vcpu->hcr = GUEST_HCR;
+	vcpu->sys[VHV_SR_CLIDR_EL1] = vhv_cacheid_clidr_reset();
+	vcpu->hcr = GUEST_HCR | vhv_cacheid_hcr();
 	vcpu->vdisr = 0;
 	vcpu->mmio.pending = false;
 	vhv_timer_vcpu_reset(vcpu);

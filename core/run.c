@@ -3,12 +3,13 @@
  * KVM_RUN: the loop that enters the guest and handles its exits until one
  * needs the VMM, an error happens, or a signal arrives.
  *
- * Entry protocol with kickers (vhv_vcpu_kick): the vCPU publishes
- * IN_GUEST mode, with a full barrier, after masking interrupts and before
- * the last look at pending signals and requests. A kicker that sets a
- * request first and then sees IN_GUEST sends an IPI, which, pending while
- * the vCPU enters, makes it exit at once. One that sees OUTSIDE only has
- * to wake the thread.
+ * Entry protocol with kickers (core/kick.c): the vCPU publishes the CPU
+ * it runs on and then IN_GUEST mode, with a full barrier, after masking
+ * interrupts and before the last look at pending signals and requests.
+ * A kicker that changes the vCPU's state first and then moves IN_GUEST
+ * to EXITING sends an IPI to that CPU, which, pending while the vCPU
+ * enters, makes it exit at once. One that sees OUTSIDE only has to wake
+ * the thread.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -34,30 +35,6 @@
 #include "vgic/vgic.h"
 
 /*
- * The IPI that takes a vCPU out of its guest is the scheduler's
- * reschedule IPI (kick_process()): the cheapest the host has, and what
- * the guest exit needs, an interrupt. The thread's task_struct is only
- * freed after an RCU grace period, so it may be looked at under
- * rcu_read_lock() even if the thread left KVM_RUN meanwhile.
- */
-void vhv_vcpu_kick(struct vhv_vcpu *vcpu)
-{
-	struct task_struct *task;
-
-	WRITE_ONCE(vcpu->wakeup, true);
-	/* The request before the look at mode; pairs with enter_once()'s smp_mb(). */
-	smp_mb();
-	rcuwait_wake_up(&vcpu->wait);
-	if (READ_ONCE(vcpu->mode) != VHV_MODE_IN_GUEST)
-		return;
-	rcu_read_lock();
-	task = READ_ONCE(vcpu->run_task);
-	if (task)
-		kick_process(task);
-	rcu_read_unlock();
-}
-
-/*
  * Sleeps until something wants the vCPU to run: a kick (another vCPU's
  * CPU_ON, a system event, and later interrupts) or a signal. 1 to go on,
  * or -EINTR with KVM_EXIT_INTR.
@@ -74,6 +51,23 @@ int vhv_vcpu_block(struct vhv_vcpu *vcpu)
 		return -EINTR;
 	}
 	return 1;
+}
+
+/*
+ * WFI, and what behaves as it (PSCI CPU_SUSPEND): no wait at all if an
+ * interrupt the guest would take is pending, whatever PSTATE.I says;
+ * else sleep until one may be: a kick, a signal, or the next deadline
+ * of the guest's timers, which the hrtimer stands in for while the vCPU
+ * is not loaded. 1 to go on, or -EINTR.
+ */
+int vhv_vcpu_wfi(struct vhv_vcpu *vcpu)
+{
+	int ret;
+
+	vhv_timer_block_begin(vcpu);
+	ret = vhv_vgic_has_pending(vcpu) ? 1 : vhv_vcpu_block(vcpu);
+	vhv_timer_block_end(vcpu);
+	return ret;
 }
 
 /* A powered-off vCPU waits for CPU_ON (or a signal) before running. */
@@ -164,6 +158,10 @@ static int enter_once(struct vhv_vcpu *vcpu)
 
 	kernel_neon_begin();
 	flags = local_daif_save();
+	/* Interrupts masked: the thread stays on this CPU until the exit. */
+	WRITE_ONCE(vcpu->run_cpu, smp_processor_id());
+	/* The CPU before the mode, for a kicker's IPI; pairs with its cmpxchg. */
+	smp_wmb();
 	WRITE_ONCE(vcpu->mode, VHV_MODE_IN_GUEST);
 	/* Mode before the checks below; pairs with vhv_vcpu_kick()'s smp_mb(). */
 	smp_mb();
@@ -274,6 +272,13 @@ int vhv_vcpu_run(struct vhv_vcpu *vcpu)
 	ret = vhv_timer_first_run(vcpu);
 	if (ret)
 		return ret;
+	/*
+	 * From here the VM has run, as KVM counts it (a vCPU's pid is set once
+	 * its first-run checks pass, immediate_exit or not): no vGIC may be
+	 * created any more. Set under vcpu->mutex, which vhv_vgic_create()
+	 * takes too.
+	 */
+	vhv_vm_mark_ran(vcpu->vm);
 	/* A load the VMM has answered completes first, even with immediate_exit. */
 	if (vcpu->mmio.pending)
 		vhv_mmio_complete(vcpu);
@@ -281,8 +286,6 @@ int vhv_vcpu_run(struct vhv_vcpu *vcpu)
 		return -EINTR;
 	run->exit_reason = KVM_EXIT_UNKNOWN;
 	run->flags = 0;
-	vhv_vm_mark_ran(vcpu->vm);
-	WRITE_ONCE(vcpu->run_task, current);
 
 	run_begin(vcpu);
 	ret = run_loop(vcpu);

@@ -8,5 +8,13 @@ struct vhv_vcpu;
 int vhv_vcpu_run(struct vhv_vcpu *vcpu);
 /* Waits for a kick or a signal: 1 to go on, -EINTR (KVM_EXIT_INTR). */
 int vhv_vcpu_block(struct vhv_vcpu *vcpu);
+/* WFI: at once if an interrupt is pending, else as vhv_vcpu_block() with
+ * the timers' deadlines armed.
+ */
+int vhv_vcpu_wfi(struct vhv_vcpu *vcpu);
+
+/* core/kick.c: module load and unload. */
+void vhv_kick_init(void);
+void vhv_kick_exit(void);
 
 #endif /* VHV_CORE_RUN_H */

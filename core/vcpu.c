@@ -176,6 +176,8 @@ static struct vhv_vcpu *vcpu_alloc(struct vhv_vm *vm, unsigned int id)
 	rcuwait_init(&vcpu->wait);
 	vhv_vgic_vcpu_init(vcpu);
 	vhv_timer_vcpu_init(vcpu);
+	/* Not reset by KVM_ARM_VCPU_INIT, as in KVM: what the VMM set stays. */
+	vhv_cacheid_vcpu_init(vcpu);
 	return vcpu;
 }
 
@@ -196,20 +198,53 @@ struct vhv_vcpu *vhv_vcpu_by_id(struct vhv_vm *vm, unsigned int id)
 	return NULL;
 }
 
-struct vhv_vcpu *vhv_vcpu_by_mpidr(struct vhv_vm *vm, u64 mpidr)
+int vhv_vcpu_set_mpidr(struct vhv_vcpu *vcpu, u64 mpidr)
 {
-	unsigned int i, nr = vhv_vm_nr_vcpus(vm);
+	struct vhv_vm *vm = vcpu->vm;
+	struct vhv_mpidr_map *map;
+	int ret = 0;
 
-	if (mpidr & ~MPIDR_HWID_BITMASK)
-		return NULL;
-	for (i = 0; i < nr; i++)
-		if ((vm->vcpus[i]->sys[VHV_SR_MPIDR_EL1] & MPIDR_HWID_BITMASK) == mpidr)
-			return vm->vcpus[i];
-	return NULL;
+	mutex_lock(&vm->lock);
+	if (vcpu->sys[VHV_SR_MPIDR_EL1] == mpidr)
+		goto out;
+	map = vhv_mpidr_map_alloc(vm->nr_vcpus);
+	ret = -ENOMEM;
+	if (!map)
+		goto out;
+	/* Read without vm->lock by the vGIC (GICR_TYPER). */
+	WRITE_ONCE(vcpu->sys[VHV_SR_MPIDR_EL1], mpidr);
+	vhv_mpidr_map_publish(vm, map, vm->nr_vcpus);
+	vhv_vgic_retarget(vm);
+	ret = 0;
+out:
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+/* MPIDR_EL1 from the vcpu_id, as KVM builds it: Aff0 = id[3:0],
+ * Aff1 = id[11:4], Aff2 = id[19:12], bit 31 RES1.
+ */
+static u64 mpidr_of(unsigned int id)
+{
+	return BIT(31) | ((u64)(id & 0xf) << MPIDR_LEVEL_SHIFT(0)) |
+	       ((u64)((id >> 4) & 0xff) << MPIDR_LEVEL_SHIFT(1)) |
+	       ((u64)((id >> 12) & 0xff) << MPIDR_LEVEL_SHIFT(2));
+}
+
+/* With vm->lock: the new vCPU in vm->vcpus, the MPIDR map, nr_vcpus. */
+static void vcpu_publish(struct vhv_vm *vm, struct vhv_vcpu *vcpu, struct vhv_mpidr_map *map)
+{
+	unsigned int nr = vm->nr_vcpus + 1;
+
+	vm->vcpus[vcpu->idx] = vcpu;
+	vhv_mpidr_map_publish(vm, map, nr);
+	/* Lock-free readers (PSCI) see the vCPU only once it is complete. */
+	smp_store_release(&vm->nr_vcpus, nr);
 }
 
 int vhv_vcpu_create(struct vhv_vm *vm, unsigned long id)
 {
+	struct vhv_mpidr_map *map = NULL;
 	struct vhv_vcpu *vcpu;
 	int fd;
 
@@ -226,10 +261,12 @@ int vhv_vcpu_create(struct vhv_vm *vm, unsigned long id)
 	if (fd)
 		goto out;
 	fd = -ENOMEM;
-	vcpu = vcpu_alloc(vm, id);
+	map = vhv_mpidr_map_alloc(vm->nr_vcpus + 1);
+	vcpu = map ? vcpu_alloc(vm, id) : NULL;
 	if (!vcpu)
 		goto out;
 	vcpu->idx = vm->nr_vcpus;
+	vcpu->sys[VHV_SR_MPIDR_EL1] = mpidr_of(id);
 	vhv_vm_get(vm);
 	fd = anon_inode_getfd("vhv-vcpu", &vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
@@ -237,10 +274,10 @@ int vhv_vcpu_create(struct vhv_vm *vm, unsigned long id)
 		vhv_vcpu_free(vcpu);
 		goto out;
 	}
-	vm->vcpus[vcpu->idx] = vcpu;
-	/* Lock-free readers (PSCI) see the vCPU only once it is complete. */
-	smp_store_release(&vm->nr_vcpus, vm->nr_vcpus + 1);
+	vcpu_publish(vm, vcpu, map);
+	map = NULL;
 out:
 	mutex_unlock(&vm->lock);
+	vhv_mpidr_map_free(map);
 	return fd;
 }

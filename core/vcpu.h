@@ -15,7 +15,9 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+#include "arm64/cacheid.h"
 #include "arm64/sysregs.h"
+#include "core/mpidr.h"
 #include "mmu/mmio.h"
 #include "timer/timer.h"
 #include "vgic/vgic.h"
@@ -34,6 +36,7 @@ struct vhv_reset_req {
 enum vhv_vcpu_mode {
 	VHV_MODE_OUTSIDE,	/* in the host, or blocked in WFI */
 	VHV_MODE_IN_GUEST,	/* between the last exit check and the exit */
+	VHV_MODE_EXITING,	/* IN_GUEST, and kicked: an IPI is on its way */
 };
 
 /* The syndrome of the last exit to EL2, read before IRQs are unmasked. */
@@ -64,6 +67,7 @@ struct vhv_vcpu {
 	u64 hcr;			/* HCR_EL2 while this vCPU runs */
 	u64 vsesr;			/* VSESR_EL2 for a pending SError (RAS) */
 	u64 vdisr;			/* VDISR_EL2: the guest's DISR_EL1 (RAS) */
+	u32 ccsidr[VHV_CSSELR_MAX];	/* CCSIDR_EL1 per CSSELR_EL1 (arm64/cacheid.c) */
 
 	bool initialised;		/* KVM_ARM_VCPU_INIT done */
 	u32 features;			/* its KVM_ARM_VCPU_* feature bits */
@@ -82,17 +86,20 @@ struct vhv_vcpu {
 	int cpu;			/* where loaded, or -1 */
 	struct preempt_notifier pn;
 
-	/* Run state, read by kickers without the mutex. */
+	/* Run state, read by kickers without the mutex (core/kick.c). */
 	int mode;			/* enum vhv_vcpu_mode */
-	struct task_struct *run_task;	/* the thread that last ran it */
+	int run_cpu;			/* where it is while not OUTSIDE */
 	struct rcuwait wait;		/* the vCPU thread, blocked in WFI */
 	bool wakeup;			/* a reason to leave WFI */
 };
 
 int vhv_vcpu_create(struct vhv_vm *vm, unsigned long id);
-/* Lock-free lookups among the vCPUs created so far, or NULL. */
+/* Lock-free lookup among the vCPUs created so far, or NULL (and by
+ * MPIDR: core/mpidr.h).
+ */
 struct vhv_vcpu *vhv_vcpu_by_id(struct vhv_vm *vm, unsigned int id);
-struct vhv_vcpu *vhv_vcpu_by_mpidr(struct vhv_vm *vm, u64 mpidr);
+/* ONE_REG's MPIDR_EL1 write: the VM's map and the vGIC's routes follow. */
+int vhv_vcpu_set_mpidr(struct vhv_vcpu *vcpu, u64 mpidr);
 void vhv_vcpu_free(struct vhv_vcpu *vcpu);
 
 /* core/reset.c: the state of KVM_ARM_VCPU_INIT, or of a PSCI CPU_ON. */

@@ -25,7 +25,6 @@ struct vhv_host {
 extern struct vhv_host vhv_host;
 
 int vhv_probe_host(void);
-bool vhv_kvm_is_active(const struct device *misc_dev);
 
 int vhv_dev_init(void);
 void vhv_dev_exit(void);

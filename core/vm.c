@@ -16,6 +16,7 @@
 #include <linux/uaccess.h>
 
 #include "core/compat.h"
+#include "core/mpidr.h"
 #include "core/vcpu.h"
 #include "core/vhv.h"
 #include "core/vm.h"
@@ -42,6 +43,7 @@ static void vm_destroy(struct kref *ref)
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vhv_vcpu_free(vm->vcpus[i]);
 	vhv_vgic_destroy(vm);
+	vhv_mpidr_map_destroy(vm);
 	vhv_mmu_destroy_vm(vm);
 	free_percpu(vm->last_vcpu_ran);
 	mmdrop(vm->mm);

@@ -11,9 +11,9 @@
  *   vm->mmu_lock        stage-2 tables (spinlock, mmu/stage2.c)
  *   vgic->lock          interrupt state (raw spinlock, vgic/vgic.h)
  * No lock is held across guest entry. Whoever must stop every vCPU (the
- * vGIC's state, the counter offset) holds vm->lock and takes each
- * vcpu->mutex by trylock only (vhv_vm_trylock_vcpus): a vCPU busy in an
- * ioctl makes it EBUSY, as in KVM, and the order above never inverts.
+ * vGIC's creation and state, the counter offset) holds vm->lock and takes
+ * each vcpu->mutex by trylock only (vhv_vm_trylock_vcpus): a vCPU busy in
+ * an ioctl makes it EBUSY, as in KVM, and the order above never inverts.
  */
 #ifndef VHV_CORE_VM_H
 #define VHV_CORE_VM_H
@@ -35,6 +35,7 @@
 struct mm_struct;
 struct vhv_vcpu;
 struct vhv_memslots;
+struct vhv_mpidr_map;
 struct vhv_vgic;
 
 /* As KVM on arm64 answers KVM_CAP_MAX_VCPUS and KVM_CAP_MAX_VCPU_ID. */
@@ -42,7 +43,7 @@ struct vhv_vgic;
 
 /* vm->flags */
 #define VHV_VM_NISV_TO_USER	0	/* KVM_CAP_ARM_NISV_TO_USER enabled */
-#define VHV_VM_RAN		1	/* a vCPU has entered the guest */
+#define VHV_VM_RAN		1	/* a vCPU passed its first KVM_RUN checks */
 #define VHV_VM_DEAD		2	/* set up wrong beyond repair: all ioctls EIO */
 
 struct vhv_vm {
@@ -60,6 +61,8 @@ struct vhv_vm {
 	struct vhv_idregs idregs;
 	/* KVM_REG_ARM_PSCI_VERSION as the VMM set it, or 0: the default. */
 	u32 psci_version;
+	/* MPIDR_EL1 affinity to vCPU (core/mpidr.c), read under RCU. */
+	struct vhv_mpidr_map __rcu *mpidr_map;
 	/* The in-kernel GIC (vgic/), set once by KVM_CREATE_DEVICE. */
 	struct vhv_vgic *vgic;
 	/* Counter offsets and timer PPIs (timer/). */

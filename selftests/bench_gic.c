@@ -9,6 +9,10 @@
  *                read: the trap, the SGI queued, the list register filled
  *                and the guest's exception
  *   virtual_eoi  the handler's ICC_EOIR1_EL1 write of that SGI
+ *   gicd_ctlr_1_vcpu, gicd_ctlr_64_vcpus
+ *                a GICD_CTLR write that toggles EnableGrp1, on a VM with
+ *                1 or 64 vCPUs (only one runs, nothing pending): what a
+ *                distributor enable costs as the VM grows
  * Every figure includes the ISBs of two counter reads. An IPI between two
  * vCPUs is not measured: under -icount QEMU runs the host's CPUs in turn,
  * and its time slices, not the hypervisor, decide how long the target
@@ -21,6 +25,7 @@
 #include "lib/vmm.h"
 
 #define ITERS		2000
+#define CTLR_VCPUS	64
 #define WARMUP		100
 #define BENCH_SGI	3
 
@@ -115,4 +120,49 @@ TEST_TIMEOUT(gic_round_trips, 900)
 		report(names[i], uc.args[1], ITERS);
 	}
 	vmm_run_to_done(vcpu);
+}
+
+/* Off, on, off, ...: every write changes EnableGrp1. */
+static void toggle_ctlr(u64 iters)
+{
+	u64 i;
+
+	for (i = 0; i < iters; i++)
+		gic_dist_write(GICD_CTLR, GICD_CTLR_ARE_NS | (i & 1 ? GICD_CTLR_ENABLE_G1A : 0));
+}
+
+static void guest_ctlr(u64 iters)
+{
+	u64 t0, t1;
+
+	gic_dist_init();
+	gic_cpu_init();
+	toggle_ctlr(WARMUP);
+	t0 = counter();
+	toggle_ctlr(iters);
+	t1 = counter();
+	GUEST_SYNC2(1, t1 - t0);
+}
+
+static void ctlr_bench(const char *name, unsigned int nr_vcpus)
+{
+	struct vmm_vm *vm = vmm_vm_new();
+	int gic = vmm_gic_new(vm, 64);
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vm, 0, guest_ctlr, ITERS);
+	struct ucall uc;
+	unsigned int i;
+
+	/* The others never run: they only make the VM bigger. */
+	for (i = 1; i < nr_vcpus; i++)
+		vmm_vcpu_new(vm, i, guest_ctlr, ITERS);
+	vmm_gic_init(gic);
+	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], 1);
+	report(name, uc.args[1], ITERS);
+}
+
+TEST_TIMEOUT(gicd_ctlr_toggles, 900)
+{
+	ctlr_bench("gicd_ctlr_1_vcpu", 1);
+	ctlr_bench("gicd_ctlr_64_vcpus", CTLR_VCPUS);
 }

@@ -2,12 +2,15 @@
 /*
  * Module lifecycle: rmmod is refused while anything holds vhv (a VM fd,
  * an open device node) and works once all is closed; kvm_node=0 leaves
- * /dev/kvm alone; 50 load/use/unload cycles leave no memory behind.
+ * /dev/kvm alone; a node opened during insmod finds vhv ready; 100
+ * load/use/unload cycles leave no memory behind.
  * vhv-only, and every test leaves vhv loaded with the boot's parameters.
  */
 #include <fcntl.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 
@@ -66,6 +69,57 @@ TEST(kvm_node_0_leaves_dev_kvm_alone)
 	ASSERT_EQ(vmod_unload(), 0);
 	ASSERT_EQ(vmod_load(NULL), 0);
 	ASSERT_OK(stat("/dev/kvm", &st));
+}
+
+/*
+ * A VMM that opens /dev/vhv the instant it appears, during insmod, must
+ * find vhv whole: here, the vGIC offered (KVM_CREATE_DEVICE_TEST), which
+ * needs the GIC maintenance interrupt, requested during init. The child
+ * polls for the node while the parent loads; 0 if it saw vhv ready, 1 if
+ * not, 2 if the node never came.
+ */
+static int open_as_soon_as_it_exists(void)
+{
+	struct kvm_create_device cd = {
+		.type = KVM_DEV_TYPE_ARM_VGIC_V3,
+		.flags = KVM_CREATE_DEVICE_TEST,
+	};
+	time_t end = time(NULL) + 20;
+	int dev, vm;
+
+	do {
+		dev = open("/dev/vhv", O_RDWR);
+	} while (dev < 0 && time(NULL) < end);
+	if (dev < 0)
+		return 2;
+	vm = ioctl(dev, KVM_CREATE_VM, 0);
+	if (vm < 0 || ioctl(vm, KVM_CREATE_DEVICE, &cd))
+		return 1;
+	return 0;
+}
+
+#define RACE_LOADS	30
+
+TEST_TIMEOUT(nodes_appear_only_once_vhv_is_ready, 300)
+{
+	int i, status, early = 0;
+	pid_t pid;
+
+	require_loaded_vhv();
+	for (i = 0; i < RACE_LOADS; i++) {
+		ASSERT_EQ(vmod_unload(), 0);
+		pid = fork();
+		ASSERT_GE(pid, 0);
+		if (!pid)
+			_exit(open_as_soon_as_it_exists());
+		ASSERT_EQ(vmod_load(NULL), 0);
+		ASSERT_EQ(waitpid(pid, &status, 0), pid);
+		ASSERT_TRUE(WIFEXITED(status));
+		ASSERT_LE(WEXITSTATUS(status), 1);
+		early += WEXITSTATUS(status);
+	}
+	vt_note("%d of %d opens during insmod found vhv not ready", early, RACE_LOADS);
+	ASSERT_EQ(early, 0);
 }
 
 static void load_use_unload(void)

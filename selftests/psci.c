@@ -3,13 +3,15 @@
  * Firmware calls by HVC and SMC: PSCI_VERSION and PSCI_FEATURES, the
  * SMCCC version, an unknown function id (NOT_SUPPORTED, -1), SYSTEM_OFF
  * and SYSTEM_RESET as system events, CPU_ON and AFFINITY_INFO with a
- * second vCPU. KVM ABI only.
+ * second vCPU, the same by their SMC32 ids with junk in the upper halves
+ * of x1-x3, and CPU_SUSPEND woken by the guest's timer. KVM ABI only.
  */
 #include <pthread.h>
 #include <sys/ioctl.h>
 #include <linux/kvm.h>
 #include <linux/psci.h>
 
+#include "lib/gic.h"
 #include "lib/test.h"
 #include "lib/vmm.h"
 
@@ -248,4 +250,120 @@ TEST(reserved_smc_immediates_bad_affinities_and_reset2)
 	ASSERT_EQ(run->system_event.data[0], KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2);
 	ASSERT_EQ(vmm_get_reg(vcpu, REG_X(0)), (u64)(s64)PSCI_RET_INTERNAL_FAILURE);
 	ASSERT_EQ(vmm_get_reg(vcpu, REG_X(2)), 0xc00c1e);
+}
+
+/* ---- SMC32 ids: 32-bit arguments ---- */
+
+#define JUNK(v)		(0xdead000000000000ULL | (u64)(v))
+
+static void guest_boot_cpu32(u64 unused)
+{
+	/* vcpu_id 1 is Aff0 1; the entry is in the image, below 4 GB. */
+	GUEST_SYNC(guest_hvc(PSCI_0_2_FN_AFFINITY_INFO, JUNK(1), JUNK(0), JUNK(0)));
+	GUEST_SYNC(guest_hvc(PSCI_0_2_FN_CPU_ON, JUNK(1), JUNK((u64)secondary_entry),
+			     JUNK(0xc0ffee)));
+	GUEST_SYNC(guest_smc(PSCI_0_2_FN_AFFINITY_INFO, JUNK(1), JUNK(0), JUNK(0)));
+	/* A warm reset, the cookie's upper half dropped for the VMM too. */
+	guest_hvc(PSCI_1_1_FN_SYSTEM_RESET2, JUNK(0), JUNK(0xc00c1e), 0);
+}
+
+TEST(smc32_psci_calls_ignore_the_upper_halves_of_x1_to_x3)
+{
+	struct vmm_vm *vm = vmm_vm_new();
+	struct vmm_vcpu *boot = vmm_vcpu_new(vm, 0, guest_boot_cpu32, 0);
+	struct vmm_vcpu *second = vmm_vcpu_new(vm, 1, guest_nothing_fn, 0);
+	struct kvm_mp_state stopped = { .mp_state = KVM_MP_STATE_STOPPED };
+	struct ucall uc;
+	u64 *context;
+	pthread_t thread;
+
+	ASSERT_OK(ioctl(second->fd, KVM_SET_MP_STATE, &stopped));
+	ASSERT_EQ(pthread_create(&thread, NULL, run_secondary, second), 0);
+	ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], PSCI_0_2_AFFINITY_LEVEL_OFF);
+	ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], PSCI_RET_SUCCESS);
+	ASSERT_EQ(pthread_join(thread, (void **)&context), 0);
+	ASSERT_TRUE(context);
+	ASSERT_EQ(*context, 0xc0ffee);
+	ASSERT_EQ(vmm_get_reg(second, REG_PC), (u64)secondary_entry + 4);
+	ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], PSCI_0_2_AFFINITY_LEVEL_ON);
+	ASSERT_EQ(vmm_run(boot), 0);
+	ASSERT_EQ(boot->run->exit_reason, KVM_EXIT_SYSTEM_EVENT);
+	ASSERT_EQ(boot->run->system_event.type, KVM_SYSTEM_EVENT_RESET);
+	ASSERT_EQ(vmm_get_reg(boot, REG_X(1)), 0);
+	ASSERT_EQ(vmm_get_reg(boot, REG_X(2)), 0xc00c1e);
+}
+
+/* ---- CPU_SUSPEND: a WFI ---- */
+
+#define VTIMER_PPI	27
+#define ICC_IAR1_EL1	"s3_0_c12_c12_0"
+#define ICC_EOIR1_EL1	"s3_0_c12_c12_1"
+#define SUSPEND_MAX	1000
+
+static volatile u32 suspend_irqs;
+
+static void suspend_irq(struct guest_regs *regs)
+{
+	u64 intid;
+
+	asm volatile("mrs %0, " ICC_IAR1_EL1 : "=r" (intid));
+	intid &= 0xffffff;
+	if (intid == VTIMER_PPI) {
+		/* A level line: quietened before the EOI. */
+		write_sysreg(0, cntv_ctl_el0);
+		suspend_irqs++;
+	}
+	asm volatile("msr " ICC_EOIR1_EL1 ", %0\n isb" : : "r" (intid) : "memory");
+}
+
+/*
+ * The timer armed 20 ms ahead, interrupts masked (as a kernel's idle
+ * loop calls it), CPU_SUSPEND until the interrupt is taken: each call
+ * must return SUCCESS, and one must return once the deadline passed,
+ * with the timer's interrupt pending.
+ */
+static void guest_suspend(u64 fn)
+{
+	u64 deadline, ret, n = 0;
+
+	gic_dist_init();
+	gic_cpu_init_handler(suspend_irq);
+	gic_irq_set_priority(VTIMER_PPI, 0x80);
+	deadline = read_sysreg(cntvct_el0) + read_sysreg(cntfrq_el0) / 50;
+	write_sysreg(deadline, cntv_cval_el0);
+	write_sysreg(1, cntv_ctl_el0);
+	asm volatile("isb");
+	while (!suspend_irqs && n++ < SUSPEND_MAX) {
+		ret = guest_hvc(fn, 0, 0, 0);
+		GUEST_ASSERT_EQ(ret, PSCI_RET_SUCCESS);
+		local_irq_enable();
+		local_irq_disable();
+	}
+	GUEST_SYNC2(suspend_irqs, read_sysreg(cntvct_el0) >= deadline);
+}
+
+static void check_suspend(u64 fn)
+{
+	struct vmm_vm *vm = vmm_vm_new();
+	int gic = vmm_gic_new(vm, 64);
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vm, 0, guest_suspend, fn);
+	struct ucall uc;
+
+	vmm_gic_init(gic);
+	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], 1);
+	ASSERT_EQ(uc.args[1], 1);
+}
+
+TEST_TIMEOUT(cpu_suspend_wakes_on_the_timer_and_takes_its_interrupt, 30)
+{
+	check_suspend(PSCI_0_2_FN64_CPU_SUSPEND);
+}
+
+TEST_TIMEOUT(cpu_suspend_smc32_wakes_on_the_timer_too, 30)
+{
+	check_suspend(PSCI_0_2_FN_CPU_SUSPEND);
 }

@@ -17,7 +17,8 @@
  * each CPU's PPI active exactly while the loaded vCPU's timer output is
  * high, and deactivates it when the output falls, so that the next
  * deadline can fire (timer/timer.c). What vhv last made each CPU's
- * active state is mirrored per CPU, to touch the GIC only on changes.
+ * active state is mirrored per CPU, to touch the GIC only on changes
+ * while a vCPU stays loaded; each load writes it afresh.
  *
  * When the firmware does not describe a PPI, or it cannot be had, that
  * timer is watched by an hrtimer instead, also while the guest runs.
@@ -50,12 +51,8 @@ bool vhv_timer_hw_has_irq(enum vhv_timer_id t)
 	return host_irq[t] > 0;
 }
 
-void vhv_timer_hw_set_active(enum vhv_timer_id t, bool active)
+static void write_active(enum vhv_timer_id t, bool active)
 {
-	bool *mirror = &this_cpu_ptr(&vhv_timer_cpu)->active[t];
-
-	if (!vhv_timer_hw_has_irq(t) || *mirror == active)
-		return;
 	/* The PPI of this CPU: the caller keeps preemption disabled. */
 	irq_set_irqchip_state(host_irq[t], IRQCHIP_STATE_ACTIVE, active);
 	/*
@@ -65,7 +62,34 @@ void vhv_timer_hw_set_active(enum vhv_timer_id t, bool active)
 	 * write (Arm ARM B2.3, "Memory barriers", DSB); no ERET does that.
 	 */
 	dsb(st);
-	*mirror = active;
+	this_cpu_write(vhv_timer_cpu.active[t], active);
+}
+
+void vhv_timer_hw_set_active(enum vhv_timer_id t, bool active)
+{
+	if (vhv_timer_hw_has_irq(t) && this_cpu_read(vhv_timer_cpu.active[t]) != active)
+		write_active(t, active);
+}
+
+/*
+ * At each load, whatever the mirror says. The mirror can go stale behind
+ * vhv's back: a CPU that goes through a power-down idle state or system
+ * suspend (CPU PM) may come back with its redistributor's state lost or
+ * restored by firmware, GICR_ISACTIVER0 included (whether a
+ * Redistributor keeps its state while its PE is powered down is
+ * IMPLEMENTATION DEFINED: GICv3 architecture specification, "Power
+ * management", GICR_WAKER), and nobody tells vhv. A PPI left active
+ * where the mirror says inactive would swallow every later deadline of
+ * the guest's timer. CPU PM is only entered by the idle task and the
+ * suspend path, never while a vCPU is loaded on the CPU (its thread is
+ * running there), so writing the state here keeps the mirror exact for
+ * the whole stay, and the window's own updates (vhv_timer_sync) may
+ * trust it.
+ */
+void vhv_timer_hw_load_active(enum vhv_timer_id t, bool active)
+{
+	if (vhv_timer_hw_has_irq(t))
+		write_active(t, active);
 }
 
 static irqreturn_t timer_irq_handler(int irq, void *cookie)

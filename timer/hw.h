@@ -23,5 +23,7 @@ DECLARE_PER_CPU(struct vhv_timer_cpu, vhv_timer_cpu);
 bool vhv_timer_hw_has_irq(enum vhv_timer_id t);
 /* This CPU's PPI active (masked) or not; preemption disabled. */
 void vhv_timer_hw_set_active(enum vhv_timer_id t, bool active);
+/* The same at a vCPU's load, written whatever the mirror says. */
+void vhv_timer_hw_load_active(enum vhv_timer_id t, bool active);
 
 #endif /* VHV_TIMER_HW_H */

@@ -214,7 +214,7 @@ static void load_one(struct vhv_vcpu *vcpu, enum vhv_timer_id t, u64 now)
 {
 	const struct vhv_timer_regs *r = &vcpu->timer.regs[t];
 
-	vhv_timer_hw_set_active(t, timer_output(r, now - timer_offset(vcpu, t)));
+	vhv_timer_hw_load_active(t, timer_output(r, now - timer_offset(vcpu, t)));
 	hw_write(t, r);
 }
 
@@ -235,7 +235,7 @@ void vhv_timer_load(struct vhv_vcpu *vcpu)
 	write_sysreg_s(timer_offset(vcpu, VHV_VTIMER), VHV_CNTVOFF_EL2);
 	load_one(vcpu, VHV_VTIMER, now);
 	if (tm->ptimer_emulated)
-		vhv_timer_hw_set_active(VHV_PTIMER, false);
+		vhv_timer_hw_load_active(VHV_PTIMER, false);
 	else
 		load_one(vcpu, VHV_PTIMER, now);
 }

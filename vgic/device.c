@@ -69,7 +69,7 @@ static void init_private(struct vhv_vcpu *vcpu)
 	unsigned int i;
 
 	for (i = 0; i < VHV_VGIC_NR_PRIVATE; i++) {
-		vgic_irq_init(&vcpu->vgic.priv[i], i, vcpu);
+		vhv_vgic_irq_init(&vcpu->vgic.priv[i], i, vcpu);
 		/* SGIs are enabled at reset on KVM's GICv3 (a GIC may choose). */
 		vcpu->vgic.priv[i].enabled = i < VHV_VGIC_NR_SGIS;
 	}
@@ -78,6 +78,7 @@ static void init_private(struct vhv_vcpu *vcpu)
 static int vgic_init(struct vhv_vm *vm)
 {
 	struct vhv_vgic *gic = vm->vgic;
+	struct vhv_vcpu *target;
 	unsigned int i, nr_spis;
 
 	if (gic->initialised)
@@ -88,8 +89,14 @@ static int vgic_init(struct vhv_vm *vm)
 	gic->spis = kvcalloc(nr_spis, sizeof(*gic->spis), GFP_KERNEL_ACCOUNT);
 	if (!gic->spis)
 		return -ENOMEM;
+	/*
+	 * Routed to affinity 0 (IROUTER resets to 0). No vCPU can be added
+	 * from here on, so only IROUTER writes and MPIDR_EL1 changes move
+	 * the targets (vhv_vgic_retarget).
+	 */
+	target = vhv_vcpu_by_mpidr(vm, 0);
 	for (i = 0; i < nr_spis; i++)
-		vgic_irq_init(&gic->spis[i], VHV_VGIC_NR_PRIVATE + i, NULL);
+		vhv_vgic_irq_init(&gic->spis[i], VHV_VGIC_NR_PRIVATE + i, target);
 	/* As KVM: the default routes replace any the VMM set before. */
 	if (vhv_routes_set_default(vm, nr_spis)) {
 		kvfree(gic->spis);
@@ -123,7 +130,7 @@ static int do_attr(struct vhv_vm *vm, struct kvm_device_attr *attr, bool write)
 {
 	switch (attr->group) {
 	case KVM_DEV_ARM_VGIC_GRP_ADDR:
-		return vgic_addr_attr(vm, attr, write);
+		return vhv_vgic_addr_attr(vm, attr, write);
 	case KVM_DEV_ARM_VGIC_GRP_NR_IRQS:
 		return nr_irqs_attr(vm, attr, write);
 	case KVM_DEV_ARM_VGIC_GRP_CTRL:
@@ -132,7 +139,7 @@ static int do_attr(struct vhv_vm *vm, struct kvm_device_attr *attr, bool write)
 	case KVM_DEV_ARM_VGIC_GRP_REDIST_REGS:
 	case KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS:
 	case KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO:
-		return vgic_state_attr(vm, attr, write);
+		return vhv_vgic_state_attr(vm, attr, write);
 	}
 	return -ENXIO;
 }
@@ -150,7 +157,7 @@ static int has_attr(struct vhv_vm *vm, const struct kvm_device_attr *attr)
 	case KVM_DEV_ARM_VGIC_GRP_REDIST_REGS:
 	case KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS:
 	case KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO:
-		return vgic_state_has(vm, attr);
+		return vhv_vgic_state_has(vm, attr);
 	case KVM_DEV_ARM_VGIC_GRP_CTRL:
 		return attr->attr == KVM_DEV_ARM_VGIC_CTRL_INIT ||
 		       attr->attr == KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES ? 0 : -ENXIO;
@@ -223,24 +230,15 @@ static struct vhv_vgic *vgic_alloc(struct vhv_vm *vm)
 }
 
 /*
- * Called with vm->lock held. A VM has at most one vGIC, created before it
- * runs. The fd is reported before it is installed, so that an EFAULT
- * leaves neither a device nor an fd behind.
+ * The fd is reported before it is installed, so that an EFAULT leaves
+ * neither a device nor an fd behind.
  */
-int vhv_vgic_create(struct vhv_vm *vm, bool test_only, __u32 __user *ufd)
+static int vgic_create_locked(struct vhv_vm *vm, __u32 __user *ufd)
 {
 	struct vhv_vgic *gic;
 	struct file *file;
 	int fd, ret;
 
-	if (!vhv_vgic_available())
-		return -ENODEV;
-	if (test_only)
-		return 0;
-	if (vm->vgic)
-		return -EEXIST;
-	if (test_bit(VHV_VM_RAN, &vm->flags))
-		return -EBUSY;
 	gic = vgic_alloc(vm);
 	if (!gic)
 		return -ENOMEM;
@@ -272,6 +270,37 @@ free_gic:
 	return ret;
 }
 
+/*
+ * Called with vm->lock held. A VM has at most one vGIC, created before any
+ * vCPU runs: every vCPU depends on it from its first KVM_RUN on. As in
+ * KVM (kvm_vgic_create(), 6.12), every vCPU's mutex is taken by trylock,
+ * EBUSY if one is busy, so that no vCPU is inside KVM_RUN, past its look
+ * for a vGIC, while one appears; and a VM where a vCPU has run (even a
+ * KVM_RUN that only honoured immediate_exit) gets EBUSY. CTRL_INIT needs
+ * no such lock: nothing reads the tables it fills before it publishes
+ * them (vhv_vgic_ready()), and a KVM_RUN that finds the vGIC not
+ * initialised kills the VM, as KVM's does.
+ */
+int vhv_vgic_create(struct vhv_vm *vm, bool test_only, __u32 __user *ufd)
+{
+	int ret;
+
+	if (!vhv_vgic_available())
+		return -ENODEV;
+	if (test_only)
+		return 0;
+	if (!vhv_vm_trylock_vcpus(vm))
+		return -EBUSY;
+	if (vm->vgic)
+		ret = -EEXIST;
+	else if (test_bit(VHV_VM_RAN, &vm->flags))
+		ret = -EBUSY;
+	else
+		ret = vgic_create_locked(vm, ufd);
+	vhv_vm_unlock_vcpus(vm);
+	return ret;
+}
+
 void vhv_vgic_destroy(struct vhv_vm *vm)
 {
 	struct vhv_vgic *gic = vm->vgic;
@@ -294,7 +323,7 @@ int vhv_vgic_vcpu_allowed(struct vhv_vm *vm)
 	if (vm->vgic->initialised)
 		return -EBUSY;
 	/* As KVM, when the new vCPU's redistributor would join the layout. */
-	if (vgic_new_vcpu_placed(vm) && !vgic_frames_ok(vm))
+	if (vhv_vgic_new_vcpu_placed(vm) && !vhv_vgic_frames_ok(vm))
 		return -EINVAL;
 	return 0;
 }
@@ -302,7 +331,7 @@ int vhv_vgic_vcpu_allowed(struct vhv_vm *vm)
 void vhv_vgic_vcpu_init(struct vhv_vcpu *vcpu)
 {
 	INIT_LIST_HEAD(&vcpu->vgic.ap_list);
-	vgic_icc_reset(vcpu);
+	vhv_vgic_icc_reset(vcpu);
 }
 
 /*
@@ -321,9 +350,9 @@ int vhv_vgic_run_check(struct vhv_vm *vm)
 	 * meanwhile is seen as set or not, and no vCPU can be added once
 	 * initialised is seen.
 	 */
-	if (!vgic_all_placed(vm) || READ_ONCE(gic->dist_base) == VHV_VGIC_ADDR_UNDEF)
+	if (!vhv_vgic_all_placed(vm) || READ_ONCE(gic->dist_base) == VHV_VGIC_ADDR_UNDEF)
 		return -ENXIO;
-	if (!vgic_frames_ok(vm))
+	if (!vhv_vgic_frames_ok(vm))
 		return -EINVAL;
 	if (!vhv_vgic_ready(vm))
 		return -EBUSY;

@@ -47,8 +47,9 @@ static void ctlr_write(struct vgic_ctx *c, u32 idx, u64 val)
 
 	if (on == c->gic->enabled)
 		return;
+	/* O(1) under the lock: no interrupt changes, the vCPUs look again. */
 	c->gic->enabled = on;
-	vgic_update_all(c->gic, c->k);
+	vhv_vgic_kick_queued(c->k);
 }
 
 /* A VMM may look before GRP_NR_IRQS: then there are no SPIs yet. */
@@ -79,29 +80,28 @@ static u64 statusr_read(struct vgic_ctx *c, u32 idx)
 
 static u64 irouter_read(struct vgic_ctx *c, u32 intid)
 {
-	struct vhv_irq *irq = vgic_irq(c->gic, NULL, intid);
+	struct vhv_irq *irq = vhv_vgic_irq(c->gic, NULL, intid);
 
 	return irq ? irq->route : 0;
 }
 
 static void irouter_write(struct vgic_ctx *c, u32 intid, u64 val)
 {
-	struct vhv_irq *irq = vgic_irq(c->gic, NULL, intid);
+	struct vhv_irq *irq = vhv_vgic_irq(c->gic, NULL, intid);
 
 	if (!irq)
 		return;
-	irq->route = val & IROUTER_AFF_MASK;
-	vgic_irq_update(c->gic, irq, c->k);
+	vhv_vgic_irq_route(c->gic, irq, val & IROUTER_AFF_MASK, c->k);
 }
 
 #define FIELD32(off, f, o)	VGIC_FIELD(off, 0x80, VW_32, f, o)
 
 static const struct vgic_reg dist_regs[] = {
 	VGIC_REG32(0x0000, 4, ctlr_read, ctlr_write),
-	VGIC_REG32(0x0004, 4, typer_read, vgic_wi),
-	VGIC_REG32(0x0008, 4, iidr_read, vgic_wi),
-	VGIC_REG32(0x000c, 4, vgic_raz, vgic_wi),		/* TYPER2 */
-	VGIC_REG32(0x0010, 4, statusr_read, vgic_wi),
+	VGIC_REG32(0x0004, 4, typer_read, vhv_vgic_wi),
+	VGIC_REG32(0x0008, 4, iidr_read, vhv_vgic_wi),
+	VGIC_REG32(0x000c, 4, vhv_vgic_raz, vhv_vgic_wi),		/* TYPER2 */
+	VGIC_REG32(0x0010, 4, statusr_read, vhv_vgic_wi),
 	FIELD32(0x0080, VF_GROUP, VOP_RW),
 	FIELD32(0x0100, VF_ENABLE, VOP_SET),
 	FIELD32(0x0180, VF_ENABLE, VOP_CLEAR),
@@ -110,16 +110,17 @@ static const struct vgic_reg dist_regs[] = {
 	FIELD32(0x0300, VF_ACTIVE, VOP_SET),
 	FIELD32(0x0380, VF_ACTIVE, VOP_CLEAR),
 	VGIC_FIELD(0x0400, 0x400, VW_8 | VW_32, VF_PRIORITY, VOP_RW),
-	VGIC_IRQREG(0x0800, 0x400, VW_8 | VW_32, 4, 8, vgic_raz, vgic_wi),	/* ITARGETSR */
+	/* ITARGETSR */
+	VGIC_IRQREG(0x0800, 0x400, VW_8 | VW_32, 4, 8, vhv_vgic_raz, vhv_vgic_wi),
 	VGIC_FIELD(0x0c00, 0x100, VW_32, VF_CONFIG, VOP_RW),
-	VGIC_IRQREG(0x0d00, 0x80, VW_32, 4, 1, vgic_raz, vgic_wi),	/* IGRPMODR */
+	VGIC_IRQREG(0x0d00, 0x80, VW_32, 4, 1, vhv_vgic_raz, vhv_vgic_wi),	/* IGRPMODR */
 	VGIC_IRQREG(0x6000, 0x2000, VW_32 | VW_64, 8, 64, irouter_read, irouter_write),
-	VGIC_REG32(0xffd0, 0x30, vgic_pidr_read, vgic_wi),
+	VGIC_REG32(0xffd0, 0x30, vhv_vgic_pidr_read, vhv_vgic_wi),
 };
 
-bool vgic_dist_access(struct vgic_ctx *c, u32 off, unsigned int len, bool write, u64 *val)
+bool vhv_vgic_dist_access(struct vgic_ctx *c, u32 off, unsigned int len, bool write, u64 *val)
 {
-	return vgic_regs_access(c, dist_regs, ARRAY_SIZE(dist_regs), off, len, write, val);
+	return vhv_vgic_regs_access(c, dist_regs, ARRAY_SIZE(dist_regs), off, len, write, val);
 }
 
 /* ---- the VMM's view ---- */
@@ -127,9 +128,9 @@ bool vgic_dist_access(struct vgic_ctx *c, u32 off, unsigned int len, bool write,
 #define GICD_IIDR		0x0008
 #define GICD_TYPER2		0x000c
 
-bool vgic_dist_has(struct vhv_vgic *gic, u32 off)
+bool vhv_vgic_dist_has(struct vhv_vgic *gic, u32 off)
 {
-	return vgic_regs_has(dist_regs, ARRAY_SIZE(dist_regs), off, nr_irqs_now(gic));
+	return vhv_vgic_regs_has(dist_regs, ARRAY_SIZE(dist_regs), off, nr_irqs_now(gic));
 }
 
 /*
@@ -149,12 +150,12 @@ static int iidr_write(struct vgic_ctx *c, u64 val)
 	return 0;
 }
 
-int vgic_dist_uaccess(struct vgic_ctx *c, u32 off, bool write, u64 *val)
+int vhv_vgic_dist_uaccess(struct vgic_ctx *c, u32 off, bool write, u64 *val)
 {
 	if (write && off == GICD_IIDR)
 		return iidr_write(c, *val);
 	/* Nothing of TYPER2 can be set: no GICv4.1, no nASSGIcap (KVM: EINVAL). */
 	if (write && off == GICD_TYPER2 && *val)
 		return -EINVAL;
-	return vgic_dist_access(c, off, 4, write, val) ? 0 : -ENXIO;
+	return vhv_vgic_dist_access(c, off, 4, write, val) ? 0 : -ENXIO;
 }

@@ -192,12 +192,12 @@ static const struct icc_reg *icc_find(u16 instr)
 	return NULL;
 }
 
-bool vgic_icc_has(u16 instr)
+bool vhv_vgic_icc_has(u16 instr)
 {
 	return icc_find(instr);
 }
 
-int vgic_icc_access(struct vhv_vcpu *vcpu, u16 instr, bool write, u64 *val)
+int vhv_vgic_icc_access(struct vhv_vcpu *vcpu, u16 instr, bool write, u64 *val)
 {
 	const struct icc_reg *r = icc_find(instr);
 
@@ -209,7 +209,7 @@ int vgic_icc_access(struct vhv_vcpu *vcpu, u16 instr, bool write, u64 *val)
 	return r->get(&vcpu->vgic, r, val);
 }
 
-void vgic_icc_reset(struct vhv_vcpu *vcpu)
+void vhv_vgic_icc_reset(struct vhv_vcpu *vcpu)
 {
 	vcpu->vgic.pri_bits = vhv_vgic_hw.pri_bits;
 	vcpu->vgic.id_bits = FIELD_GET(VTR_IDBITS, vhv_vgic_hw.vtr);

@@ -8,10 +8,10 @@
 struct vhv_vcpu;
 
 /* Whether instr (Op0:Op1:CRn:CRm:Op2) names a register the group has. */
-bool vgic_icc_has(u16 instr);
+bool vhv_vgic_icc_has(u16 instr);
 /* 0, -ENOENT for a register it has not, -EINVAL for a value or APR refused. */
-int vgic_icc_access(struct vhv_vcpu *vcpu, u16 instr, bool write, u64 *val);
+int vhv_vgic_icc_access(struct vhv_vcpu *vcpu, u16 instr, bool write, u64 *val);
 /* A new vCPU: the hardware's priority and INTID bits. */
-void vgic_icc_reset(struct vhv_vcpu *vcpu);
+void vhv_vgic_icc_reset(struct vhv_vcpu *vcpu);
 
 #endif /* VHV_VGIC_ICC_H */

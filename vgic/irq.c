@@ -3,11 +3,16 @@
  * Interrupt state and the per-vCPU lists of interrupts to deliver.
  *
  * An interrupt is on its target vCPU's ap_list while it is active, or
- * pending, enabled and in an enabled group: exactly the interrupts the
- * next flush may put in the list registers. While it sits in a list
- * register (in_lr) its state is shared with the hardware; changes made
- * then only kick the vCPU, and the sync that follows merges the two and
- * moves or drops the interrupt (vgic/lr.c).
+ * pending and enabled: the interrupts the next flush may put in the list
+ * registers. The distributor's group enable (GICD_CTLR) is not part of
+ * it: the flush and the WFI test look at it, so that toggling it touches
+ * no interrupt, and an SPI's target is found when its route or a vCPU's
+ * MPIDR_EL1 changes, not on every update, so that every section under
+ * vgic->lock (interrupts masked) is bounded by the number of interrupts
+ * or list registers, never the number of vCPUs times anything. While an
+ * interrupt sits in a list register (in_lr) its state is shared with the
+ * hardware; changes made then only kick the vCPU, and the sync that
+ * follows merges the two and moves or drops the interrupt (vgic/lr.c).
  *
  * KVM_IRQ_LINE and the WFI test are here too.
  */
@@ -22,19 +27,19 @@
 #include "vgic/irq.h"
 #include "vgic/vgic.h"
 
-void vgic_irq_init(struct vhv_irq *irq, u32 intid, struct vhv_vcpu *owner)
+void vhv_vgic_irq_init(struct vhv_irq *irq, u32 intid, struct vhv_vcpu *target)
 {
 	memset(irq, 0, sizeof(*irq));
 	INIT_LIST_HEAD(&irq->ap);
 	irq->intid = intid;
-	irq->owner = owner;
+	irq->target = target;
 	/* SGIs and SPIs start edge-triggered, PPIs level, as in KVM. */
 	irq->level = intid >= VHV_VGIC_NR_SGIS && intid < VHV_VGIC_NR_PRIVATE;
 	/* Group 1 by default: what a Linux guest expects without Secure firmware. */
 	irq->group1 = true;
 }
 
-struct vhv_irq *vgic_irq(struct vhv_vgic *gic, struct vhv_vcpu *rd, u32 intid)
+struct vhv_irq *vhv_vgic_irq(struct vhv_vgic *gic, struct vhv_vcpu *rd, u32 intid)
 {
 	if (intid < VHV_VGIC_NR_PRIVATE)
 		return rd ? &rd->vgic.priv[intid] : NULL;
@@ -43,21 +48,9 @@ struct vhv_irq *vgic_irq(struct vhv_vgic *gic, struct vhv_vcpu *rd, u32 intid)
 	return NULL;
 }
 
-/* One enable for both groups: GICD_CTLR.EnableGrp1 (vgic/dist.c). */
-static bool group_enabled(const struct vhv_vgic *gic, const struct vhv_irq *irq)
+static bool wants_queue(const struct vhv_irq *irq)
 {
-	return gic->enabled;
-}
-
-static bool wants_queue(const struct vhv_vgic *gic, const struct vhv_irq *irq)
-{
-	return irq->active || (vgic_irq_pending(irq) && irq->enabled && group_enabled(gic, irq));
-}
-
-/* An SPI goes to the vCPU whose MPIDR affinity IROUTER names. */
-static struct vhv_vcpu *irq_target(const struct vhv_vgic *gic, const struct vhv_irq *irq)
-{
-	return irq->owner ?: vhv_vcpu_by_mpidr(gic->vm, irq->route);
+	return irq->active || (vgic_irq_pending(irq) && irq->enabled);
 }
 
 static void unqueue(struct vhv_irq *irq)
@@ -68,7 +61,7 @@ static void unqueue(struct vhv_irq *irq)
 	irq->queued = NULL;
 }
 
-void vgic_irq_update(struct vhv_vgic *gic, struct vhv_irq *irq, struct vgic_kicks *k)
+void vhv_vgic_irq_update(struct vhv_vgic *gic, struct vhv_irq *irq, struct vgic_kicks *k)
 {
 	struct vhv_vcpu *target;
 
@@ -78,8 +71,8 @@ void vgic_irq_update(struct vhv_vgic *gic, struct vhv_irq *irq, struct vgic_kick
 		__set_bit(irq->queued->idx, k->mask);
 		return;
 	}
-	target = irq_target(gic, irq);
-	if (!target || !wants_queue(gic, irq)) {
+	target = irq->target;
+	if (!target || !wants_queue(irq)) {
 		unqueue(irq);
 		return;
 	}
@@ -91,32 +84,75 @@ void vgic_irq_update(struct vhv_vgic *gic, struct vhv_irq *irq, struct vgic_kick
 	__set_bit(target->idx, k->mask);
 }
 
-void vgic_update_all(struct vhv_vgic *gic, struct vgic_kicks *k)
+void vhv_vgic_irq_route(struct vhv_vgic *gic, struct vhv_irq *irq, u64 route,
+			struct vgic_kicks *k)
 {
-	struct vhv_vm *vm = gic->vm;
-	unsigned int i, j;
-
-	/* Before CTRL_INIT (a VMM writing GICD_CTLR) there is nothing to move. */
-	if (!gic->spis)
-		return;
-	for (i = 0; i < vm->nr_vcpus; i++)
-		for (j = 0; j < VHV_VGIC_NR_PRIVATE; j++)
-			vgic_irq_update(gic, &vm->vcpus[i]->vgic.priv[j], k);
-	for (i = VHV_VGIC_NR_PRIVATE; i < gic->nr_irqs; i++)
-		vgic_irq_update(gic, &gic->spis[i - VHV_VGIC_NR_PRIVATE], k);
+	lockdep_assert_held(&gic->lock);
+	irq->route = route;
+	/* O(log vCPUs), core/mpidr.c. */
+	irq->target = vhv_vcpu_by_mpidr(gic->vm, route);
+	vhv_vgic_irq_update(gic, irq, k);
 }
 
-void vgic_kick(struct vhv_vm *vm, struct vgic_kicks *k)
+void vhv_vgic_retarget(struct vhv_vm *vm)
 {
+	struct vhv_vgic *gic = vm->vgic;
+	struct vgic_kicks k = { };
+	unsigned long flags;
 	unsigned int i;
 
+	lockdep_assert_held(&vm->lock);
+	/* Before CTRL_INIT there are no SPIs; vgic_init() finds their targets. */
+	if (!vhv_vgic_ready(vm))
+		return;
+	/* Bounded by the number of SPIs. */
+	raw_spin_lock_irqsave(&gic->lock, flags);
+	for (i = 0; i < gic->nr_irqs - VHV_VGIC_NR_PRIVATE; i++) {
+		struct vhv_irq *irq = &gic->spis[i];
+		struct vhv_vcpu *target = vhv_vcpu_by_mpidr(vm, irq->route);
+
+		if (target == irq->target)
+			continue;
+		irq->target = target;
+		vhv_vgic_irq_update(gic, irq, &k);
+	}
+	raw_spin_unlock_irqrestore(&gic->lock, flags);
+	vhv_vgic_kick(vm, &k);
+}
+
+/*
+ * GICD_CTLR changed: nothing queued changes, but the vCPUs with something
+ * on their list must flush again (and a sleeping one look at it) to see
+ * what the distributor now forwards or holds back. Which vCPUs those are
+ * is looked at once the lock is dropped (vhv_vgic_kick()): a list that
+ * becomes non-empty after that look was filled by someone who kicks its
+ * vCPU, and one filled before it is seen (the look follows the release
+ * of vgic->lock).
+ */
+void vhv_vgic_kick_queued(struct vgic_kicks *k)
+{
+	k->queued = true;
+}
+
+/* Without vgic->lock: O(vCPUs) here is outside any section with IRQs masked. */
+void vhv_vgic_kick(struct vhv_vm *vm, struct vgic_kicks *k)
+{
+	unsigned int i, nr;
+
+	if (k->queued) {
+		nr = vhv_vm_nr_vcpus(vm);
+		for (i = 0; i < nr; i++)
+			/* A lockless peek (READ_ONCE of the head). */
+			if (!list_empty(&vm->vcpus[i]->vgic.ap_list))
+				__set_bit(i, k->mask);
+	}
 	for_each_set_bit(i, k->mask, VHV_MAX_VCPUS)
 		vhv_vcpu_kick(vm->vcpus[i]);
 }
 
 /* A level interrupt follows its line; an edge one latches each raise. */
-void vgic_irq_set_line(struct vhv_vgic *gic, struct vhv_irq *irq, bool level,
-		       struct vgic_kicks *k)
+void vhv_vgic_irq_set_line(struct vhv_vgic *gic, struct vhv_irq *irq, bool level,
+			   struct vgic_kicks *k)
 {
 	if (irq->level) {
 		if (irq->line == level)
@@ -127,7 +163,7 @@ void vgic_irq_set_line(struct vhv_vgic *gic, struct vhv_irq *irq, bool level,
 			return;
 		irq->latch = true;
 	}
-	vgic_irq_update(gic, irq, k);
+	vhv_vgic_irq_update(gic, irq, k);
 }
 
 /*
@@ -145,6 +181,9 @@ static bool vgic_cpu_has_pending(struct vhv_vcpu *vcpu)
 	bool found = false;
 
 	raw_spin_lock_irqsave(&gic->lock, flags);
+	/* The distributor holds every pending interrupt back. */
+	if (!gic->enabled)
+		goto out;
 	list_for_each_entry(irq, &vcpu->vgic.ap_list, ap) {
 		if (irq->active || !vgic_irq_pending(irq) || irq->priority >= pmr)
 			continue;
@@ -153,6 +192,7 @@ static bool vgic_cpu_has_pending(struct vhv_vcpu *vcpu)
 		found = true;
 		break;
 	}
+out:
 	raw_spin_unlock_irqrestore(&gic->lock, flags);
 	return found;
 }
@@ -200,13 +240,13 @@ static int gic_line(struct vhv_vm *vm, struct vhv_vcpu *rd, u32 intid, bool leve
 
 	if (!vhv_vgic_ready(vm))
 		return -EBUSY;
-	irq = vgic_irq(gic, rd, intid);
+	irq = vhv_vgic_irq(gic, rd, intid);
 	if (!irq)
 		return -EINVAL;
 	raw_spin_lock_irqsave(&gic->lock, flags);
-	vgic_irq_set_line(gic, irq, level, &k);
+	vhv_vgic_irq_set_line(gic, irq, level, &k);
 	raw_spin_unlock_irqrestore(&gic->lock, flags);
-	vgic_kick(vm, &k);
+	vhv_vgic_kick(vm, &k);
 	return 0;
 }
 
@@ -219,7 +259,7 @@ void vhv_vgic_set_ppi_level(struct vhv_vcpu *vcpu, u32 intid, bool level)
 	if (!vhv_vgic_ready(vcpu->vm) || intid >= VHV_VGIC_NR_PRIVATE)
 		return;
 	raw_spin_lock_irqsave(&gic->lock, flags);
-	vgic_irq_set_line(gic, &vcpu->vgic.priv[intid], level, &k);
+	vhv_vgic_irq_set_line(gic, &vcpu->vgic.priv[intid], level, &k);
 	raw_spin_unlock_irqrestore(&gic->lock, flags);
 }
 

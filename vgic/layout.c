@@ -111,19 +111,19 @@ static bool layout_ok(struct vhv_vm *vm, unsigned int nr_rd)
 	return !overlaps_a_region(vm, nr_rd, dist, VGIC_DIST_SIZE);
 }
 
-bool vgic_frames_ok(struct vhv_vm *vm)
+bool vhv_vgic_frames_ok(struct vhv_vm *vm)
 {
 	return layout_ok(vm, nr_rdregs(vm->vgic));
 }
 
-bool vgic_new_vcpu_placed(struct vhv_vm *vm)
+bool vhv_vgic_new_vcpu_placed(struct vhv_vm *vm)
 {
 	struct vhv_vgic *gic = vm->vgic;
 
 	return nr_placed(gic, gic->nr_rdregs, vm->nr_vcpus + 1) > vm->nr_vcpus;
 }
 
-bool vgic_all_placed(struct vhv_vm *vm)
+bool vhv_vgic_all_placed(struct vhv_vm *vm)
 {
 	struct vhv_vgic *gic = vm->vgic;
 	unsigned int nr = vhv_vm_nr_vcpus(vm);
@@ -217,7 +217,7 @@ static int redist_region_attr(struct vhv_vm *vm, u64 __user *uaddr, bool write)
 	return put_user(r->base | (u64)r->count << RDREG_COUNT_SHIFT | index, uaddr);
 }
 
-int vgic_addr_attr(struct vhv_vm *vm, struct kvm_device_attr *attr, bool write)
+int vhv_vgic_addr_attr(struct vhv_vm *vm, struct kvm_device_attr *attr, bool write)
 {
 	struct vhv_vgic *gic = vm->vgic;
 	u64 __user *uaddr = u64_to_user_ptr(attr->addr);
@@ -248,7 +248,7 @@ int vgic_addr_attr(struct vhv_vm *vm, struct kvm_device_attr *attr, bool write)
 
 /* ---- the guest's view ---- */
 
-struct vhv_vcpu *vgic_rd_find(struct vhv_vgic *gic, u64 ipa, u32 *off)
+struct vhv_vcpu *vhv_vgic_rd_find(struct vhv_vgic *gic, u64 ipa, u32 *off)
 {
 	struct vhv_vm *vm = gic->vm;
 	unsigned int i, n = nr_rdregs(gic), nr_vcpus = vhv_vm_nr_vcpus(vm), first = 0;
@@ -273,7 +273,7 @@ struct vhv_vcpu *vgic_rd_find(struct vhv_vgic *gic, u64 ipa, u32 *off)
  * carries on right after it, which a guest walking frames would read as
  * one run.
  */
-bool vgic_rd_is_last(struct vhv_vgic *gic, const struct vhv_vcpu *vcpu)
+bool vhv_vgic_rd_is_last(struct vhv_vgic *gic, const struct vhv_vcpu *vcpu)
 {
 	unsigned int i, n = nr_rdregs(gic), nr_vcpus = vhv_vm_nr_vcpus(gic->vm);
 	unsigned int first = 0, here = 0;

@@ -22,18 +22,18 @@ struct vhv_vm;
 #define VGIC_MAX_RDREGS		512
 
 /* KVM_DEV_ARM_VGIC_GRP_ADDR: DIST, REDIST, REDIST_REGION. */
-int vgic_addr_attr(struct vhv_vm *vm, struct kvm_device_attr *attr, bool write);
+int vhv_vgic_addr_attr(struct vhv_vm *vm, struct kvm_device_attr *attr, bool write);
 
 /* Every region inside the IPA space, none over the distributor. */
-bool vgic_frames_ok(struct vhv_vm *vm);
+bool vhv_vgic_frames_ok(struct vhv_vm *vm);
 /* Whether a vCPU created now would get a redistributor. */
-bool vgic_new_vcpu_placed(struct vhv_vm *vm);
+bool vhv_vgic_new_vcpu_placed(struct vhv_vm *vm);
 /* Whether every vCPU has one. */
-bool vgic_all_placed(struct vhv_vm *vm);
+bool vhv_vgic_all_placed(struct vhv_vm *vm);
 
 /* The vCPU whose redistributor holds ipa, and the offset in its frames. */
-struct vhv_vcpu *vgic_rd_find(struct vhv_vgic *gic, u64 ipa, u32 *off);
+struct vhv_vcpu *vhv_vgic_rd_find(struct vhv_vgic *gic, u64 ipa, u32 *off);
 /* GICR_TYPER.Last of vcpu's redistributor. */
-bool vgic_rd_is_last(struct vhv_vgic *gic, const struct vhv_vcpu *vcpu);
+bool vhv_vgic_rd_is_last(struct vhv_vgic *gic, const struct vhv_vcpu *vcpu);
 
 #endif /* VHV_VGIC_LAYOUT_H */

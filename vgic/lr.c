@@ -52,7 +52,13 @@ static int ap_cmp(void *priv, const struct list_head *a, const struct list_head 
 	return (int)x->priority - (int)y->priority;
 }
 
-static u64 make_lr(struct vhv_irq *irq)
+/*
+ * fwd: the distributor forwards pending interrupts (GICD_CTLR's group
+ * enable). Without it only the active state goes in, so that the guest
+ * can complete what it took but is not given the pending half of an
+ * active and pending interrupt once it deactivates it.
+ */
+static u64 make_lr(struct vhv_irq *irq, bool fwd)
 {
 	u64 lr = irq->intid | ((u64)irq->priority << LR_PRIORITY_SHIFT);
 
@@ -65,7 +71,7 @@ static u64 make_lr(struct vhv_irq *irq)
 	 * must be looked at again after the guest completes it (LR.EOI), not
 	 * presented again by the hardware on the strength of a stale level.
 	 */
-	if (vgic_irq_pending(irq) && !(irq->level && irq->active))
+	if (fwd && vgic_irq_pending(irq) && !(irq->level && irq->active))
 		lr |= LR_STATE_PENDING;
 	if (irq->level)
 		lr |= LR_EOI;
@@ -85,13 +91,21 @@ static u64 flush_lrs(struct vhv_vgic *gic, struct vhv_vcpu *vcpu)
 	u64 hcr = VGIC_HCR_EN;
 
 	raw_spin_lock(&gic->lock);
+	/* At most every interrupt of the VM: a bound on the lock's hold. */
 	list_sort(NULL, &vc->ap_list, ap_cmp);
 	list_for_each_entry(irq, &vc->ap_list, ap) {
+		/*
+		 * GICD_CTLR's group enable off: the distributor forwards
+		 * nothing pending; the active ones (sorted first) still go
+		 * in, so that the guest can complete them.
+		 */
+		if (!gic->enabled && !irq->active)
+			break;
 		if (n == vhv_vgic_hw.nr_lr) {
 			hcr |= VGIC_HCR_UIE;
 			break;
 		}
-		vhv_vgic_write_lr(n, make_lr(irq));
+		vhv_vgic_write_lr(n, make_lr(irq, gic->enabled));
 		irq->in_lr = true;
 		vc->lr_irq[n++] = irq;
 	}
@@ -179,12 +193,12 @@ void vhv_vgic_fold(struct vhv_vcpu *vcpu)
 		if (fold_lr(vc->lr_irq[i], vc->lr_val[i]))
 			acked[nr_acked++] = vc->lr_irq[i]->intid;
 	for (i = 0; i < vc->nr_lr; i++)
-		vgic_irq_update(gic, vc->lr_irq[i], &k);
+		vhv_vgic_irq_update(gic, vc->lr_irq[i], &k);
 	raw_spin_unlock_irqrestore(&gic->lock, flags);
 	vc->nr_lr = 0;
 	/* This vCPU is about to look at its list anyway. */
 	__clear_bit(vcpu->idx, k.mask);
-	vgic_kick(vcpu->vm, &k);
+	vhv_vgic_kick(vcpu->vm, &k);
 	/* Level SPIs the guest completed: resampling irqfds want to know. */
 	for (i = 0; i < nr_acked; i++)
 		vhv_irqfd_ack(vcpu->vm, acked[i]);

@@ -24,17 +24,23 @@
 #include "vgic/regs.h"
 #include "vgic/vgic.h"
 
-/* Which frame: the distributor (rd = NULL), or a vCPU's redistributor. */
-static bool find_frame(struct vhv_vgic *gic, u64 ipa, struct vhv_vcpu **rd, u32 *off,
-		       bool *sgi)
+/*
+ * Which frame: the distributor (rd = NULL), or a vCPU's redistributor.
+ * The whole access must lie in it, as KVM's MMIO bus asks of a device's
+ * range (the distributor's 64 KB, a redistributor's RD and SGI frames):
+ * an unaligned access that starts inside and crosses the end is not the
+ * vGIC's but the VMM's, an MMIO exit, as in KVM.
+ */
+static bool find_frame(struct vhv_vgic *gic, const struct vhv_dabt *d, struct vhv_vcpu **rd,
+		       u32 *off, bool *sgi)
 {
-	if (ipa - gic->dist_base < VGIC_DIST_SIZE) {
+	if (d->ipa - gic->dist_base < VGIC_DIST_SIZE) {
 		*rd = NULL;
-		*off = ipa - gic->dist_base;
-		return true;
+		*off = d->ipa - gic->dist_base;
+		return *off + d->len <= VGIC_DIST_SIZE;
 	}
-	*rd = vgic_rd_find(gic, ipa, off);
-	if (!*rd)
+	*rd = vhv_vgic_rd_find(gic, d->ipa, off);
+	if (!*rd || *off + d->len > VGIC_REDIST_SIZE)
 		return false;
 	*sgi = *off >= VGIC_REDIST_FRAME;
 	*off %= VGIC_REDIST_FRAME;
@@ -53,7 +59,7 @@ int vhv_vgic_mmio(struct vhv_vcpu *vcpu, const struct vhv_dabt *d)
 	u64 val = 0;
 	u32 off;
 
-	if (!vhv_vgic_ready(vm) || !d->isv || !find_frame(gic, d->ipa, &c.rd, &off, &sgi))
+	if (!vhv_vgic_ready(vm) || !d->isv || !find_frame(gic, d, &c.rd, &off, &sgi))
 		return 0;
 	if (d->is_write)
 		val = d->rt == 31 ? 0 : x[d->rt];
@@ -66,9 +72,9 @@ int vhv_vgic_mmio(struct vhv_vcpu *vcpu, const struct vhv_dabt *d)
 		vhv_timer_refresh(vcpu);
 	raw_spin_lock_irqsave(&gic->lock, flags);
 	if (c.rd)
-		done = vgic_redist_access(&c, sgi, off, d->len, d->is_write, &val);
+		done = vhv_vgic_redist_access(&c, sgi, off, d->len, d->is_write, &val);
 	else
-		done = vgic_dist_access(&c, off, d->len, d->is_write, &val);
+		done = vhv_vgic_dist_access(&c, off, d->len, d->is_write, &val);
 	raw_spin_unlock_irqrestore(&gic->lock, flags);
 	/* Nothing there, or a size the register does not take: RAZ/WI. */
 	if (!done)
@@ -80,6 +86,6 @@ int vhv_vgic_mmio(struct vhv_vcpu *vcpu, const struct vhv_dabt *d)
 		x[d->rt] = d->reg64 ? val : (u32)val;
 	}
 	vhv_skip_instr(vcpu);
-	vgic_kick(vm, &k);
+	vhv_vgic_kick(vm, &k);
 	return 1;
 }

@@ -46,22 +46,22 @@ static u64 typer_read(struct vgic_ctx *c, u32 idx)
 	u64 aff = vcpu->sys[VHV_SR_MPIDR_EL1] & 0xffffff;
 	u64 val = (aff << 32) | ((u64)(vcpu->id & 0xffff) << TYPER_PROC_SHIFT);
 
-	if (vgic_rd_is_last(c->gic, vcpu))
+	if (vhv_vgic_rd_is_last(c->gic, vcpu))
 		val |= TYPER_LAST;
 	return val;
 }
 
 static const struct vgic_reg rd_regs[] = {
-	VGIC_REG32(0x0000, 4, ctlr_read, vgic_wi),
-	VGIC_REG32(0x0004, 4, iidr_read, vgic_wi),
-	VGIC_REG64(0x0008, 8, typer_read, vgic_wi),
-	VGIC_REG32(0x0010, 4, vgic_raz, vgic_wi),		/* STATUSR */
-	VGIC_REG32(0x0014, 4, vgic_raz, vgic_wi),		/* WAKER */
-	VGIC_REG64(0x0070, 0x10, vgic_raz, vgic_wi),		/* PROPBASER, PENDBASER */
-	VGIC_REG64(0x00a0, 0x08, vgic_raz, vgic_wi),		/* INVLPIR */
-	VGIC_REG64(0x00b0, 0x08, vgic_raz, vgic_wi),		/* INVALLR */
-	VGIC_REG32(0x00c0, 4, vgic_raz, vgic_wi),		/* SYNCR */
-	VGIC_REG32(0xffd0, 0x30, vgic_pidr_read, vgic_wi),
+	VGIC_REG32(0x0000, 4, ctlr_read, vhv_vgic_wi),
+	VGIC_REG32(0x0004, 4, iidr_read, vhv_vgic_wi),
+	VGIC_REG64(0x0008, 8, typer_read, vhv_vgic_wi),
+	VGIC_REG32(0x0010, 4, vhv_vgic_raz, vhv_vgic_wi),		/* STATUSR */
+	VGIC_REG32(0x0014, 4, vhv_vgic_raz, vhv_vgic_wi),		/* WAKER */
+	VGIC_REG64(0x0070, 0x10, vhv_vgic_raz, vhv_vgic_wi),		/* PROPBASER, PENDBASER */
+	VGIC_REG64(0x00a0, 0x08, vhv_vgic_raz, vhv_vgic_wi),		/* INVLPIR */
+	VGIC_REG64(0x00b0, 0x08, vhv_vgic_raz, vhv_vgic_wi),		/* INVALLR */
+	VGIC_REG32(0x00c0, 4, vhv_vgic_raz, vhv_vgic_wi),		/* SYNCR */
+	VGIC_REG32(0xffd0, 0x30, vhv_vgic_pidr_read, vhv_vgic_wi),
 };
 
 #define FIELD32(off, f, o)	VGIC_FIELD(off, 4, VW_32, f, o)
@@ -76,33 +76,34 @@ static const struct vgic_reg sgi_regs[] = {
 	FIELD32(0x0380, VF_ACTIVE, VOP_CLEAR),
 	VGIC_FIELD(0x0400, 0x20, VW_8 | VW_32, VF_PRIORITY, VOP_RW),
 	VGIC_FIELD(0x0c00, 8, VW_32, VF_CONFIG, VOP_RW),
-	VGIC_REG32(0x0d00, 4, vgic_raz, vgic_wi),		/* IGRPMODR0 */
-	VGIC_REG32(0x0e00, 4, vgic_raz, vgic_wi),		/* NSACR */
+	VGIC_REG32(0x0d00, 4, vhv_vgic_raz, vhv_vgic_wi),		/* IGRPMODR0 */
+	VGIC_REG32(0x0e00, 4, vhv_vgic_raz, vhv_vgic_wi),		/* NSACR */
 };
 
-bool vgic_redist_access(struct vgic_ctx *c, bool sgi_frame, u32 off, unsigned int len,
-			bool write, u64 *val)
+bool vhv_vgic_redist_access(struct vgic_ctx *c, bool sgi_frame, u32 off, unsigned int len,
+			    bool write, u64 *val)
 {
 	if (sgi_frame)
-		return vgic_regs_access(c, sgi_regs, ARRAY_SIZE(sgi_regs), off, len, write, val);
-	return vgic_regs_access(c, rd_regs, ARRAY_SIZE(rd_regs), off, len, write, val);
+		return vhv_vgic_regs_access(c, sgi_regs, ARRAY_SIZE(sgi_regs), off, len, write,
+					    val);
+	return vhv_vgic_regs_access(c, rd_regs, ARRAY_SIZE(rd_regs), off, len, write, val);
 }
 
 /* ---- the VMM's view: RD_base, then SGI_base 64 KB on ---- */
 
-bool vgic_redist_has(u32 off)
+bool vhv_vgic_redist_has(u32 off)
 {
 	if (off >= VGIC_REDIST_SIZE)
 		return false;
 	if (off >= VGIC_REDIST_FRAME)
-		return vgic_regs_has(sgi_regs, ARRAY_SIZE(sgi_regs), off - VGIC_REDIST_FRAME,
-				     VHV_VGIC_NR_PRIVATE);
-	return vgic_regs_has(rd_regs, ARRAY_SIZE(rd_regs), off, VHV_VGIC_NR_PRIVATE);
+		return vhv_vgic_regs_has(sgi_regs, ARRAY_SIZE(sgi_regs), off - VGIC_REDIST_FRAME,
+					 VHV_VGIC_NR_PRIVATE);
+	return vhv_vgic_regs_has(rd_regs, ARRAY_SIZE(rd_regs), off, VHV_VGIC_NR_PRIVATE);
 }
 
-int vgic_redist_uaccess(struct vgic_ctx *c, u32 off, bool write, u64 *val)
+int vhv_vgic_redist_uaccess(struct vgic_ctx *c, u32 off, bool write, u64 *val)
 {
 	bool sgi = off >= VGIC_REDIST_FRAME;
 
-	return vgic_redist_access(c, sgi, off % VGIC_REDIST_FRAME, 4, write, val) ? 0 : -ENXIO;
+	return vhv_vgic_redist_access(c, sgi, off % VGIC_REDIST_FRAME, 4, write, val) ? 0 : -ENXIO;
 }

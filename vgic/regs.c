@@ -68,7 +68,7 @@ static void irq_field_set(struct vgic_ctx *c, struct vhv_irq *irq, enum vgic_fie
 	default:
 		return;
 	}
-	vgic_irq_update(c->gic, irq, c->k);
+	vhv_vgic_irq_update(c->gic, irq, c->k);
 }
 
 /* A VMM's view of a pending register: the latch, or RAZ for IC*PENDR. */
@@ -86,7 +86,7 @@ static u64 fields_read(struct vgic_ctx *c, const struct vgic_reg *r, u32 off, un
 	u64 val = 0;
 
 	for (i = 0; i < len * 8 / bits; i++) {
-		struct vhv_irq *irq = vgic_irq(c->gic, c->rd, intid + i);
+		struct vhv_irq *irq = vhv_vgic_irq(c->gic, c->rd, intid + i);
 		u32 v;
 
 		if (!irq)
@@ -114,7 +114,7 @@ static void fields_write(struct vgic_ctx *c, const struct vgic_reg *r, u32 off,
 	unsigned int i;
 
 	for (i = 0; i < len * 8 / bits; i++) {
-		struct vhv_irq *irq = vgic_irq(c->gic, c->rd, intid + i);
+		struct vhv_irq *irq = vhv_vgic_irq(c->gic, c->rd, intid + i);
 		u32 v = (val >> (i * bits)) & mask;
 
 		if (!irq)
@@ -163,8 +163,8 @@ static int cmp_reg(const void *key, const void *elt)
 	return off >= r->offset + r->size ? 1 : 0;
 }
 
-bool vgic_regs_access(struct vgic_ctx *c, const struct vgic_reg *table, unsigned int n,
-		      u32 off, unsigned int len, bool write, u64 *val)
+bool vhv_vgic_regs_access(struct vgic_ctx *c, const struct vgic_reg *table, unsigned int n,
+			  u32 off, unsigned int len, bool write, u64 *val)
 {
 	const struct vgic_reg *r = bsearch(&off, table, n, sizeof(*table), cmp_reg);
 
@@ -184,7 +184,7 @@ bool vgic_regs_access(struct vgic_ctx *c, const struct vgic_reg *table, unsigned
 	return true;
 }
 
-bool vgic_regs_has(const struct vgic_reg *table, unsigned int n, u32 off, unsigned int nr_irqs)
+bool vhv_vgic_regs_has(const struct vgic_reg *table, unsigned int n, u32 off, unsigned int nr_irqs)
 {
 	const struct vgic_reg *r = bsearch(&off, table, n, sizeof(*table), cmp_reg);
 	unsigned int bits;
@@ -195,17 +195,17 @@ bool vgic_regs_has(const struct vgic_reg *table, unsigned int n, u32 off, unsign
 	return !bits || (off - r->offset) * 8 / bits < nr_irqs;
 }
 
-u64 vgic_raz(struct vgic_ctx *c, u32 idx)
+u64 vhv_vgic_raz(struct vgic_ctx *c, u32 idx)
 {
 	return 0;
 }
 
 /* 0xffd0 + 4 * idx: only PIDR2 (0xffe8) says something, the GIC version. */
-u64 vgic_pidr_read(struct vgic_ctx *c, u32 idx)
+u64 vhv_vgic_pidr_read(struct vgic_ctx *c, u32 idx)
 {
 	return idx == 6 ? VGIC_PIDR2_GICV3 : 0;
 }
 
-void vgic_wi(struct vgic_ctx *c, u32 idx, u64 val)
+void vhv_vgic_wi(struct vgic_ctx *c, u32 idx, u64 val)
 {
 }

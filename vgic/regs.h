@@ -69,32 +69,32 @@ struct vgic_reg {
 /* An access to a table: false if no register is there or the size is
  * not one it takes (the caller treats it as RAZ/WI).
  */
-bool vgic_regs_access(struct vgic_ctx *c, const struct vgic_reg *table, unsigned int n,
-		      u32 off, unsigned int len, bool write, u64 *val);
+bool vhv_vgic_regs_access(struct vgic_ctx *c, const struct vgic_reg *table, unsigned int n,
+			  u32 off, unsigned int len, bool write, u64 *val);
 
 /*
  * For a VMM's 32-bit access at off: whether a register is there and, if
  * it is per interrupt, its INTID is below nr_irqs (KVM: ENXIO if not).
  */
-bool vgic_regs_has(const struct vgic_reg *table, unsigned int n, u32 off, unsigned int nr_irqs);
+bool vhv_vgic_regs_has(const struct vgic_reg *table, unsigned int n, u32 off, unsigned int nr_irqs);
 
 /* The two frames' tables (vgic/dist.c, vgic/redist.c). */
-bool vgic_dist_access(struct vgic_ctx *c, u32 off, unsigned int len, bool write, u64 *val);
-bool vgic_redist_access(struct vgic_ctx *c, bool sgi_frame, u32 off, unsigned int len,
-			bool write, u64 *val);
+bool vhv_vgic_dist_access(struct vgic_ctx *c, u32 off, unsigned int len, bool write, u64 *val);
+bool vhv_vgic_redist_access(struct vgic_ctx *c, bool sgi_frame, u32 off, unsigned int len,
+			    bool write, u64 *val);
 /* The VMM's view (KVM_DEV_ARM_VGIC_GRP_DIST_REGS, _REDIST_REGS): 32 bits
  * at off, the redistributor's SGI frame at 64 KB; 0 or -errno.
  */
-bool vgic_dist_has(struct vhv_vgic *gic, u32 off);
-bool vgic_redist_has(u32 off);
-int vgic_dist_uaccess(struct vgic_ctx *c, u32 off, bool write, u64 *val);
-int vgic_redist_uaccess(struct vgic_ctx *c, u32 off, bool write, u64 *val);
+bool vhv_vgic_dist_has(struct vhv_vgic *gic, u32 off);
+bool vhv_vgic_redist_has(u32 off);
+int vhv_vgic_dist_uaccess(struct vgic_ctx *c, u32 off, bool write, u64 *val);
+int vhv_vgic_redist_uaccess(struct vgic_ctx *c, u32 off, bool write, u64 *val);
 
 /* Accessors several tables share. */
-u64 vgic_raz(struct vgic_ctx *c, u32 idx);
+u64 vhv_vgic_raz(struct vgic_ctx *c, u32 idx);
 /* The ID registers at 0xffd0-0xfffc of both frames. */
-u64 vgic_pidr_read(struct vgic_ctx *c, u32 idx);
-void vgic_wi(struct vgic_ctx *c, u32 idx, u64 val);
+u64 vhv_vgic_pidr_read(struct vgic_ctx *c, u32 idx);
+void vhv_vgic_wi(struct vgic_ctx *c, u32 idx, u64 val);
 
 /* Peripheral ID2 (offset 0xffe8): ArchRev [7:4] = 3, GICv3. */
 #define VGIC_PIDR2_GICV3	0x3b

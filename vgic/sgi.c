@@ -26,55 +26,61 @@
 #define SGIR_RS(v)		(((v) >> 44) & 0xf)
 #define SGIR_AFF3(v)		(((v) >> 48) & 0xff)
 
-/* Whether a target-list write names this MPIDR. */
-static bool sgir_targets(u64 v, u64 mpidr)
+/* Makes SGI intid pending for one target, if its group may be sent to. */
+static void sgi_one(struct vhv_vgic *gic, struct vhv_vcpu *t, u32 intid, bool group1,
+		    struct vgic_kicks *k)
 {
-	unsigned int aff0 = MPIDR_AFFINITY_LEVEL(mpidr, 0);
+	struct vhv_irq *irq = &t->vgic.priv[intid];
+	unsigned long flags;
 
-	if (MPIDR_AFFINITY_LEVEL(mpidr, 1) != SGIR_AFF1(v) ||
-	    MPIDR_AFFINITY_LEVEL(mpidr, 2) != SGIR_AFF2(v) ||
-	    MPIDR_AFFINITY_LEVEL(mpidr, 3) != SGIR_AFF3(v))
-		return false;
-	/* RS selects the block of 16 Aff0 values TargetList covers. */
-	if (aff0 / 16 != SGIR_RS(v))
-		return false;
-	return SGIR_TARGETS(v) & BIT(aff0 % 16);
+	raw_spin_lock_irqsave(&gic->lock, flags);
+	/* SGI1R reaches either group; ASGI1R and SGI0R only Group 0. */
+	if (group1 || !irq->group1) {
+		irq->latch = true;
+		vhv_vgic_irq_update(gic, irq, k);
+	}
+	raw_spin_unlock_irqrestore(&gic->lock, flags);
 }
 
+/*
+ * The lock is taken per target, so that a broadcast to every vCPU is a
+ * run of short sections with interrupts masked, not one long one; a
+ * target list names at most 16 vCPUs, each found by affinity.
+ */
 int vhv_vgic_sgi(struct vhv_vcpu *vcpu, struct vhv_sys_access *p, bool group1)
 {
 	struct vhv_vm *vm = vcpu->vm;
 	struct vhv_vgic *gic = vm->vgic;
 	struct vgic_kicks k = { };
-	unsigned int i, intid;
-	unsigned long flags;
-	u64 v = p->val;
+	unsigned int i, nr, intid;
+	unsigned long targets;
+	struct vhv_vcpu *t;
+	u64 v = p->val, aff;
 
 	/* Write-only registers, and only with a vGIC to send through. */
 	if (p->is_read || !vhv_vgic_ready(vm))
 		return -1;
 	intid = SGIR_INTID(v);
-	raw_spin_lock_irqsave(&gic->lock, flags);
-	for (i = 0; i < vm->nr_vcpus; i++) {
-		struct vhv_vcpu *t = vm->vcpus[i];
-		struct vhv_irq *irq = &t->vgic.priv[intid];
-
-		if (v & SGIR_IRM) {
-			/* Broadcast: every PE but the sender. */
-			if (t == vcpu)
-				continue;
-		} else if (!sgir_targets(v, t->sys[VHV_SR_MPIDR_EL1])) {
-			continue;
+	if (v & SGIR_IRM) {
+		/* Broadcast: every PE but the sender. */
+		nr = vhv_vm_nr_vcpus(vm);
+		for (i = 0; i < nr; i++)
+			if (vm->vcpus[i] != vcpu)
+				sgi_one(gic, vm->vcpus[i], intid, group1, &k);
+	} else {
+		/* RS selects the block of 16 Aff0 values TargetList covers. */
+		aff = ((u64)SGIR_AFF3(v) << MPIDR_LEVEL_SHIFT(3)) |
+		      ((u64)SGIR_AFF2(v) << MPIDR_LEVEL_SHIFT(2)) |
+		      ((u64)SGIR_AFF1(v) << MPIDR_LEVEL_SHIFT(1)) | SGIR_RS(v) * 16;
+		targets = SGIR_TARGETS(v);
+		for_each_set_bit(i, &targets, 16) {
+			t = vhv_vcpu_by_mpidr(vm, aff + i);
+			if (t)
+				sgi_one(gic, t, intid, group1, &k);
 		}
-		/* SGI1R reaches either group; ASGI1R and SGI0R only Group 0. */
-		if (!group1 && irq->group1)
-			continue;
-		irq->latch = true;
-		vgic_irq_update(gic, irq, &k);
 	}
-	raw_spin_unlock_irqrestore(&gic->lock, flags);
 	/* The sender looks at its own list before it enters again. */
 	__clear_bit(vcpu->idx, k.mask);
-	vgic_kick(vm, &k);
+	vhv_vgic_kick(vm, &k);
 	return 0;
 }

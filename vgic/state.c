@@ -59,22 +59,22 @@ static int regs_access(struct vhv_vm *vm, struct vhv_vcpu *vcpu, u64 attr, u32 g
 	int ret;
 
 	/* As KVM: where no register is (only HAS says ENXIO), RAZ/WI. */
-	if (group == KVM_DEV_ARM_VGIC_GRP_DIST_REGS ? !vgic_dist_has(gic, off) :
-	    !vgic_redist_has(off)) {
+	if (group == KVM_DEV_ARM_VGIC_GRP_DIST_REGS ? !vhv_vgic_dist_has(gic, off) :
+	    !vhv_vgic_redist_has(off)) {
 		if (!write)
 			*val = 0;
 		return 0;
 	}
 	raw_spin_lock_irqsave(&gic->lock, flags);
 	if (group == KVM_DEV_ARM_VGIC_GRP_DIST_REGS) {
-		ret = vgic_dist_uaccess(&c, off, write, val);
+		ret = vhv_vgic_dist_uaccess(&c, off, write, val);
 	} else {
 		c.rd = vcpu;
-		ret = vgic_redist_uaccess(&c, off, write, val);
+		ret = vhv_vgic_redist_uaccess(&c, off, write, val);
 	}
 	raw_spin_unlock_irqrestore(&gic->lock, flags);
 	/* No vCPU runs now; the kicks only mark what they must look at. */
-	vgic_kick(vm, &k);
+	vhv_vgic_kick(vm, &k);
 	return ret;
 }
 
@@ -102,17 +102,17 @@ static int level_access(struct vhv_vm *vm, struct vhv_vcpu *vcpu, u64 attr, bool
 		return -EINVAL;
 	raw_spin_lock_irqsave(&gic->lock, flags);
 	for (i = 0; i < 32; i++) {
-		struct vhv_irq *irq = vgic_irq(gic, vcpu, intid + i);
+		struct vhv_irq *irq = vhv_vgic_irq(gic, vcpu, intid + i);
 
 		if (!irq || irq->intid < VHV_VGIC_NR_SGIS || !irq->level)
 			continue;
 		if (write)
-			vgic_irq_set_line(gic, irq, (*val >> i) & 1, &k);
+			vhv_vgic_irq_set_line(gic, irq, (*val >> i) & 1, &k);
 		else
 			lines |= (u64)irq->line << i;
 	}
 	raw_spin_unlock_irqrestore(&gic->lock, flags);
-	vgic_kick(vm, &k);
+	vhv_vgic_kick(vm, &k);
 	if (!write)
 		*val = lines;
 	return 0;
@@ -124,11 +124,11 @@ static int icc_access(struct vhv_vcpu *vcpu, const struct kvm_device_attr *attr,
 {
 	u16 instr = attr->attr & KVM_DEV_ARM_VGIC_SYSREG_INSTR_MASK;
 
-	if (!vgic_icc_has(instr))
+	if (!vhv_vgic_icc_has(instr))
 		return -ENOENT;
 	if (write && get_user(*val, (u64 __user *)u64_to_user_ptr(attr->addr)))
 		return -EFAULT;
-	return vgic_icc_access(vcpu, instr, write, val);
+	return vhv_vgic_icc_access(vcpu, instr, write, val);
 }
 
 static int group_access(struct vhv_vm *vm, struct vhv_vcpu *vcpu,
@@ -163,7 +163,7 @@ static int put_value(const struct kvm_device_attr *attr, u64 val)
 	return put_user((u32)val, (u32 __user *)u64_to_user_ptr(attr->addr));
 }
 
-int vgic_state_attr(struct vhv_vm *vm, const struct kvm_device_attr *attr, bool write)
+int vhv_vgic_state_attr(struct vhv_vm *vm, const struct kvm_device_attr *attr, bool write)
 {
 	struct vhv_vcpu *vcpu = attr_vcpu(vm, attr);
 	bool icc = attr->group == KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS;
@@ -187,7 +187,7 @@ int vgic_state_attr(struct vhv_vm *vm, const struct kvm_device_attr *attr, bool 
 	return ret;
 }
 
-int vgic_state_has(struct vhv_vm *vm, const struct kvm_device_attr *attr)
+int vhv_vgic_state_has(struct vhv_vm *vm, const struct kvm_device_attr *attr)
 {
 	if (attr->group == KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO)
 		return attr_level_info(attr->attr) == VGIC_LEVEL_INFO_LINE_LEVEL ? 0 : -ENXIO;
@@ -195,12 +195,12 @@ int vgic_state_has(struct vhv_vm *vm, const struct kvm_device_attr *attr)
 		return -EINVAL;
 	switch (attr->group) {
 	case KVM_DEV_ARM_VGIC_GRP_DIST_REGS:
-		return vgic_dist_has(vm->vgic, attr->attr & KVM_DEV_ARM_VGIC_OFFSET_MASK) ?
+		return vhv_vgic_dist_has(vm->vgic, attr->attr & KVM_DEV_ARM_VGIC_OFFSET_MASK) ?
 		       0 : -ENXIO;
 	case KVM_DEV_ARM_VGIC_GRP_REDIST_REGS:
-		return vgic_redist_has(attr->attr & KVM_DEV_ARM_VGIC_OFFSET_MASK) ? 0 : -ENXIO;
+		return vhv_vgic_redist_has(attr->attr & KVM_DEV_ARM_VGIC_OFFSET_MASK) ? 0 : -ENXIO;
 	default:
-		return vgic_icc_has(attr->attr & KVM_DEV_ARM_VGIC_SYSREG_INSTR_MASK) ?
+		return vhv_vgic_icc_has(attr->attr & KVM_DEV_ARM_VGIC_SYSREG_INSTR_MASK) ?
 		       0 : -ENXIO;
 	}
 }

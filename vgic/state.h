@@ -9,8 +9,8 @@
 struct kvm_device_attr;
 struct vhv_vm;
 
-int vgic_state_attr(struct vhv_vm *vm, const struct kvm_device_attr *attr, bool write);
+int vhv_vgic_state_attr(struct vhv_vm *vm, const struct kvm_device_attr *attr, bool write);
 /* KVM_HAS_DEVICE_ATTR for those groups (without vm->lock). */
-int vgic_state_has(struct vhv_vm *vm, const struct kvm_device_attr *attr);
+int vhv_vgic_state_has(struct vhv_vm *vm, const struct kvm_device_attr *attr);
 
 #endif /* VHV_VGIC_STATE_H */

@@ -35,7 +35,12 @@ struct vhv_sys_access;
 struct vhv_irq {
 	struct list_head ap;		/* on queued->vgic.ap_list */
 	struct vhv_vcpu *queued;	/* whose ap_list holds it, or NULL */
-	struct vhv_vcpu *owner;		/* SGI/PPI: the redistributor's vCPU */
+	/*
+	 * Whose interrupt it is: an SGI's or PPI's redistributor's vCPU; an
+	 * SPI's, the vCPU with the affinity IROUTER names, found when IROUTER
+	 * or a vCPU's MPIDR_EL1 changes (vhv_vgic_retarget), or NULL.
+	 */
+	struct vhv_vcpu *target;
 	u64 route;			/* SPI: IROUTER's affinity fields */
 	u32 intid;
 	u8 priority;
@@ -120,6 +125,8 @@ int vhv_vgic_create(struct vhv_vm *vm, bool test_only, __u32 __user *ufd);
 void vhv_vgic_destroy(struct vhv_vm *vm);
 /* KVM_RUN: the vGIC is set up (0), or KVM's errno for what is missing. */
 int vhv_vgic_run_check(struct vhv_vm *vm);
+/* A vCPU's MPIDR_EL1 changed (vm->lock held): the SPIs follow their routes. */
+void vhv_vgic_retarget(struct vhv_vm *vm);
 /* KVM_CREATE_VCPU: whether a vCPU may still be added. */
 int vhv_vgic_vcpu_allowed(struct vhv_vm *vm);
 void vhv_vgic_vcpu_init(struct vhv_vcpu *vcpu);

@@ -260,6 +260,11 @@ static void gic_irq_handler(struct guest_regs *regs);
 
 void gic_cpu_init(void)
 {
+	gic_cpu_init_handler(gic_irq_handler);
+}
+
+void gic_cpu_init_handler(guest_handler_fn handler)
+{
 	u64 rd = gic_redist_base(), sgi = sgi_base();
 
 	writel(readl(rd + GICR_WAKER) & ~GICR_WAKER_PROCESSOR_SLEEP, rd + GICR_WAKER);
@@ -271,7 +276,7 @@ void gic_cpu_init(void)
 	writel(1U << GIC_VTIMER_PPI, sgi + GICR_ISENABLER0);
 	redist_wait_rwp();
 
-	guest_install_handler(VECTOR_IRQ_CUR, gic_irq_handler);
+	guest_install_handler(VECTOR_IRQ_CUR, handler);
 	/* System register interface, every priority let through, EOI drops and deactivates. */
 	gic_write_sysreg(gic_read_sysreg(ICC_SRE_EL1) | 1, ICC_SRE_EL1);
 	isb();

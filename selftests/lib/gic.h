@@ -28,7 +28,7 @@
 #define GIC_REDIST_STRIDE	0x20000ULL	/* RD_base, then SGI_base at +64 KB */
 #define GIC_SGI_FRAME		0x10000ULL
 
-#define GIC_MAX_VCPUS		8
+#define GIC_MAX_VCPUS		64
 #define GIC_LOG_MAX		256
 
 /* INTID ranges. */
@@ -128,6 +128,12 @@ void vmm_spi_line(struct vmm_vm *vm, u32 intid, u32 level);
 u32 gic_cpu_index(void);		/* from MPIDR_EL1: the vCPU id (< 256) */
 void gic_dist_init(void);		/* ARE, Group 1 on; once per VM */
 void gic_cpu_init(void);		/* this vCPU's redistributor and CPU interface */
+/*
+ * The same with the test's own IRQ handler. The vector table is the VM's,
+ * not the vCPU's: with several vCPUs, installing another handler after
+ * gic_cpu_init() races a vCPU that already takes interrupts.
+ */
+void gic_cpu_init_handler(guest_handler_fn handler);
 /*
  * gic_cpu_init()'s setup of the private interrupts, for a guest that finds
  * its frames itself, at rd (an RD_base): all in Group 1, the PPIs disabled
