@@ -266,13 +266,15 @@ SYM_CODE_END(vhv_guest_exit)
  */
 SYM_CODE_START_LOCAL(vhv_hyp_bug_entry)
 	/*
-	 * The host's SP_EL0 first: the exception may have come while the
-	 * guest's was loaded, and C code finds current (and its stack
-	 * canary) through SP_EL0.
+	 * The host's SP_EL0 and x18 first: the exception may have come while
+	 * the guest's were loaded, and C code finds current (and its stack
+	 * canary) through SP_EL0, and its shadow call stack through x18.
 	 */
 	adr_this_cpu x4, vhv_host_sp_el0, x5
 	ldr	x4, [x4]
 	msr	sp_el0, x4
+	adr_this_cpu x4, vhv_host_x18, x5
+	ldr	x18, [x4]
 	mrs	x1, esr_el2
 	mrs	x2, elr_el2
 	mrs	x3, far_el2

@@ -84,8 +84,12 @@ struct host_state {
 
 /* For vhv_hyp_bug(): the host's controls, to give them back. */
 static DEFINE_PER_CPU(struct host_state *, host_state);
-/* And the host's SP_EL0 (current), for arm64/entry.S's bug entry. */
+/*
+ * And the host's SP_EL0 (current) and x18 (the shadow call stack on
+ * kernels with one), for arm64/entry.S's bug entry.
+ */
 DEFINE_PER_CPU(u64, vhv_host_sp_el0);
+DEFINE_PER_CPU(u64, vhv_host_x18);
 
 static void switch_to_guest(struct vhv_vcpu *vcpu, u64 vttbr, struct host_state *h)
 {
@@ -252,6 +256,7 @@ int vhv_vcpu_enter(struct vhv_vcpu *vcpu, u64 vttbr)
 	u64 x18, code;
 
 	switch_to_guest(vcpu, vttbr, &host);
+	__this_cpu_write(vhv_host_x18, read_x18());
 	vhv_vgic_flush(vcpu);
 	/*
 	 * Speculative-AT errata (Cortex-A76 1165522, Cortex-A55 1530923):

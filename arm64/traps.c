@@ -25,9 +25,9 @@
  * host's EL0), and MPAMHCR_EL2.TRAP_MPAMIDR_EL1 its reads of MPAMIDR_EL1;
  * without them a guest could choose the cache and bandwidth partition of
  * its accesses. vhv hides MPAM in the ID registers. It touches the MPAM
-registers only where the kernel set MPAM up at boot (6.14 on): elsewhere
-the firmware may trap EL2's own accesses to EL3, and the guest's MPAM
-accesses are left to the firmware's traps (a line at load says so).
+ * registers only where the kernel set MPAM up at boot (6.13 on): elsewhere
+ * the firmware may trap EL2's own accesses to EL3, and the guest's MPAM
+ * accesses are left to the firmware's traps (a line at load says so).
  *
  * MDCR_EL2: the traps of the PMU, debug, OS lock, debug ROM, statistical
  * profiling and trace registers, none of which a guest of vhv has; the
@@ -109,33 +109,36 @@ static unsigned int nr_fgt_regs(void)
 	return IS_ENABLED(VHV_KERNEL_HAS_FGT2) ? VHV_NR_FGT : 5;
 }
 
-static bool has_mpam, has_mpamhcr;
+static bool has_mpam, has_mpamhcr, has_tidr;
 
 /*
- * Whether the kernel set MPAM up at boot (6.14 on, ARM64_MPAM): only then
- * is it known that the firmware lets EL2 reach MPAM2_EL2 and MPAMIDR_EL1
- * (MPAM3_EL3.TRAPLOWER clear); elsewhere an access may trap to EL3.
+ * Whether the kernel wrote MPAM2_EL2 at boot: from 6.13 on its EL2 setup
+ * (el2_setup.h) does so on every CPU whose ID_AA64PFR0_EL1.MPAM is
+ * non-zero, and only then is it known that the firmware lets EL2 reach
+ * the MPAM registers (MPAM3_EL3.TRAPLOWER clear); elsewhere an access may
+ * trap to EL3. The sanitised field is the lowest of all CPUs'.
  */
-static bool kernel_set_up_mpam(void)
+static bool kernel_set_up_mpam(u64 pfr0)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 14, 0)
-	return cpus_have_cap(ARM64_MPAM);
-#else
-	return false;
-#endif
+	return LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0) &&
+	       cpuid_feature_extract_unsigned_field(pfr0, ID_AA64PFR0_EL1_MPAM_SHIFT);
 }
 
 void vhv_traps_init(void)
 {
-	u64 pfr0 = read_sysreg(id_aa64pfr0_el1);
+	u64 pfr0 = read_sanitised_ftr_reg(SYS_ID_AA64PFR0_EL1);
 	u64 pfr1 = read_sysreg(id_aa64pfr1_el1);
 	bool cpu_mpam;
 
 	/* Raw: 6.1's sanitised ID_AA64PFR1_EL1 drops MPAM_frac. */
-	cpu_mpam = cpuid_feature_extract_unsigned_field(pfr0, ID_AA64PFR0_EL1_MPAM_SHIFT) ||
+	cpu_mpam = cpuid_feature_extract_unsigned_field(read_sysreg(id_aa64pfr0_el1),
+							ID_AA64PFR0_EL1_MPAM_SHIFT) ||
 		   cpuid_feature_extract_unsigned_field(pfr1, ID_AA64PFR1_EL1_MPAM_frac_SHIFT);
-	has_mpam = kernel_set_up_mpam();
+	has_mpam = kernel_set_up_mpam(pfr0);
 	has_mpamhcr = has_mpam && (read_sysreg_s(VHV_MPAMIDR_EL1) & MPAMIDR_HAS_HCR);
+	/* MPAM2_EL2.TIDR exists from MPAM v0.1/v1.1 on: MPAM_frac >= 1. */
+	has_tidr = has_mpam && !has_mpamhcr &&
+		   cpuid_feature_extract_unsigned_field(pfr1, ID_AA64PFR1_EL1_MPAM_frac_SHIFT);
 	if (cpu_mpam && !has_mpam)
 		pr_warn("this CPU has MPAM but the kernel did not set it up: guests' MPAM registers are left to the firmware's traps\n");
 	if (fgt_level() > 1 && nr_fgt_regs() == 5)
@@ -188,10 +191,10 @@ void vhv_traps_to_guest(struct vhv_host_traps *h)
 		h->mpam2 = read_sysreg_s(VHV_MPAM2_EL2);
 		/*
 		 * MPAMIDR_EL1 traps by MPAMHCR_EL2 where there is one, else by
-		 * TIDR (FEAT_MPAMv0p1/v1p1; RES0 before, so harmless).
+		 * TIDR where it exists (FEAT_MPAMv0p1/v1p1; RES0 before).
 		 */
 		write_sysreg_s(h->mpam2 | MPAM2_TRAPMPAM1EL1 | MPAM2_TRAPMPAM0EL1 |
-			       (has_mpamhcr ? 0 : MPAM2_TIDR), VHV_MPAM2_EL2);
+			       (has_tidr ? MPAM2_TIDR : 0), VHV_MPAM2_EL2);
 	}
 	if (has_mpamhcr) {
 		h->mpamhcr = read_sysreg_s(VHV_MPAMHCR_EL2);

@@ -25,6 +25,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpu_pm.h>
 #include <linux/cpuhotplug.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
@@ -72,25 +73,46 @@ void vhv_timer_hw_set_active(enum vhv_timer_id t, bool active)
 }
 
 /*
- * At each load, whatever the mirror says. The mirror can go stale behind
- * vhv's back: a CPU that goes through a power-down idle state or system
- * suspend (CPU PM) may come back with its redistributor's state lost or
- * restored by firmware, GICR_ISACTIVER0 included (whether a
- * Redistributor keeps its state while its PE is powered down is
- * IMPLEMENTATION DEFINED: GICv3 architecture specification, "Power
- * management", GICR_WAKER), and nobody tells vhv. A PPI left active
- * where the mirror says inactive would swallow every later deadline of
- * the guest's timer. CPU PM is only entered by the idle task and the
- * suspend path, never while a vCPU is loaded on the CPU (its thread is
- * running there), so writing the state here keeps the mirror exact for
- * the whole stay, and the window's own updates (vhv_timer_sync) may
- * trust it.
+ * At a load the mirror may be stale: a CPU that went through a power-down
+ * idle state or system suspend (CPU PM) may come back with its
+ * redistributor's state lost or restored by firmware, GICR_ISACTIVER0
+ * included (whether a Redistributor keeps its state while its PE is
+ * powered down is IMPLEMENTATION DEFINED: GICv3 architecture
+ * specification, "Power management", GICR_WAKER). A PPI left active where
+ * the mirror says inactive would swallow every later deadline of the
+ * guest's timer. The CPU PM notifier below marks the mirror stale, and
+ * the next load writes the state whatever the mirror says. CPU PM is only
+ * entered by the idle task and the suspend path, never while a vCPU is
+ * loaded on the CPU (its thread is running there), so the mirror stays
+ * exact for the whole stay, and the window's own updates
+ * (vhv_timer_sync) may trust it. Without CPU PM a load costs nothing here
+ * when the state is already right (with lazy_el1=0 it runs at every entry).
  */
 void vhv_timer_hw_load_active(enum vhv_timer_id t, bool active)
 {
-	if (vhv_timer_hw_has_irq(t))
+	if (!vhv_timer_hw_has_irq(t))
+		return;
+	if (this_cpu_read(vhv_timer_cpu.stale) || this_cpu_read(vhv_timer_cpu.active[t]) != active)
 		write_active(t, active);
 }
+
+void vhv_timer_hw_load_done(void)
+{
+	this_cpu_write(vhv_timer_cpu.stale, false);
+}
+
+/* On the CPU concerned, interrupts masked (kernel/cpu_pm.c). */
+static int timer_cpu_pm(struct notifier_block *nb, unsigned long action, void *data)
+{
+	if (action == CPU_PM_EXIT || action == CPU_PM_ENTER_FAILED ||
+	    action == CPU_CLUSTER_PM_EXIT || action == CPU_CLUSTER_PM_ENTER_FAILED)
+		this_cpu_write(vhv_timer_cpu.stale, true);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block timer_pm_nb = {
+	.notifier_call = timer_cpu_pm,
+};
 
 static irqreturn_t timer_irq_handler(int irq, void *cookie)
 {
@@ -190,6 +212,7 @@ int vhv_timer_hw_init(void)
 		return ret;
 	}
 	cpuhp_state = ret;
+	cpu_pm_register_notifier(&timer_pm_nb);
 	return 0;
 }
 
@@ -197,6 +220,7 @@ void vhv_timer_hw_exit(void)
 {
 	int t;
 
+	cpu_pm_unregister_notifier(&timer_pm_nb);
 	cpuhp_remove_state(cpuhp_state);
 	for (t = 0; t < VHV_NR_TIMERS; t++)
 		release_one(t);

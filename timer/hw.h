@@ -15,6 +15,7 @@
 struct vhv_timer_cpu {
 	bool active[VHV_NR_TIMERS];
 	bool fired;
+	bool stale;	/* CPU PM since the last load: active[] may be wrong */
 };
 
 DECLARE_PER_CPU(struct vhv_timer_cpu, vhv_timer_cpu);
@@ -23,7 +24,9 @@ DECLARE_PER_CPU(struct vhv_timer_cpu, vhv_timer_cpu);
 bool vhv_timer_hw_has_irq(enum vhv_timer_id t);
 /* This CPU's PPI active (masked) or not; preemption disabled. */
 void vhv_timer_hw_set_active(enum vhv_timer_id t, bool active);
-/* The same at a vCPU's load, written whatever the mirror says. */
+/* The same at a vCPU's load, written whatever the mirror says after CPU PM. */
 void vhv_timer_hw_load_active(enum vhv_timer_id t, bool active);
+/* After both timers' load_active: the mirror is exact again. */
+void vhv_timer_hw_load_done(void);
 
 #endif /* VHV_TIMER_HW_H */

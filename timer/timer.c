@@ -238,6 +238,7 @@ void vhv_timer_load(struct vhv_vcpu *vcpu)
 		vhv_timer_hw_load_active(VHV_PTIMER, false);
 	else
 		load_one(vcpu, VHV_PTIMER, now);
+	vhv_timer_hw_load_done();
 }
 
 static void put_one(struct vhv_vcpu *vcpu, enum vhv_timer_id t)

@@ -105,18 +105,24 @@ void vhv_vgic_retarget(struct vhv_vm *vm)
 	/* Before CTRL_INIT there are no SPIs; vgic_init() finds their targets. */
 	if (!vhv_vgic_ready(vm))
 		return;
-	/* Bounded by the number of SPIs. */
-	raw_spin_lock_irqsave(&gic->lock, flags);
+	/*
+	 * 32 SPIs per hold of the lock: each is found again from its route
+	 * under the lock, so an IROUTER write between two holds is not lost.
+	 */
 	for (i = 0; i < gic->nr_irqs - VHV_VGIC_NR_PRIVATE; i++) {
 		struct vhv_irq *irq = &gic->spis[i];
-		struct vhv_vcpu *target = vhv_vcpu_by_mpidr(vm, irq->route);
+		struct vhv_vcpu *target;
 
-		if (target == irq->target)
-			continue;
-		irq->target = target;
-		vhv_vgic_irq_update(gic, irq, &k);
+		if (i % 32 == 0)
+			raw_spin_lock_irqsave(&gic->lock, flags);
+		target = vhv_vcpu_by_mpidr(vm, irq->route);
+		if (target != irq->target) {
+			irq->target = target;
+			vhv_vgic_irq_update(gic, irq, &k);
+		}
+		if (i % 32 == 31 || i + 1 == gic->nr_irqs - VHV_VGIC_NR_PRIVATE)
+			raw_spin_unlock_irqrestore(&gic->lock, flags);
 	}
-	raw_spin_unlock_irqrestore(&gic->lock, flags);
 	vhv_vgic_kick(vm, &k);
 }
 
