@@ -174,11 +174,14 @@ static void *run_secondary(void *arg)
 	return &context;
 }
 
-TEST(cpu_on_starts_a_stopped_vcpu_at_its_entry_with_its_context)
+/*
+ * The boot vCPU asks AFFINITY_INFO of the stopped second one (OFF), then
+ * CPU_ON with its entry and context 0xc0ffee (SUCCESS); the second one
+ * runs until its store of the context, the second instruction of its
+ * entry.
+ */
+static void start_secondary(struct vmm_vcpu *boot, struct vmm_vcpu *second)
 {
-	struct vmm_vm *vm = vmm_vm_new();
-	struct vmm_vcpu *boot = vmm_vcpu_new(vm, 0, guest_boot_cpu, 0);
-	struct vmm_vcpu *second = vmm_vcpu_new(vm, 1, guest_nothing_fn, 0);
 	struct kvm_mp_state stopped = { .mp_state = KVM_MP_STATE_STOPPED }, mp;
 	struct ucall uc;
 	u64 *context;
@@ -196,8 +199,17 @@ TEST(cpu_on_starts_a_stopped_vcpu_at_its_entry_with_its_context)
 	ASSERT_EQ(pthread_join(thread, (void **)&context), 0);
 	ASSERT_TRUE(context);
 	ASSERT_EQ(*context, 0xc0ffee);
-	/* Stopped on its store, the second instruction of the entry. */
 	ASSERT_EQ(vmm_get_reg(second, REG_PC), (u64)secondary_entry + 4);
+}
+
+TEST(cpu_on_starts_a_stopped_vcpu_at_its_entry_with_its_context)
+{
+	struct vmm_vm *vm = vmm_vm_new();
+	struct vmm_vcpu *boot = vmm_vcpu_new(vm, 0, guest_boot_cpu, 0);
+	struct vmm_vcpu *second = vmm_vcpu_new(vm, 1, guest_nothing_fn, 0);
+	struct ucall uc;
+
+	start_secondary(boot, second);
 	ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
 	ASSERT_EQ(uc.args[0], (u64)(s64)PSCI_RET_ALREADY_ON);
 	ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
@@ -272,21 +284,9 @@ TEST(smc32_psci_calls_ignore_the_upper_halves_of_x1_to_x3)
 	struct vmm_vm *vm = vmm_vm_new();
 	struct vmm_vcpu *boot = vmm_vcpu_new(vm, 0, guest_boot_cpu32, 0);
 	struct vmm_vcpu *second = vmm_vcpu_new(vm, 1, guest_nothing_fn, 0);
-	struct kvm_mp_state stopped = { .mp_state = KVM_MP_STATE_STOPPED };
 	struct ucall uc;
-	u64 *context;
-	pthread_t thread;
 
-	ASSERT_OK(ioctl(second->fd, KVM_SET_MP_STATE, &stopped));
-	ASSERT_EQ(pthread_create(&thread, NULL, run_secondary, second), 0);
-	ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
-	ASSERT_EQ(uc.args[0], PSCI_0_2_AFFINITY_LEVEL_OFF);
-	ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
-	ASSERT_EQ(uc.args[0], PSCI_RET_SUCCESS);
-	ASSERT_EQ(pthread_join(thread, (void **)&context), 0);
-	ASSERT_TRUE(context);
-	ASSERT_EQ(*context, 0xc0ffee);
-	ASSERT_EQ(vmm_get_reg(second, REG_PC), (u64)secondary_entry + 4);
+	start_secondary(boot, second);
 	ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
 	ASSERT_EQ(uc.args[0], PSCI_0_2_AFFINITY_LEVEL_ON);
 	ASSERT_EQ(vmm_run(boot), 0);

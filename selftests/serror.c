@@ -21,6 +21,7 @@
 #include <linux/kvm.h>
 #include <linux/psci.h>
 
+#include "lib/gic.h"
 #include "lib/test.h"
 #include "lib/vmm.h"
 
@@ -44,14 +45,6 @@ static void serror_handler(struct guest_regs *regs)
 	__atomic_fetch_add(&serrors_taken, 1, __ATOMIC_RELAXED);
 }
 
-static void spin_ms(u32 ms)
-{
-	u64 end = read_sysreg(cntvct_el0) + read_sysreg(cntfrq_el0) * ms / 1000;
-
-	while (read_sysreg(cntvct_el0) < end)
-		;
-}
-
 /* SErrors masked, as at reset, while the ESB runs. */
 static void guest_esb(u64 unused)
 {
@@ -62,7 +55,7 @@ static void guest_esb(u64 unused)
 	/* Again after an exit: the vCPU's, wherever it ran meanwhile. */
 	GUEST_SYNC2(SYNC_DISR, read_disr());
 	asm volatile("msr daifclr, #4\n isb" : : : "memory");
-	spin_ms(SETTLE_MS);
+	gic_spin_ms(SETTLE_MS);
 	GUEST_SYNC2(SYNC_TAKEN, __atomic_load_n(&serrors_taken, __ATOMIC_RELAXED));
 	write_disr(0);
 	GUEST_SYNC2(SYNC_DISR, read_disr());

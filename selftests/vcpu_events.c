@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <linux/kvm.h>
 
+#include "lib/gic.h"
 #include "lib/test.h"
 #include "lib/vmm.h"
 
@@ -36,21 +37,13 @@ static void serror_handler(struct guest_regs *regs)
 	GUEST_SYNC2(SYNC_TAKEN, regs->esr);
 }
 
-static void spin_ms(u32 ms)
-{
-	u64 end = read_sysreg(cntvct_el0) + read_sysreg(cntfrq_el0) * ms / 1000;
-
-	while (read_sysreg(cntvct_el0) < end)
-		;
-}
-
 /* SErrors masked as at reset until the host has looked. */
 static void guest_serror(u64 unused)
 {
 	guest_install_handler(VECTOR_ERR_CUR, serror_handler);
 	GUEST_SYNC(SYNC_READY);
 	asm volatile("msr daifclr, #4\n isb" : : : "memory");
-	spin_ms(SETTLE_MS);
+	gic_spin_ms(SETTLE_MS);
 	GUEST_SYNC2(SYNC_CHECK, __atomic_load_n(&serrors_taken, __ATOMIC_RELAXED));
 }
 

@@ -59,21 +59,7 @@ static void guest_edges(u64 unused)
 
 static void edges_gic(struct vmm_vm *vm)
 {
-	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
-	u64 dist = EDGE_DIST, redist = EDGE_REDIST;
-	int err = vmm_gic_probe(vm);
-
-	if (err) {
-		ASSERT_FALSE(vmm_target_is_kvm());
-		SKIP("no in-kernel vGICv3 (KVM_CREATE_DEVICE_TEST: %s)",
-		     strerrorname_np(err) ?: "?");
-	}
-	ASSERT_OK(ioctl(vm->fd, KVM_CREATE_DEVICE, &cd));
-	ASSERT_OK(vmm_device_attr(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
-				  KVM_VGIC_V3_ADDR_TYPE_DIST, &dist));
-	ASSERT_OK(vmm_device_attr(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
-				  KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist));
-	vmm_gic_init(cd.fd);
+	vmm_gic_init(vmm_gic_new_at(vm, EDGE_DIST, EDGE_REDIST, 0));
 }
 
 /* The next exit must be an 8-byte MMIO access at addr; a load gets data. */

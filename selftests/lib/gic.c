@@ -33,8 +33,12 @@ int vmm_gic_probe(struct vmm_vm *vm)
 
 int vmm_gic_new(struct vmm_vm *vm, unsigned int nr_irqs)
 {
+	return vmm_gic_new_at(vm, GIC_DIST_BASE, GIC_REDIST_BASE, nr_irqs);
+}
+
+int vmm_gic_new_at(struct vmm_vm *vm, u64 dist, u64 redist, unsigned int nr_irqs)
+{
 	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
-	u64 dist = GIC_DIST_BASE, redist = GIC_REDIST_BASE;
 	u32 nr = nr_irqs;
 	int err = vmm_gic_probe(vm);
 

@@ -109,6 +109,8 @@ int vmm_gic_probe(struct vmm_vm *vm);
  * the test when the target has no vGICv3 (fails it on the KVM oracle).
  */
 int vmm_gic_new(struct vmm_vm *vm, unsigned int nr_irqs);
+/* The same with the frames at dist and redist. */
+int vmm_gic_new_at(struct vmm_vm *vm, u64 dist, u64 redist, unsigned int nr_irqs);
 /* KVM_DEV_ARM_VGIC_CTRL_INIT: after the last KVM_CREATE_VCPU. */
 void vmm_gic_init(int gic_fd);
 

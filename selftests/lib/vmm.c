@@ -136,7 +136,8 @@ void vmm_map_normal_gb(struct vmm_vm *vm, uint64_t gpa, uint64_t size)
 		l1[i] = (i << 30) | PT_BLOCK | PT_ATTR(ATTR_NORMAL) | PT_SH_INNER | PT_AF;
 }
 
-struct vmm_vm *vmm_vm_new(void)
+/* A VM of the default type, its RAM not yet mapped. */
+static struct vmm_vm *vm_alloc(void)
 {
 	struct vmm_vm *vm = calloc(1, sizeof(*vm));
 
@@ -146,6 +147,13 @@ struct vmm_vm *vmm_vm_new(void)
 	vm->run_size = ASSERT_OK(ioctl(vm->dev, KVM_GET_VCPU_MMAP_SIZE, 0));
 	ASSERT_GE(vm->run_size, (long)sizeof(struct kvm_run));
 	vm->ram_size = GUEST_RAM_SIZE;
+	return vm;
+}
+
+struct vmm_vm *vmm_vm_new(void)
+{
+	struct vmm_vm *vm = vm_alloc();
+
 	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	ASSERT_TRUE(vm->ram != MAP_FAILED);
@@ -179,13 +187,8 @@ static int cow_image(void)
 
 struct vmm_vm *vmm_vm_new_cow(void)
 {
-	struct vmm_vm *vm = calloc(1, sizeof(*vm));
+	struct vmm_vm *vm = vm_alloc();
 
-	ASSERT_TRUE(vm);
-	vm->dev = vmm_open_dev();
-	vm->fd = vmm_create_vm(vm->dev, 0);
-	vm->run_size = ASSERT_OK(ioctl(vm->dev, KVM_GET_VCPU_MMAP_SIZE, 0));
-	vm->ram_size = GUEST_RAM_SIZE;
 	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, cow_image(), 0);
 	ASSERT_TRUE(vm->ram != MAP_FAILED);
 	vmm_set_memory(vm, 0, 0, GUEST_RAM_BASE, vm->ram_size, vm->ram);
