@@ -46,6 +46,13 @@ static void fence_stage1(struct tlb_ctx *ctx)
 	ctx->tcr = read_sysreg_s(VHV_TCR_EL12);
 	ctx->sctlr = read_sysreg_s(VHV_SCTLR_EL12);
 	write_sysreg_s(ctx->tcr | TCR_EPD0_MASK | TCR_EPD1_MASK, VHV_TCR_EL12);
+	/*
+	 * Walks stopped before stage 1 is forced on: without a context
+	 * synchronisation event the two writes may take effect in either
+	 * order (D24, "Synchronization requirements for AArch64 System
+	 * registers"), and M set first would let a walk use the tables.
+	 */
+	isb();
 	write_sysreg_s(ctx->sctlr | SCTLR_ELx_M, VHV_SCTLR_EL12);
 }
 
