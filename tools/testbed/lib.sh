@@ -281,18 +281,23 @@ pack_cpio() {
 	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$2"
 }
 
+# A static arm64 busybox: the host's own on arm64, else Debian's package
+# unpacked into the cache.
+busybox_arm64() {
+	[ "$HOST_DEB_ARCH" = arm64 ] && { echo /bin/busybox; return 0; }
+	[ -x "$VHV_CACHE/busybox/bin/busybox" ] || {
+		deb_fetch "busybox-static$(arm64_suffix)"
+		mkdir -p "$VHV_CACHE/busybox" && dpkg -x "$(deb_path busybox-static)" "$VHV_CACHE/busybox"
+	}
+	echo "$VHV_CACHE/busybox/bin/busybox"
+}
+
 # The part of every initramfs that does not depend on the kernel: busybox,
 # /init, the test binaries and the tools.
 build_base_initramfs() {
-	local root=$VHV_OUT/initramfs/base bb
+	local root=$VHV_OUT/initramfs/base
 	rm -rf "$root" && mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests,lib/modules}
-	bb=/bin/busybox
-	[ "$HOST_DEB_ARCH" = arm64 ] || {
-		deb_fetch "busybox-static$(arm64_suffix)"
-		mkdir -p "$VHV_CACHE/busybox" && dpkg -x "$(deb_path busybox-static)" "$VHV_CACHE/busybox"
-		bb=$VHV_CACHE/busybox/bin/busybox
-	}
-	cp "$bb" "$root/bin/busybox"
+	cp "$(busybox_arm64)" "$root/bin/busybox"
 	cp "$VHV_SRC/tools/testbed/init" "$root/init"
 	chmod 755 "$root/init"
 	cp "$VHV_OUT"/selftests/bin/* "$root/tests/"
@@ -300,8 +305,47 @@ build_base_initramfs() {
 	pack_cpio "$root" "$VHV_OUT/initramfs/base.cpio.gz"
 }
 
+# The Linux guest that VMMs boot inside the emulated host: Debian's 6.12
+# Image (the host's own, uncompressed) and a busybox initramfs whose /init
+# is tools/testbed/guest-init, with the virtio drivers Debian builds as
+# modules, and the job scripts of JOBDIR (if any) in /guest.d.
+GUEST_MODULES="net/core/failover drivers/net/net_failover drivers/net/virtio_net
+	drivers/block/virtio_blk drivers/virtio/virtio_mmio"
+
+build_guest_initramfs() {	# OUT [JOBDIR]
+	local out=$1 jobs=${2:-} root m f moddir
+	moddir=$(kernel_modules 6.12)
+	root=$(mktemp -d "$VHV_OUT/initramfs/guest.XXXXXX")
+	mkdir -p "$root"/{bin,dev,proc,sys,tmp,lib/modules,guest.d}
+	cp "$(busybox_arm64)" "$root/bin/busybox"
+	install -m 755 "$VHV_SRC/tools/testbed/guest-init" "$root/init"
+	for m in $GUEST_MODULES; do
+		f=$(compgen -G "$moddir/kernel/$m.ko*" | head -n1) || die "guest: no $m.ko in $moddir"
+		case $f in
+		*.xz) xz -dc "$f" >"$root/lib/modules/$(basename "$m").ko" ;;
+		*) cp "$f" "$root/lib/modules/" ;;
+		esac
+	done
+	[ -z "$jobs" ] || install -m 755 "$jobs"/* "$root/guest.d/"
+	pack_cpio "$root" "$out"
+	rm -rf "$root"
+}
+
+# The cpio added to an emulated host's initramfs so that its VMMs can boot
+# the guest: /guest/Image and /guest/initrd.gz. Sets GUEST_BUNDLE.
+build_guest_bundle() {	# [JOBDIR]
+	local root=$VHV_OUT/initramfs/guest-bundle
+	rm -rf "$root" && mkdir -p "$root/guest"
+	build_guest_initramfs "$root/guest/initrd.gz" "${1:-}"
+	ln "$(kernel_image 6.12)" "$root/guest/Image" 2>/dev/null ||
+		cp "$(kernel_image 6.12)" "$root/guest/Image"
+	GUEST_BUNDLE=$VHV_OUT/initramfs/guest-bundle.cpio.gz
+	pack_cpio "$root" "$GUEST_BUNDLE"
+}
+
 # initramfs = base + the kernel's virtio modules + one vhv.ko, as two
-# concatenated cpio archives (the kernel unpacks them in order).
+# concatenated cpio archives (the kernel unpacks them in order), and the
+# guest bundle as a third when the boot runs Linux guests (GUEST=1).
 build_initramfs() {
 	local kernel=$1 ko=$2 out=$3 root
 	root=$(mktemp -d "$VHV_OUT/initramfs/extra.XXXXXX")
@@ -309,6 +353,7 @@ build_initramfs() {
 	cp "$ko" "$root/lib/modules/vhv.ko"
 	pack_cpio "$root" "$root.cpio.gz"
 	cat "$VHV_OUT/initramfs/base.cpio.gz" "$root.cpio.gz" >"$out"
+	[ "${GUEST:-0}" = 0 ] || cat "$GUEST_BUNDLE" >>"$out"
 	rm -rf "$root" "$root.cpio.gz"
 }
 
