@@ -43,6 +43,7 @@ static void vm_destroy(struct kref *ref)
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vhv_vcpu_free(vm->vcpus[i]);
 	vhv_vgic_destroy(vm);
+	vhv_iobus_destroy(vm);
 	vhv_mpidr_map_destroy(vm);
 	vhv_mmu_destroy_vm(vm);
 	free_percpu(vm->last_vcpu_ran);
@@ -209,6 +210,7 @@ static struct vhv_vm *vm_alloc(unsigned int ipa_bits)
 		goto free_percpu;
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
+	vhv_iobus_init(vm);
 	vhv_timer_vm_init(vm);
 	vhv_irqfds_init(vm);
 	vhv_idregs_init(&vm->idregs, ipa_bits);

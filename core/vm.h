@@ -8,6 +8,7 @@
  *   vm->lock            vCPU creation, features, the vGIC's and timers'
  *                       configuration (taken inside vCPU ioctls too)
  *   vm->slots_lock      memory slot changes (mmu/memslot.c)
+ *   vm->iobus.lock      MMIO bus changes (mmu/iobus.c), not nested with slots_lock
  *   vm->mmu_lock        stage-2 tables (spinlock, mmu/stage2.c)
  *   vgic->lock          interrupt state (raw spinlock, vgic/vgic.h)
  * No lock is held across guest entry. Whoever must stop every vCPU (the
@@ -27,6 +28,7 @@
 #include <asm/memory.h>
 
 #include "arm64/idregs.h"
+#include "mmu/iobus.h"
 #include "mmu/stage2.h"
 #include "mmu/vmid.h"
 #include "timer/timer.h"
@@ -72,7 +74,9 @@ struct vhv_vm {
 
 	struct mutex slots_lock;
 	struct vhv_memslots __rcu *slots;
-	struct srcu_struct srcu;	/* readers of slots that may sleep */
+	struct srcu_struct srcu;	/* readers of slots and of the bus that may sleep */
+	/* In-kernel MMIO devices (mmu/iobus.h), read under srcu. */
+	struct vhv_iobus iobus;
 
 	spinlock_t mmu_lock;
 	struct vhv_stage2 s2;
