@@ -37,6 +37,8 @@ long vhv_check_extension(long cap)
 	case KVM_CAP_VCPU_EVENTS:
 	case KVM_CAP_ARM_INJECT_EXT_DABT:
 	case KVM_CAP_COUNTER_OFFSET:
+	case KVM_CAP_IOEVENTFD:
+	case KVM_CAP_IOEVENTFD_ANY_LENGTH:
 		return 1;
 	case KVM_CAP_ARM_INJECT_SERROR_ESR:
 		return vhv_host.has_ras;

@@ -43,6 +43,7 @@ static void vm_destroy(struct kref *ref)
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vhv_vcpu_free(vm->vcpus[i]);
 	vhv_vgic_destroy(vm);
+	vhv_ioeventfds_destroy(vm);
 	vhv_iobus_destroy(vm);
 	vhv_mpidr_map_destroy(vm);
 	vhv_mmu_destroy_vm(vm);
@@ -155,6 +156,8 @@ static long vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 		return vhv_irqfd(vm, argp);
 	case KVM_SET_GSI_ROUTING:
 		return vhv_set_gsi_routing(vm, argp);
+	case KVM_IOEVENTFD:
+		return vhv_ioeventfd(vm, argp);
 	}
 	/* What KVM on arm64 answers for a VM ioctl it does not know. */
 	return -EINVAL;
@@ -211,6 +214,7 @@ static struct vhv_vm *vm_alloc(unsigned int ipa_bits)
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	vhv_iobus_init(vm);
+	vhv_ioeventfds_init(vm);
 	vhv_timer_vm_init(vm);
 	vhv_irqfds_init(vm);
 	vhv_idregs_init(&vm->idregs, ipa_bits);

@@ -8,6 +8,7 @@
  *   vm->lock            vCPU creation, features, the vGIC's and timers'
  *                       configuration (taken inside vCPU ioctls too)
  *   vm->slots_lock      memory slot changes (mmu/memslot.c)
+ *   vm->ioeventfds.lock ioeventfd assignment (mmu/ioeventfd.c)
  *   vm->iobus.lock      MMIO bus changes (mmu/iobus.c), not nested with slots_lock
  *   vm->mmu_lock        stage-2 tables (spinlock, mmu/stage2.c)
  *   vgic->lock          interrupt state (raw spinlock, vgic/vgic.h)
@@ -29,6 +30,7 @@
 
 #include "arm64/idregs.h"
 #include "mmu/iobus.h"
+#include "mmu/ioeventfd.h"
 #include "mmu/stage2.h"
 #include "mmu/vmid.h"
 #include "timer/timer.h"
@@ -77,6 +79,8 @@ struct vhv_vm {
 	struct srcu_struct srcu;	/* readers of slots and of the bus that may sleep */
 	/* In-kernel MMIO devices (mmu/iobus.h), read under srcu. */
 	struct vhv_iobus iobus;
+	/* KVM_IOEVENTFD (mmu/ioeventfd.c), devices on the bus. */
+	struct vhv_ioeventfds ioeventfds;
 
 	spinlock_t mmu_lock;
 	struct vhv_stage2 s2;

@@ -43,6 +43,8 @@ static const long advertised[] = {
 	KVM_CAP_IRQFD_RESAMPLE,
 	KVM_CAP_IRQ_ROUTING,
 	KVM_CAP_COUNTER_OFFSET,
+	KVM_CAP_IOEVENTFD,
+	KVM_CAP_IOEVENTFD_ANY_LENGTH,
 };
 
 static bool is_advertised(long cap)
