@@ -8,7 +8,8 @@
  *   vm->lock            vCPU creation, features, the vGIC's and timers'
  *                       configuration (taken inside vCPU ioctls too)
  *   vm->slots_lock      memory slot changes (mmu/memslot.c)
- *   vm->ioeventfds.lock ioeventfd assignment (mmu/ioeventfd.c)
+ *   vm->ioeventfds.lock ioeventfd assignment (mmu/ioeventfd.c), and
+ *   vm->coalesced.lock  coalesced MMIO zones (mmu/coalesced.c), never nested
  *   vm->iobus.lock      MMIO bus changes (mmu/iobus.c), not nested with slots_lock
  *   vm->mmu_lock        stage-2 tables (spinlock, mmu/stage2.c)
  *   vgic->lock          interrupt state (raw spinlock, vgic/vgic.h)
@@ -29,6 +30,7 @@
 #include <asm/memory.h>
 
 #include "arm64/idregs.h"
+#include "mmu/coalesced.h"
 #include "mmu/iobus.h"
 #include "mmu/ioeventfd.h"
 #include "mmu/stage2.h"
@@ -81,6 +83,8 @@ struct vhv_vm {
 	struct vhv_iobus iobus;
 	/* KVM_IOEVENTFD (mmu/ioeventfd.c), devices on the bus. */
 	struct vhv_ioeventfds ioeventfds;
+	/* Coalesced MMIO zones and their ring (mmu/coalesced.c). */
+	struct vhv_coalesced coalesced;
 
 	spinlock_t mmu_lock;
 	struct vhv_stage2 s2;
