@@ -12,6 +12,7 @@
 #include "core/compat.h"
 #include "core/vhv.h"
 #include "core/vm.h"
+#include "mmu/coalesced.h"
 #include "mmu/mmu.h"
 #include "vgic/irqfd.h"
 #include "vgic/vgic.h"
@@ -37,7 +38,13 @@ long vhv_check_extension(long cap)
 	case KVM_CAP_VCPU_EVENTS:
 	case KVM_CAP_ARM_INJECT_EXT_DABT:
 	case KVM_CAP_COUNTER_OFFSET:
+	case KVM_CAP_IOEVENTFD:
+	case KVM_CAP_IOEVENTFD_ANY_LENGTH:
+	case KVM_CAP_COALESCED_PIO:
 		return 1;
+	case KVM_CAP_COALESCED_MMIO:
+		/* Where the ring is in the vCPU mmap, in pages. */
+		return VHV_COALESCED_MMIO_PAGE_OFFSET;
 	case KVM_CAP_ARM_INJECT_SERROR_ESR:
 		return vhv_host.has_ras;
 	case KVM_CAP_IRQCHIP:

@@ -15,6 +15,7 @@
 #include <linux/module.h>
 
 #include "core/vhv.h"
+#include "mmu/coalesced.h"
 
 static bool kvm_node = true;
 module_param(kvm_node, bool, 0444);
@@ -33,8 +34,8 @@ static long vhv_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long a
 	case KVM_CREATE_VM:
 		return vhv_vm_create(arg);
 	case KVM_GET_VCPU_MMAP_SIZE:
-		/* The kvm_run page; vhv maps no coalesced MMIO ring after it. */
-		return arg ? -EINVAL : PAGE_SIZE;
+		/* The kvm_run page, then the coalesced MMIO ring (mmu/coalesced.h). */
+		return arg ? -EINVAL : (VHV_COALESCED_MMIO_PAGE_OFFSET + 1) * PAGE_SIZE;
 	}
 	/* What KVM on arm64 answers for a system ioctl it does not know. */
 	return -EINVAL;

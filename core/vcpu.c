@@ -27,10 +27,13 @@ static vm_fault_t vcpu_mmap_fault(struct vm_fault *vmf)
 	struct vhv_vcpu *vcpu = vmf->vma->vm_file->private_data;
 	struct page *page;
 
-	/* Only the kvm_run page: vhv offers no coalesced MMIO ring. */
-	if (vmf->pgoff)
+	/* The kvm_run page, then the VM's coalesced MMIO ring, as KVM on arm64. */
+	if (vmf->pgoff == 0)
+		page = virt_to_page(vcpu->run);
+	else if (vmf->pgoff == VHV_COALESCED_MMIO_PAGE_OFFSET)
+		page = vhv_coalesced_ring_page(vcpu->vm);
+	else
 		return VM_FAULT_SIGBUS;
-	page = virt_to_page(vcpu->run);
 	get_page(page);
 	vmf->page = page;
 	return 0;

@@ -43,6 +43,9 @@ static void vm_destroy(struct kref *ref)
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vhv_vcpu_free(vm->vcpus[i]);
 	vhv_vgic_destroy(vm);
+	vhv_ioeventfds_destroy(vm);
+	vhv_coalesced_destroy(vm);
+	vhv_iobus_destroy(vm);
 	vhv_mpidr_map_destroy(vm);
 	vhv_mmu_destroy_vm(vm);
 	free_percpu(vm->last_vcpu_ran);
@@ -154,6 +157,11 @@ static long vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 		return vhv_irqfd(vm, argp);
 	case KVM_SET_GSI_ROUTING:
 		return vhv_set_gsi_routing(vm, argp);
+	case KVM_IOEVENTFD:
+		return vhv_ioeventfd(vm, argp);
+	case KVM_REGISTER_COALESCED_MMIO:
+	case KVM_UNREGISTER_COALESCED_MMIO:
+		return vhv_coalesced_ioctl(vm, ioctl, argp);
 	}
 	/* What KVM on arm64 answers for a VM ioctl it does not know. */
 	return -EINVAL;
@@ -205,10 +213,14 @@ static struct vhv_vm *vm_alloc(unsigned int ipa_bits)
 		goto free_vm;
 	for_each_possible_cpu(cpu)
 		*per_cpu_ptr(vm->last_vcpu_ran, cpu) = -1;
-	if (vhv_mmu_init_vm(vm, ipa_bits))
+	if (vhv_coalesced_init(vm))
 		goto free_percpu;
+	if (vhv_mmu_init_vm(vm, ipa_bits))
+		goto free_ring;
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
+	vhv_iobus_init(vm);
+	vhv_ioeventfds_init(vm);
 	vhv_timer_vm_init(vm);
 	vhv_irqfds_init(vm);
 	vhv_idregs_init(&vm->idregs, ipa_bits);
@@ -216,6 +228,8 @@ static struct vhv_vm *vm_alloc(unsigned int ipa_bits)
 	mmgrab(vm->mm);
 	return vm;
 
+free_ring:
+	vhv_coalesced_destroy(vm);
 free_percpu:
 	free_percpu(vm->last_vcpu_ran);
 free_vm:

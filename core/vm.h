@@ -8,6 +8,9 @@
  *   vm->lock            vCPU creation, features, the vGIC's and timers'
  *                       configuration (taken inside vCPU ioctls too)
  *   vm->slots_lock      memory slot changes (mmu/memslot.c)
+ *   vm->ioeventfds.lock ioeventfd assignment (mmu/ioeventfd.c), and
+ *   vm->coalesced.lock  coalesced MMIO zones (mmu/coalesced.c), never nested
+ *   vm->iobus.lock      MMIO bus changes (mmu/iobus.c), not nested with slots_lock
  *   vm->mmu_lock        stage-2 tables (spinlock, mmu/stage2.c)
  *   vgic->lock          interrupt state (raw spinlock, vgic/vgic.h)
  * No lock is held across guest entry. Whoever must stop every vCPU (the
@@ -27,6 +30,9 @@
 #include <asm/memory.h>
 
 #include "arm64/idregs.h"
+#include "mmu/coalesced.h"
+#include "mmu/iobus.h"
+#include "mmu/ioeventfd.h"
 #include "mmu/stage2.h"
 #include "mmu/vmid.h"
 #include "timer/timer.h"
@@ -72,7 +78,13 @@ struct vhv_vm {
 
 	struct mutex slots_lock;
 	struct vhv_memslots __rcu *slots;
-	struct srcu_struct srcu;	/* readers of slots that may sleep */
+	struct srcu_struct srcu;	/* readers of slots and of the bus that may sleep */
+	/* In-kernel MMIO devices (mmu/iobus.h), read under srcu. */
+	struct vhv_iobus iobus;
+	/* KVM_IOEVENTFD (mmu/ioeventfd.c), devices on the bus. */
+	struct vhv_ioeventfds ioeventfds;
+	/* Coalesced MMIO zones and their ring (mmu/coalesced.c). */
+	struct vhv_coalesced coalesced;
 
 	spinlock_t mmu_lock;
 	struct vhv_stage2 s2;

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Stage-2 aborts from the guest (EC 0x20, 0x24): RAM faulted in on demand
- * from the VMM's mapping, everything else triaged as KVM does: MMIO exits
- * (mmu/mmio.c), aborts injected for fetches and table walks outside RAM
- * or addresses beyond the VM's IPA space, a virtual SError for external
- * aborts.
+ * from the VMM's mapping, everything else triaged as KVM does: accesses
+ * offered to the in-kernel devices of the MMIO bus (mmu/iobus.c), of
+ * which this file knows nothing, then MMIO exits (mmu/mmio.c), aborts
+ * injected for fetches and table walks outside RAM or addresses beyond
+ * the VM's IPA space, a virtual SError for external aborts.
  *
  * Faulting in: read the slot's notifier sequence, pin the page (which may
  * sleep and fault it in the VMM's address space), then under mmu_lock map
@@ -32,9 +33,9 @@
 #include "arm64/switch.h"
 #include "core/vcpu.h"
 #include "core/vm.h"
+#include "mmu/iobus.h"
 #include "mmu/mmio.h"
 #include "mmu/mmu.h"
-#include "vgic/vgic.h"
 #include "mmu/tlb.h"
 
 /* DFSC/IFSC groups (Arm ARM D24.2.40): the level is in bits [1:0]. */
@@ -201,8 +202,8 @@ static int not_ram(struct vhv_vcpu *vcpu, const struct vhv_dabt *d, bool ifetch)
 		vhv_skip_instr(vcpu);
 		return 1;
 	}
-	/* The in-kernel GIC's frames, before the VMM's devices. */
-	if (vhv_vgic_mmio(vcpu, d))
+	/* The in-kernel devices (mmu/iobus.h) before the VMM's. */
+	if (vhv_iobus_mmio(vcpu, d))
 		return 1;
 	return vhv_mmio_exit(vcpu, d);
 }

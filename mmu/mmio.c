@@ -23,7 +23,7 @@
 #define NISV_ISS_MASK	0x17fULL
 
 /* Data accesses are big-endian under SCTLR_EL1.EE at EL1, .E0E at EL0. */
-static bool guest_data_be(struct vhv_vcpu *vcpu)
+bool vhv_mmio_guest_be(struct vhv_vcpu *vcpu)
 {
 	u64 sctlr = vhv_vcpu_read_sr(vcpu, VHV_SR_SCTLR_EL1);
 	u64 pstate = vcpu->regs.regs.pstate;
@@ -51,7 +51,7 @@ int vhv_mmio_exit(struct vhv_vcpu *vcpu, const struct vhv_dabt *d)
 	if (d->is_write) {
 		u64 val = d->rt == 31 ? 0 : vcpu->regs.regs.regs[d->rt];
 
-		vhv_mmio_store_data(d, val, guest_data_be(vcpu), run->mmio.data);
+		vhv_mmio_store_data(d, val, vhv_mmio_guest_be(vcpu), run->mmio.data);
 	} else {
 		memset(run->mmio.data, 0, sizeof(run->mmio.data));
 	}
@@ -66,7 +66,7 @@ void vhv_mmio_complete(struct vhv_vcpu *vcpu)
 
 	if (!d->is_write && d->rt != 31)
 		vcpu->regs.regs.regs[d->rt] =
-			vhv_mmio_load_value(d, vcpu->run->mmio.data, guest_data_be(vcpu));
+			vhv_mmio_load_value(d, vcpu->run->mmio.data, vhv_mmio_guest_be(vcpu));
 	vcpu->mmio.pending = false;
 	vhv_skip_instr(vcpu);
 }

@@ -47,6 +47,8 @@ int vhv_mmu_handle_abort(struct vhv_vcpu *vcpu, bool ifetch);
 struct vhv_dabt;
 /* Exits to the VMM for an access outside RAM: exit handler convention. */
 int vhv_mmio_exit(struct vhv_vcpu *vcpu, const struct vhv_dabt *d);
+/* Whether the guest's data accesses are big-endian now (SCTLR_EL1.EE/E0E). */
+bool vhv_mmio_guest_be(struct vhv_vcpu *vcpu);
 /* Finishes an MMIO load with the VMM's data, and steps over it. */
 void vhv_mmio_complete(struct vhv_vcpu *vcpu);
 /*

@@ -43,6 +43,10 @@ static const long advertised[] = {
 	KVM_CAP_IRQFD_RESAMPLE,
 	KVM_CAP_IRQ_ROUTING,
 	KVM_CAP_COUNTER_OFFSET,
+	KVM_CAP_IOEVENTFD,
+	KVM_CAP_IOEVENTFD_ANY_LENGTH,
+	KVM_CAP_COALESCED_MMIO,
+	KVM_CAP_COALESCED_PIO,
 };
 
 static bool is_advertised(long cap)

@@ -337,11 +337,15 @@ void vhv_vgic_vcpu_init(struct vhv_vcpu *vcpu)
 /*
  * The first KVM_RUN with a vGIC: KVM's checks, in its order. Every frame
  * placed, not overlapping now that the vCPUs are all there, and
- * CTRL_INIT done.
+ * CTRL_INIT done; then the frames go on the MMIO bus (as KVM maps its
+ * vGIC's resources at the first run). That fails only on no memory, or
+ * where the VMM put an ioeventfd or a coalesced MMIO zone over a frame:
+ * EEXIST (KVM's bus would take the overlap and the vGIC would win it).
  */
 int vhv_vgic_run_check(struct vhv_vm *vm)
 {
 	struct vhv_vgic *gic = READ_ONCE(vm->vgic);
+	int ret;
 
 	if (!gic || READ_ONCE(gic->checked))
 		return 0;
@@ -356,6 +360,9 @@ int vhv_vgic_run_check(struct vhv_vm *vm)
 		return -EINVAL;
 	if (!vhv_vgic_ready(vm))
 		return -EBUSY;
+	ret = vhv_vgic_mmio_register(vm);
+	if (ret)
+		return ret;
 	WRITE_ONCE(gic->checked, true);
 	return 0;
 }

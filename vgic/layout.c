@@ -248,23 +248,21 @@ int vhv_vgic_addr_attr(struct vhv_vm *vm, struct kvm_device_attr *attr, bool wri
 
 /* ---- the guest's view ---- */
 
-struct vhv_vcpu *vhv_vgic_rd_find(struct vhv_vgic *gic, u64 ipa, u32 *off)
+bool vhv_vgic_rd_base(struct vhv_vgic *gic, unsigned int idx, u64 *base)
 {
-	struct vhv_vm *vm = gic->vm;
-	unsigned int i, n = nr_rdregs(gic), nr_vcpus = vhv_vm_nr_vcpus(vm), first = 0;
+	unsigned int i, n = nr_rdregs(gic), nr_vcpus = vhv_vm_nr_vcpus(gic->vm), first = 0;
 
 	for (i = 0; i < n && first < nr_vcpus; i++) {
 		const struct vhv_vgic_rdreg *r = &gic->rdregs[i];
-		u64 slot = (ipa - r->base) / VGIC_REDIST_SIZE;
 		unsigned int here = region_held(r, first, nr_vcpus);
 
-		if (ipa >= r->base && slot < here) {
-			*off = (ipa - r->base) % VGIC_REDIST_SIZE;
-			return vm->vcpus[first + slot];
+		if (idx < first + here) {
+			*base = r->base + (u64)(idx - first) * VGIC_REDIST_SIZE;
+			return true;
 		}
 		first += here;
 	}
-	return NULL;
+	return false;
 }
 
 /*

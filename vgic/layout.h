@@ -31,8 +31,8 @@ bool vhv_vgic_new_vcpu_placed(struct vhv_vm *vm);
 /* Whether every vCPU has one. */
 bool vhv_vgic_all_placed(struct vhv_vm *vm);
 
-/* The vCPU whose redistributor holds ipa, and the offset in its frames. */
-struct vhv_vcpu *vhv_vgic_rd_find(struct vhv_vgic *gic, u64 ipa, u32 *off);
+/* Where the redistributor of the vCPU created idx-th is, if it has one. */
+bool vhv_vgic_rd_base(struct vhv_vgic *gic, unsigned int idx, u64 *base);
 /* GICR_TYPER.Last of vcpu's redistributor. */
 bool vhv_vgic_rd_is_last(struct vhv_vgic *gic, const struct vhv_vcpu *vcpu);
 

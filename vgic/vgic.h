@@ -19,6 +19,8 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+#include "mmu/iobus.h"
+
 struct vhv_vcpu;
 struct vhv_vm;
 struct vhv_dabt;
@@ -75,6 +77,8 @@ struct vhv_vgic_cpu {
 	u8 id_bits;
 	/* KVM_ARM_IRQ_TYPE_CPU lines (HCR_EL2.VI, .VF), without a vGIC. */
 	unsigned long cpu_lines;
+	/* Its redistributor's RD and SGI frames on the MMIO bus (vgic/mmio.c). */
+	struct vhv_iobus_dev rd_dev;
 };
 
 /*
@@ -102,6 +106,9 @@ struct vhv_vgic {
 	struct vhv_irq *spis;		/* nr_irqs - 32, from CTRL_INIT */
 	bool enabled;			/* GICD_CTLR.EnableGrp1, for both groups */
 	u8 iidr_rev;			/* GICD_IIDR.Revision: 2 or 3, as KVM's */
+	/* The frames on the MMIO bus, from the first KVM_RUN (vgic/mmio.c). */
+	struct vhv_iobus_dev dist_dev;
+	bool on_bus;			/* under vm->lock */
 };
 
 /* The hardware's virtual CPU interface, read once at load. */
@@ -143,8 +150,11 @@ void vhv_vgic_set_ppi_level(struct vhv_vcpu *vcpu, u32 intid, bool level);
 /* WFI: an interrupt the vCPU would take, so it must not sleep. */
 bool vhv_vgic_has_pending(struct vhv_vcpu *vcpu);
 
-/* Guest MMIO to the distributor or a redistributor: 1 done, 0 not ours. */
-int vhv_vgic_mmio(struct vhv_vcpu *vcpu, const struct vhv_dabt *d);
+/*
+ * The distributor and every redistributor onto the MMIO bus, once: the
+ * first KVM_RUN, its checks passed (vgic/mmio.c).
+ */
+int vhv_vgic_mmio_register(struct vhv_vm *vm);
 /* ICC_SGI1R_EL1, ICC_ASGI1R_EL1, ICC_SGI0R_EL1 written by the guest. */
 int vhv_vgic_sgi(struct vhv_vcpu *vcpu, struct vhv_sys_access *p, bool group0);
 

@@ -197,7 +197,7 @@ void fz_op_ioctl(struct fz_call *c);
 fz_gen_fn fz_gen_api_version, fz_gen_check_ext, fz_gen_create_vm, fz_gen_int0;
 fz_gen_fn fz_gen_create_vcpu, fz_gen_memory, fz_gen_memory2, fz_gen_enable_cap;
 fz_gen_fn fz_gen_create_device, fz_gen_counter_offset, fz_gen_irq_line, fz_gen_irqfd;
-fz_gen_fn fz_gen_gsi_routing, fz_gen_ioeventfd, fz_gen_signal_mask, fz_gen_dirty_log;
+fz_gen_fn fz_gen_gsi_routing, fz_gen_ioeventfd, fz_gen_coalesced, fz_gen_signal_mask, fz_gen_dirty_log;
 fz_gen_fn fz_gen_vcpu_init, fz_gen_one_reg, fz_gen_reg_list, fz_gen_mp_state;
 fz_gen_fn fz_gen_vcpu_events, fz_gen_vcpu_attr, fz_gen_gic_attr, fz_gen_finalize;
 fz_gen_fn fz_gen_vm_attr, fz_gen_guest_debug;

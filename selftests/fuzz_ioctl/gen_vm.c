@@ -316,6 +316,24 @@ void fz_gen_ioeventfd(struct fz_call *c)
 	fz_place_arg(c);
 }
 
+/* Zones around the guest's MMIO window, of either kind, or anything. */
+void fz_gen_coalesced(struct fz_call *c)
+{
+	struct kvm_coalesced_mmio_zone z = { .pio = fz_below(&c->rng, 3) };
+
+	if (fz_percent(&c->rng, 70)) {
+		z.addr = FZ_MMIO_GPA + fz_below(&c->rng, 64) * 64;
+		z.size = fz_below(&c->rng, 0x2000);
+	} else {
+		z.addr = fz_value(&c->rng);
+		z.size = fz_value(&c->rng);
+	}
+	fz_say(c, " addr=%#llx size=%#x pio=%u", (unsigned long long)z.addr, z.size, z.pio);
+	c->size = sizeof(z);
+	memcpy(c->buf, &z, c->size);
+	fz_place_arg(c);
+}
+
 /* Structs of KVM's with a pointer in them, at this offset. */
 void fz_gen_dirty_log(struct fz_call *c)
 {

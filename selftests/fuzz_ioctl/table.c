@@ -54,6 +54,11 @@ const struct fz_ioctl fz_ioctls[] = {
 	IO(KVM_IRQ_LINE, VM, FZ_IN, E(EINVAL) | E(ENXIO) | E(EBUSY), fz_gen_irq_line),
 	IO(KVM_IRQFD, VM, FZ_IN, E(EINVAL) | E(EBADF) | E(EBUSY) | E(EAGAIN), fz_gen_irqfd),
 	IO(KVM_SET_GSI_ROUTING, VM, FZ_IN, E(EINVAL), fz_gen_gsi_routing),
+	IO(KVM_IOEVENTFD, VM, FZ_IN, E(EINVAL) | E(EBADF) | E(EEXIST) | E(ENOENT) | E(ENOSPC),
+	   fz_gen_ioeventfd),
+	IO(KVM_REGISTER_COALESCED_MMIO, VM, FZ_IN, E(EINVAL) | E(EEXIST) | E(ENOSPC),
+	   fz_gen_coalesced),
+	IO(KVM_UNREGISTER_COALESCED_MMIO, VM, FZ_IN, E(EINVAL), fz_gen_coalesced),
 	/* vCPU */
 	IO(KVM_RUN, VCPU, FZ_INT, RUN_ERRS, fz_gen_int0),
 	IO(KVM_ARM_VCPU_INIT, VCPU, FZ_IN, E(EINVAL) | E(ENOENT) | E(EPERM), fz_gen_vcpu_init),
@@ -75,9 +80,6 @@ const struct fz_ioctl fz_ioctls[] = {
 	/* KVM's, not vhv's (yet) */
 	IO(KVM_GET_STATS_FD, VM, FZ_KVM | FZ_INT | FZ_RETFD, LOOSE, fz_gen_int0),
 	IO(KVM_IRQ_LINE_STATUS, VM, FZ_KVM | FZ_IN | FZ_OUT, LOOSE, fz_gen_irq_line),
-	IO(KVM_IOEVENTFD, VM, FZ_KVM | FZ_IN, LOOSE, fz_gen_ioeventfd),
-	IO(KVM_REGISTER_COALESCED_MMIO, VM, FZ_KVM | FZ_IN, LOOSE, NULL),
-	IO(KVM_UNREGISTER_COALESCED_MMIO, VM, FZ_KVM | FZ_IN, LOOSE, NULL),
 	IO(KVM_SIGNAL_MSI, VM, FZ_KVM | FZ_IN, LOOSE, NULL),
 	IO(KVM_GET_DIRTY_LOG, VM, FZ_KVM | FZ_IN, LOOSE, fz_gen_dirty_log),
 	IO(KVM_CLEAR_DIRTY_LOG, VM, FZ_KVM | FZ_IN, LOOSE, fz_gen_dirty_log),
