@@ -37,6 +37,7 @@ long vhv_check_extension(long cap)
 	case KVM_CAP_VCPU_EVENTS:
 	case KVM_CAP_ARM_INJECT_EXT_DABT:
 	case KVM_CAP_COUNTER_OFFSET:
+	case KVM_CAP_ARM_SYSTEM_SUSPEND:
 		return 1;
 	case KVM_CAP_ARM_INJECT_SERROR_ESR:
 		return vhv_host.has_ras;

@@ -46,16 +46,25 @@ static int vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 	return 0;
 }
 
+/*
+ * RUNNABLE, STOPPED (off until CPU_ON) or SUSPENDED: asleep as in WFI
+ * until an interrupt is pending, then an exit to the VMM with
+ * KVM_SYSTEM_EVENT_WAKEUP, and SUSPENDED until the VMM says otherwise
+ * (core/run.c). KVM accepts SUSPENDED without KVM_CAP_ARM_SYSTEM_SUSPEND,
+ * and so does vhv.
+ */
 static long vcpu_set_mp_state(struct vhv_vcpu *vcpu, void __user *argp)
 {
 	struct kvm_mp_state mp;
 
 	if (copy_from_user(&mp, argp, sizeof(mp)))
 		return -EFAULT;
-	if (mp.mp_state != KVM_MP_STATE_RUNNABLE && mp.mp_state != KVM_MP_STATE_STOPPED)
+	if (mp.mp_state != KVM_MP_STATE_RUNNABLE && mp.mp_state != KVM_MP_STATE_STOPPED &&
+	    mp.mp_state != KVM_MP_STATE_SUSPENDED)
 		return -EINVAL;
 	spin_lock(&vcpu->power_lock);
 	WRITE_ONCE(vcpu->power_off, mp.mp_state == KVM_MP_STATE_STOPPED);
+	WRITE_ONCE(vcpu->suspended, mp.mp_state == KVM_MP_STATE_SUSPENDED);
 	spin_unlock(&vcpu->power_lock);
 	vhv_vcpu_kick(vcpu);
 	return 0;
@@ -63,11 +72,14 @@ static long vcpu_set_mp_state(struct vhv_vcpu *vcpu, void __user *argp)
 
 static long vcpu_get_mp_state(struct vhv_vcpu *vcpu, void __user *argp)
 {
-	struct kvm_mp_state mp = {
-		.mp_state = READ_ONCE(vcpu->power_off) ? KVM_MP_STATE_STOPPED :
-							 KVM_MP_STATE_RUNNABLE,
-	};
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
 
+	spin_lock(&vcpu->power_lock);
+	if (vcpu->power_off)
+		mp.mp_state = KVM_MP_STATE_STOPPED;
+	else if (vcpu->suspended)
+		mp.mp_state = KVM_MP_STATE_SUSPENDED;
+	spin_unlock(&vcpu->power_lock);
 	return copy_to_user(argp, &mp, sizeof(mp)) ? -EFAULT : 0;
 }
 

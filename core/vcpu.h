@@ -72,8 +72,9 @@ struct vhv_vcpu {
 	bool initialised;		/* KVM_ARM_VCPU_INIT done */
 	u32 features;			/* its KVM_ARM_VCPU_* feature bits */
 
-	spinlock_t power_lock;		/* power_off and reset_req */
+	spinlock_t power_lock;		/* power_off, suspended and reset_req */
 	bool power_off;			/* PSCI CPU_OFF, system event, or started off */
+	bool suspended;			/* KVM_MP_STATE_SUSPENDED (core/run.c) */
 	struct vhv_reset_req reset_req;
 
 	struct vhv_exit exit;

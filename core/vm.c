@@ -82,6 +82,10 @@ static long vm_enable_cap(struct vhv_vm *vm, void __user *argp)
 	case KVM_CAP_ARM_NISV_TO_USER:
 		set_bit(VHV_VM_NISV_TO_USER, &vm->flags);
 		return 0;
+	case KVM_CAP_ARM_SYSTEM_SUSPEND:
+		/* PSCI SYSTEM_SUSPEND exits to the VMM (arm64/psci.c); args unused, as KVM. */
+		set_bit(VHV_VM_SYSTEM_SUSPEND, &vm->flags);
+		return 0;
 	}
 	return -EINVAL;
 }
