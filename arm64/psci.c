@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Firmware calls from the guest, by HVC or SMC (SMC Calling Convention
- * 1.1): PSCI 1.1 (0.2 and 1.0 on request) and the SMCCC architecture
- * calls. Function id in w0, arguments in x1-x3, results in x0-x3 (Arm DEN
- * 0028, "SMC Calling Convention"; DEN 0022, "Power State Coordination
- * Interface").
+ * 1.1): PSCI 1.1 (0.2 and 1.0 on request) here, the other SMCCC services
+ * in arm64/smccc.c. Function id in w0, arguments in x1-x3, results in
+ * x0-x3 (Arm DEN 0028, "SMC Calling Convention"; DEN 0022, "Power State
+ * Coordination Interface").
  *
  * Calls that only compute registers are answered in the run window
  * (vhv_smccc_fast, vhv_smccc_workaround); those that stop, start or reset vCPUs, or need the
@@ -18,13 +18,10 @@
 #include <uapi/linux/psci.h>
 
 #include "arm64/psci.h"
-#include "arm64/spectre.h"
 #include "arm64/switch.h"
 #include "core/run.h"
 #include "core/vcpu.h"
 #include "core/vm.h"
-
-#define SMCCC_VERSION_1_1	0x10001
 
 /* The PSCI version the guest sees: the VMM's choice, or the latest. */
 u32 vhv_psci_version(struct vhv_vcpu *vcpu)
@@ -172,20 +169,12 @@ bool vhv_smccc_fast(struct vhv_vcpu *vcpu)
 {
 	u32 fn = fn_id(vcpu);
 	u64 ret;
+	int done;
 
+	done = vhv_smccc_services(vcpu, true);
+	if (done)
+		return done > 0;
 	switch (fn) {
-	case ARM_SMCCC_VERSION_FUNC_ID:
-		ret = SMCCC_VERSION_1_1;
-		break;
-	case ARM_SMCCC_ARCH_FEATURES_FUNC_ID:
-		/*
-		 * The features this call reports in KVM are the Spectre
-		 * workaround calls (arm64/spectre.c) and PV time, which vhv
-		 * does not offer; KVM answers NOT_SUPPORTED for SMCCC_VERSION
-		 * and ARCH_FEATURES themselves too.
-		 */
-		ret = vhv_spectre_features(lower_32_bits(vcpu->regs.regs.regs[1]));
-		break;
 	case PSCI_0_2_FN_PSCI_VERSION:
 		if (!psci_has(vcpu, fn))
 			goto unknown;
@@ -390,6 +379,8 @@ int vhv_smccc_call(struct vhv_vcpu *vcpu)
 {
 	u32 fn = fn_id(vcpu);
 
+	if (vhv_smccc_services(vcpu, false))
+		return 1;
 	if (vhv_psci_version(vcpu) == KVM_ARM_PSCI_0_1)
 		return psci_0_1_call(vcpu, fn);
 	if (psci_has(vcpu, fn)) {

@@ -222,6 +222,8 @@ static int run_loop(struct vhv_vcpu *vcpu)
 			break;
 		}
 		cond_resched();
+		/* Preemptible, so that writing the record may fault and sleep. */
+		vhv_pvtime_update(vcpu);
 		if (!vhv_vmid_valid(&vm->vmid))
 			vhv_vmid_refresh(&vm->vmid);
 		ret = enter_once(vcpu);

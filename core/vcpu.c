@@ -84,9 +84,9 @@ static long vcpu_get_mp_state(struct vhv_vcpu *vcpu, void __user *argp)
 }
 
 /*
- * KVM_SET/GET/HAS_DEVICE_ATTR on a vCPU: the timer PPIs. The PMU group
- * answers as KVM's does for a vCPU without KVM_ARM_VCPU_PMU_V3 (vhv
- * offers none), the rest (PVTIME) is unknown.
+ * KVM_SET/GET/HAS_DEVICE_ATTR on a vCPU: the timer PPIs and the PV time
+ * record. The PMU group answers as KVM's does for a vCPU without
+ * KVM_ARM_VCPU_PMU_V3 (vhv offers none).
  */
 static long vcpu_device_attr(struct vhv_vcpu *vcpu, unsigned int ioctl, void __user *argp)
 {
@@ -101,6 +101,12 @@ static long vcpu_device_attr(struct vhv_vcpu *vcpu, unsigned int ioctl, void __u
 		return vhv_timer_attr(vcpu, &attr, ioctl == KVM_SET_DEVICE_ATTR);
 	case KVM_ARM_VCPU_PMU_V3_CTRL:
 		return ioctl == KVM_HAS_DEVICE_ATTR ? -ENXIO : -ENODEV;
+	case KVM_ARM_VCPU_PVTIME_CTRL:
+		if (ioctl == KVM_HAS_DEVICE_ATTR)
+			return vhv_pvtime_has_attr(&attr);
+		if (ioctl == KVM_GET_DEVICE_ATTR)
+			return vhv_pvtime_get_attr(vcpu, &attr);
+		return vhv_pvtime_set_attr(vcpu, &attr);
 	}
 	return -ENXIO;
 }
@@ -188,6 +194,7 @@ static struct vhv_vcpu *vcpu_alloc(struct vhv_vm *vm, unsigned int id)
 	rcuwait_init(&vcpu->wait);
 	vhv_vgic_vcpu_init(vcpu);
 	vhv_timer_vcpu_init(vcpu);
+	vhv_pvtime_vcpu_init(vcpu);
 	/* Not reset by KVM_ARM_VCPU_INIT, as in KVM: what the VMM set stays. */
 	vhv_cacheid_vcpu_init(vcpu);
 	return vcpu;

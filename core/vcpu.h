@@ -16,6 +16,7 @@
 #include <linux/types.h>
 
 #include "arm64/cacheid.h"
+#include "arm64/pvtime.h"
 #include "arm64/sysregs.h"
 #include "core/mpidr.h"
 #include "mmu/mmio.h"
@@ -81,6 +82,7 @@ struct vhv_vcpu {
 	struct vhv_mmio_pending mmio;	/* a load to complete on the next run */
 	struct vhv_vgic_cpu vgic;	/* its redistributor and CPU interface */
 	struct vhv_vcpu_timer timer;	/* its EL1 virtual and physical timers */
+	struct vhv_pvtime pvtime;	/* its stolen-time record (arm64/pvtime.c) */
 
 	/* Loaded state (arm64/el1.c). */
 	bool loaded;

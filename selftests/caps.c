@@ -44,6 +44,7 @@ static const long advertised[] = {
 	KVM_CAP_IRQ_ROUTING,
 	KVM_CAP_COUNTER_OFFSET,
 	KVM_CAP_ARM_SYSTEM_SUSPEND,
+	KVM_CAP_STEAL_TIME,	/* Debian's kernels count run delays (CONFIG_SCHED_INFO) */
 };
 
 static bool is_advertised(long cap)
