@@ -4,9 +4,9 @@
  * for it (features that need nothing from the hypervisor, or that vhv
  * handles), takes fixed values for a few, and reads as zero otherwise:
  * SVE, SME, MTE, pointer authentication, the PMU, SPE, trace, RAS, MPAM,
- * AMU, nested virtualization, FGT, ECV, LOR, MOPS, WFxT, LS64, GICv3
- * system registers (until vgic/), AArch32 at every EL (D23.2, "General
- * system control registers", ID register field descriptions).
+ * AMU, nested virtualization, FGT, ECV, LOR, MOPS, WFxT, LS64, AArch32 at
+ * every EL (D23.2, "General system control registers", ID register field
+ * descriptions). ID_AA64PFR0_EL1.GIC follows the VM's vGIC (below).
  */
 #include <linux/bitops.h>
 #include <linux/kernel.h>
@@ -17,6 +17,11 @@
 
 #include "arm64/idregs.h"
 #include "arm64/spectre.h"
+#include "core/vm.h"
+#include "vgic/vgic.h"
+
+/* ID_AA64PFR0_EL1.GIC [27:24]: 1, the GICv3 system register interface. */
+#define PFR0_GIC_SHIFT		24
 
 /* A 4-bit ID field at bit position pos. */
 #define FIELD4(pos)		(0xfULL << (pos))
@@ -121,4 +126,52 @@ void vhv_idregs_init(struct vhv_idregs *id, unsigned int ipa_bits)
 	}
 	id->val[vhv_idreg_index(SYS_ID_AA64MMFR0_EL1)] |= parange_of(ipa_bits);
 	set_csv2(id);
+	/*
+	 * GIC = 1 while the VM may still get a vGICv3, as KVM 6.12 starts it
+	 * on a host with one; the first KVM_RUN clears it for a VM without
+	 * one (vhv_idregs_first_run()). A guest then sees 1 exactly when
+	 * its ICC_* registers work, and Linux probes the GIC by it.
+	 */
+	if (vhv_vgic_available())
+		id->val[vhv_idreg_index(SYS_ID_AA64PFR0_EL1)] |= VAL4(PFR0_GIC_SHIFT, 1);
+}
+
+/*
+ * Under vm->lock, before the VM is marked as having run: no vGIC may be
+ * created from then on (KVM_CREATE_DEVICE is EBUSY, as in KVM), so a VM
+ * without one has no GIC for its life. KVM does the same at each vCPU's
+ * first run (kvm_finalize_sys_regs()), after the VMM's own writes.
+ */
+void vhv_idregs_first_run(struct vhv_vm *vm)
+{
+	lockdep_assert_held(&vm->lock);
+	if (!vm->vgic)
+		vm->idregs.val[vhv_idreg_index(SYS_ID_AA64PFR0_EL1)] &= ~FIELD4(PFR0_GIC_SHIFT);
+}
+
+/*
+ * A VMM's write of an ID register with another value than it reads: the
+ * VMM may lower ID_AA64PFR0_EL1.GIC (or raise it back to what the host
+ * offers) before the VM runs, as KVM 6.12 lets it; nothing else. EINVAL
+ * for another field or value, EBUSY once the VM has run (KVM's errnos).
+ */
+int vhv_idreg_set(struct vhv_vm *vm, u32 enc, u64 val)
+{
+	u64 *cur = &vm->idregs.val[vhv_idreg_index(enc)];
+	u64 gic = FIELD4(PFR0_GIC_SHIFT);
+	int ret = -EINVAL;
+
+	mutex_lock(&vm->lock);
+	if (val == *cur) {
+		ret = 0;
+	} else if (test_bit(VHV_VM_RAN, &vm->flags)) {
+		ret = -EBUSY;
+	} else if (enc == SYS_ID_AA64PFR0_EL1 && !((val ^ *cur) & ~gic) &&
+		   (val & gic) <= (vhv_vgic_available() ? VAL4(PFR0_GIC_SHIFT, 1) : 0)) {
+		/* Read without the lock by the guest's trapped reads: one store. */
+		WRITE_ONCE(*cur, val);
+		ret = 0;
+	}
+	mutex_unlock(&vm->lock);
+	return ret;
 }

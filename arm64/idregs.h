@@ -15,7 +15,13 @@ struct vhv_idregs {
 	u64 val[VHV_NR_IDREGS];
 };
 
+struct vhv_vm;
+
 void vhv_idregs_init(struct vhv_idregs *id, unsigned int ipa_bits);
+/* With vm->lock, at the VM's first KVM_RUN: what depends on its devices. */
+void vhv_idregs_first_run(struct vhv_vm *vm);
+/* KVM_SET_ONE_REG of an ID register: 0 or -EINVAL/-EBUSY. */
+int vhv_idreg_set(struct vhv_vm *vm, u32 enc, u64 val);
 /* The index of an ID space encoding, or -1 outside the space. */
 int vhv_idreg_index(u32 enc);
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Firmware calls from the guest, by HVC or SMC (SMC Calling Convention
- * 1.1): PSCI 1.1 (0.2 and 1.0 on request) and the SMCCC architecture
- * calls. Function id in w0, arguments in x1-x3, results in x0-x3 (Arm DEN
- * 0028, "SMC Calling Convention"; DEN 0022, "Power State Coordination
- * Interface").
+ * 1.1): PSCI 1.1 (0.2 and 1.0 on request) here, the other SMCCC services
+ * in arm64/smccc.c. Function id in w0, arguments in x1-x3, results in
+ * x0-x3 (Arm DEN 0028, "SMC Calling Convention"; DEN 0022, "Power State
+ * Coordination Interface").
  *
  * Calls that only compute registers are answered in the run window
  * (vhv_smccc_fast, vhv_smccc_workaround); those that stop, start or reset vCPUs, or need the
@@ -18,13 +18,10 @@
 #include <uapi/linux/psci.h>
 
 #include "arm64/psci.h"
-#include "arm64/spectre.h"
 #include "arm64/switch.h"
 #include "core/run.h"
 #include "core/vcpu.h"
 #include "core/vm.h"
-
-#define SMCCC_VERSION_1_1	0x10001
 
 /* The PSCI version the guest sees: the VMM's choice, or the latest. */
 u32 vhv_psci_version(struct vhv_vcpu *vcpu)
@@ -90,11 +87,25 @@ static bool psci_has(struct vhv_vcpu *vcpu, u32 fn)
 		return true;
 	case PSCI_1_0_FN_PSCI_FEATURES:
 		return ver >= KVM_ARM_PSCI_1_0;
+	case PSCI_1_0_FN_SYSTEM_SUSPEND:
+	case PSCI_1_0_FN64_SYSTEM_SUSPEND:
+		/* Only for a VMM that handles the exit (KVM_CAP_ARM_SYSTEM_SUSPEND). */
+		return ver >= KVM_ARM_PSCI_1_0 &&
+		       test_bit(VHV_VM_SYSTEM_SUSPEND, &vcpu->vm->flags);
 	case PSCI_1_1_FN_SYSTEM_RESET2:
 	case PSCI_1_1_FN64_SYSTEM_RESET2:
 		return ver >= KVM_ARM_PSCI_1_1;
 	}
 	return false;
+}
+
+/*
+ * A target that sets bits outside MPIDR_EL1's affinity fields names no CPU:
+ * INVALID_PARAMS, as KVM answers, for CPU_ON and AFFINITY_INFO alike.
+ */
+static bool valid_affinity(u64 mpidr)
+{
+	return !(mpidr & ~MPIDR_HWID_BITMASK);
 }
 
 /* The affinity fields at and above level (0-3) of an MPIDR value. */
@@ -124,7 +135,7 @@ static u64 affinity_info(struct vhv_vcpu *vcpu)
 	bool found = false;
 	u64 mask;
 
-	if (level > 3)
+	if (level > 3 || !valid_affinity(target))
 		return PSCI_RET_INVALID_PARAMS;
 	if (!level) {
 		t = vhv_vcpu_by_mpidr(vm, target);
@@ -142,24 +153,28 @@ static u64 affinity_info(struct vhv_vcpu *vcpu)
 	return found ? PSCI_0_2_AFFINITY_LEVEL_OFF : PSCI_RET_INVALID_PARAMS;
 }
 
+/*
+ * PSCI_FEATURES: the PSCI functions of this version, and SMCCC_VERSION,
+ * which a guest asks here before it relies on SMCCC 1.1 (Linux's
+ * psci_init_smccc()), as KVM answers.
+ */
+static u64 psci_features(struct vhv_vcpu *vcpu, u32 fn)
+{
+	if (fn == ARM_SMCCC_VERSION_FUNC_ID || psci_has(vcpu, fn))
+		return PSCI_RET_SUCCESS;
+	return PSCI_RET_NOT_SUPPORTED;
+}
+
 bool vhv_smccc_fast(struct vhv_vcpu *vcpu)
 {
 	u32 fn = fn_id(vcpu);
 	u64 ret;
+	int done;
 
+	done = vhv_smccc_services(vcpu, true);
+	if (done)
+		return done > 0;
 	switch (fn) {
-	case ARM_SMCCC_VERSION_FUNC_ID:
-		ret = SMCCC_VERSION_1_1;
-		break;
-	case ARM_SMCCC_ARCH_FEATURES_FUNC_ID:
-		/*
-		 * The features this call reports in KVM are the Spectre
-		 * workaround calls (arm64/spectre.c) and PV time, which vhv
-		 * does not offer; KVM answers NOT_SUPPORTED for SMCCC_VERSION
-		 * and ARCH_FEATURES themselves too.
-		 */
-		ret = vhv_spectre_features(lower_32_bits(vcpu->regs.regs.regs[1]));
-		break;
 	case PSCI_0_2_FN_PSCI_VERSION:
 		if (!psci_has(vcpu, fn))
 			goto unknown;
@@ -168,8 +183,7 @@ bool vhv_smccc_fast(struct vhv_vcpu *vcpu)
 	case PSCI_1_0_FN_PSCI_FEATURES:
 		if (!psci_has(vcpu, fn))
 			goto unknown;
-		ret = psci_has(vcpu, lower_32_bits(vcpu->regs.regs.regs[1])) ?
-		      PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;
+		ret = psci_features(vcpu, lower_32_bits(vcpu->regs.regs.regs[1]));
 		break;
 	case PSCI_0_2_FN_MIGRATE_INFO_TYPE:
 		if (!psci_has(vcpu, fn))
@@ -225,9 +239,15 @@ bool vhv_smccc_workaround(struct vhv_vcpu *vcpu)
 static u64 cpu_on(struct vhv_vcpu *vcpu)
 {
 	u64 *x = vcpu->regs.regs.regs;
-	struct vhv_vcpu *t = vhv_vcpu_by_mpidr(vcpu->vm, x[1]);
+	struct vhv_vcpu *t = valid_affinity(x[1]) ? vhv_vcpu_by_mpidr(vcpu->vm, x[1]) : NULL;
 	u64 ret;
 
+	/*
+	 * No check of the entry point, as in KVM: a bad one makes the target
+	 * take its exception at reset state, which is the guest's business
+	 * (PSCI's INVALID_ADDRESS is not given). Nor ON_PENDING: the target
+	 * is on from here, and a second CPU_ON is ALREADY_ON.
+	 */
 	if (!t)
 		return PSCI_RET_INVALID_PARAMS;
 	spin_lock(&t->power_lock);
@@ -259,6 +279,7 @@ static int system_event(struct vhv_vcpu *vcpu, u32 type, u64 flags)
 
 		spin_lock(&t->power_lock);
 		WRITE_ONCE(t->power_off, true);
+		WRITE_ONCE(t->suspended, false);
 		spin_unlock(&t->power_lock);
 		if (t != vcpu)
 			vhv_vcpu_kick(t);
@@ -275,6 +296,22 @@ static int system_event(struct vhv_vcpu *vcpu, u32 type, u64 flags)
 	vcpu->run->system_event.type = type;
 	vcpu->run->system_event.ndata = 1;
 	vcpu->run->system_event.data[0] = flags;
+	return 0;
+}
+
+/*
+ * SYSTEM_SUSPEND, with KVM_CAP_ARM_SYSTEM_SUSPEND: the VMM does the
+ * suspend (typically KVM_SET_MP_STATE to SUSPENDED, then reset at the
+ * entry point on the wake-up exit). It reads the call from the vCPU's
+ * registers, left as the guest made the call (w0 the function, x1 the
+ * entry point, x2 the context id), and the other vCPUs keep running: it
+ * is the VMM's to check they are off (PSCI's DENIED), as with KVM.
+ */
+static int system_suspend(struct vhv_vcpu *vcpu)
+{
+	memset(&vcpu->run->system_event, 0, sizeof(vcpu->run->system_event));
+	vcpu->run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
+	vcpu->run->system_event.type = KVM_SYSTEM_EVENT_SUSPEND;
 	return 0;
 }
 
@@ -303,6 +340,9 @@ static int psci_call(struct vhv_vcpu *vcpu, u32 fn)
 	case PSCI_0_2_FN64_AFFINITY_INFO:
 		set_result(vcpu, affinity_info(vcpu), 0, 0, 0);
 		return 1;
+	case PSCI_1_0_FN_SYSTEM_SUSPEND:
+	case PSCI_1_0_FN64_SYSTEM_SUSPEND:
+		return system_suspend(vcpu);
 	case PSCI_0_2_FN_SYSTEM_OFF:
 		return system_event(vcpu, KVM_SYSTEM_EVENT_SHUTDOWN, 0);
 	case PSCI_0_2_FN_SYSTEM_RESET:
@@ -339,6 +379,8 @@ int vhv_smccc_call(struct vhv_vcpu *vcpu)
 {
 	u32 fn = fn_id(vcpu);
 
+	if (vhv_smccc_services(vcpu, false))
+		return 1;
 	if (vhv_psci_version(vcpu) == KVM_ARM_PSCI_0_1)
 		return psci_0_1_call(vcpu, fn);
 	if (psci_has(vcpu, fn)) {

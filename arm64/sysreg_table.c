@@ -105,10 +105,10 @@ static int guest_idreg(struct vhv_vcpu *vcpu, const struct sysreg_desc *d,
 	return 0;
 }
 
-/* ID registers: the VMM may write back what it read, nothing else. */
+/* ID registers: the VMM may write back what it read, and the GIC field. */
 static int set_idreg(struct vhv_vcpu *vcpu, const struct sysreg_desc *d, u32 enc, u64 val)
 {
-	return val == get_idreg(vcpu, d, enc) ? 0 : -EINVAL;
+	return vhv_idreg_set(vcpu->vm, enc, val);
 }
 
 /* OSLAR_EL1 is write-only; it sets OSLSR_EL1.OSLK (bit 1). */

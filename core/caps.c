@@ -9,6 +9,7 @@
 #include <linux/kvm.h>
 #include <linux/minmax.h>
 
+#include "arm64/pvtime.h"
 #include "core/compat.h"
 #include "core/vhv.h"
 #include "core/vm.h"
@@ -45,6 +46,10 @@ long vhv_check_extension(long cap)
 	case KVM_CAP_COALESCED_MMIO:
 		/* Where the ring is in the vCPU mmap, in pages. */
 		return VHV_COALESCED_MMIO_PAGE_OFFSET;
+	case KVM_CAP_ARM_SYSTEM_SUSPEND:
+		return 1;
+	case KVM_CAP_STEAL_TIME:
+		return vhv_pvtime_available();
 	case KVM_CAP_ARM_INJECT_SERROR_ESR:
 		return vhv_host.has_ras;
 	case KVM_CAP_IRQCHIP:

@@ -129,6 +129,7 @@ long vhv_vcpu_init(struct vhv_vcpu *vcpu, void __user *argp)
 	spin_lock(&vcpu->power_lock);
 	vcpu->reset_req.pending = false;
 	WRITE_ONCE(vcpu->power_off, init.features[0] & BIT(KVM_ARM_VCPU_POWER_OFF));
+	WRITE_ONCE(vcpu->suspended, false);
 	spin_unlock(&vcpu->power_lock);
 	return 0;
 }

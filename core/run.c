@@ -82,6 +82,31 @@ static int wait_power_on(struct vhv_vcpu *vcpu)
 	return 1;
 }
 
+/*
+ * KVM_MP_STATE_SUSPENDED: a WFI that only an interrupt ends, as KVM has
+ * it. Woken with one pending (the timers' outputs looked at again first),
+ * the vCPU exits to the VMM with KVM_SYSTEM_EVENT_WAKEUP and stays
+ * suspended: the VMM makes it RUNNABLE (or resets it) when it resumes
+ * the guest. Woken for anything else, it sleeps again: 1 to look again,
+ * 0 for the exit, -EINTR for a signal.
+ */
+static int suspended_wait(struct vhv_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	int ret;
+
+	ret = vhv_vcpu_wfi(vcpu);
+	if (ret <= 0)
+		return ret;
+	vhv_timer_refresh(vcpu);
+	if (!vhv_vgic_has_pending(vcpu))
+		return 1;
+	memset(&run->system_event, 0, sizeof(run->system_event));
+	run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
+	run->system_event.type = KVM_SYSTEM_EVENT_WAKEUP;
+	return 0;
+}
+
 /* Work that needs the vCPU's own thread: a pending CPU_ON reset. */
 static void apply_requests(struct vhv_vcpu *vcpu)
 {
@@ -187,12 +212,18 @@ static int run_loop(struct vhv_vcpu *vcpu)
 		if (ret <= 0)
 			break;
 		apply_requests(vcpu);
+		if (READ_ONCE(vcpu->suspended)) {
+			ret = suspended_wait(vcpu);
+			continue;
+		}
 		if (signal_pending(current)) {
 			vcpu->run->exit_reason = KVM_EXIT_INTR;
 			ret = -EINTR;
 			break;
 		}
 		cond_resched();
+		/* Preemptible, so that writing the record may fault and sleep. */
+		vhv_pvtime_update(vcpu);
 		if (!vhv_vmid_valid(&vm->vmid))
 			vhv_vmid_refresh(&vm->vmid);
 		ret = enter_once(vcpu);

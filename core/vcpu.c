@@ -49,16 +49,25 @@ static int vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 	return 0;
 }
 
+/*
+ * RUNNABLE, STOPPED (off until CPU_ON) or SUSPENDED: asleep as in WFI
+ * until an interrupt is pending, then an exit to the VMM with
+ * KVM_SYSTEM_EVENT_WAKEUP, and SUSPENDED until the VMM says otherwise
+ * (core/run.c). KVM accepts SUSPENDED without KVM_CAP_ARM_SYSTEM_SUSPEND,
+ * and so does vhv.
+ */
 static long vcpu_set_mp_state(struct vhv_vcpu *vcpu, void __user *argp)
 {
 	struct kvm_mp_state mp;
 
 	if (copy_from_user(&mp, argp, sizeof(mp)))
 		return -EFAULT;
-	if (mp.mp_state != KVM_MP_STATE_RUNNABLE && mp.mp_state != KVM_MP_STATE_STOPPED)
+	if (mp.mp_state != KVM_MP_STATE_RUNNABLE && mp.mp_state != KVM_MP_STATE_STOPPED &&
+	    mp.mp_state != KVM_MP_STATE_SUSPENDED)
 		return -EINVAL;
 	spin_lock(&vcpu->power_lock);
 	WRITE_ONCE(vcpu->power_off, mp.mp_state == KVM_MP_STATE_STOPPED);
+	WRITE_ONCE(vcpu->suspended, mp.mp_state == KVM_MP_STATE_SUSPENDED);
 	spin_unlock(&vcpu->power_lock);
 	vhv_vcpu_kick(vcpu);
 	return 0;
@@ -66,18 +75,21 @@ static long vcpu_set_mp_state(struct vhv_vcpu *vcpu, void __user *argp)
 
 static long vcpu_get_mp_state(struct vhv_vcpu *vcpu, void __user *argp)
 {
-	struct kvm_mp_state mp = {
-		.mp_state = READ_ONCE(vcpu->power_off) ? KVM_MP_STATE_STOPPED :
-							 KVM_MP_STATE_RUNNABLE,
-	};
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
 
+	spin_lock(&vcpu->power_lock);
+	if (vcpu->power_off)
+		mp.mp_state = KVM_MP_STATE_STOPPED;
+	else if (vcpu->suspended)
+		mp.mp_state = KVM_MP_STATE_SUSPENDED;
+	spin_unlock(&vcpu->power_lock);
 	return copy_to_user(argp, &mp, sizeof(mp)) ? -EFAULT : 0;
 }
 
 /*
- * KVM_SET/GET/HAS_DEVICE_ATTR on a vCPU: the timer PPIs. The PMU group
- * answers as KVM's does for a vCPU without KVM_ARM_VCPU_PMU_V3 (vhv
- * offers none), the rest (PVTIME) is unknown.
+ * KVM_SET/GET/HAS_DEVICE_ATTR on a vCPU: the timer PPIs and the PV time
+ * record. The PMU group answers as KVM's does for a vCPU without
+ * KVM_ARM_VCPU_PMU_V3 (vhv offers none).
  */
 static long vcpu_device_attr(struct vhv_vcpu *vcpu, unsigned int ioctl, void __user *argp)
 {
@@ -92,6 +104,12 @@ static long vcpu_device_attr(struct vhv_vcpu *vcpu, unsigned int ioctl, void __u
 		return vhv_timer_attr(vcpu, &attr, ioctl == KVM_SET_DEVICE_ATTR);
 	case KVM_ARM_VCPU_PMU_V3_CTRL:
 		return ioctl == KVM_HAS_DEVICE_ATTR ? -ENXIO : -ENODEV;
+	case KVM_ARM_VCPU_PVTIME_CTRL:
+		if (ioctl == KVM_HAS_DEVICE_ATTR)
+			return vhv_pvtime_has_attr(&attr);
+		if (ioctl == KVM_GET_DEVICE_ATTR)
+			return vhv_pvtime_get_attr(vcpu, &attr);
+		return vhv_pvtime_set_attr(vcpu, &attr);
 	}
 	return -ENXIO;
 }
@@ -179,6 +197,7 @@ static struct vhv_vcpu *vcpu_alloc(struct vhv_vm *vm, unsigned int id)
 	rcuwait_init(&vcpu->wait);
 	vhv_vgic_vcpu_init(vcpu);
 	vhv_timer_vcpu_init(vcpu);
+	vhv_pvtime_vcpu_init(vcpu);
 	/* Not reset by KVM_ARM_VCPU_INIT, as in KVM: what the VMM set stays. */
 	vhv_cacheid_vcpu_init(vcpu);
 	return vcpu;

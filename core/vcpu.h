@@ -16,6 +16,7 @@
 #include <linux/types.h>
 
 #include "arm64/cacheid.h"
+#include "arm64/pvtime.h"
 #include "arm64/sysregs.h"
 #include "core/mpidr.h"
 #include "mmu/mmio.h"
@@ -72,14 +73,16 @@ struct vhv_vcpu {
 	bool initialised;		/* KVM_ARM_VCPU_INIT done */
 	u32 features;			/* its KVM_ARM_VCPU_* feature bits */
 
-	spinlock_t power_lock;		/* power_off and reset_req */
+	spinlock_t power_lock;		/* power_off, suspended and reset_req */
 	bool power_off;			/* PSCI CPU_OFF, system event, or started off */
+	bool suspended;			/* KVM_MP_STATE_SUSPENDED (core/run.c) */
 	struct vhv_reset_req reset_req;
 
 	struct vhv_exit exit;
 	struct vhv_mmio_pending mmio;	/* a load to complete on the next run */
 	struct vhv_vgic_cpu vgic;	/* its redistributor and CPU interface */
 	struct vhv_vcpu_timer timer;	/* its EL1 virtual and physical timers */
+	struct vhv_pvtime pvtime;	/* its stolen-time record (arm64/pvtime.c) */
 
 	/* Loaded state (arm64/el1.c). */
 	bool loaded;

@@ -58,10 +58,19 @@ void vhv_vm_put(struct vhv_vm *vm)
 	kref_put(&vm->ref, vm_destroy);
 }
 
-/* The first KVM_RUN of any vCPU fixes what may not change afterwards. */
+/*
+ * The first KVM_RUN of any vCPU fixes what may not change afterwards:
+ * the ID registers are final before any vCPU can read them.
+ */
 void vhv_vm_mark_ran(struct vhv_vm *vm)
 {
+	if (test_bit(VHV_VM_RAN, &vm->flags))
+		return;
+	mutex_lock(&vm->lock);
+	if (!test_bit(VHV_VM_RAN, &vm->flags))
+		vhv_idregs_first_run(vm);
 	set_bit(VHV_VM_RAN, &vm->flags);
+	mutex_unlock(&vm->lock);
 }
 
 static long vm_enable_cap(struct vhv_vm *vm, void __user *argp)
@@ -75,6 +84,10 @@ static long vm_enable_cap(struct vhv_vm *vm, void __user *argp)
 	switch (cap.cap) {
 	case KVM_CAP_ARM_NISV_TO_USER:
 		set_bit(VHV_VM_NISV_TO_USER, &vm->flags);
+		return 0;
+	case KVM_CAP_ARM_SYSTEM_SUSPEND:
+		/* PSCI SYSTEM_SUSPEND exits to the VMM (arm64/psci.c); args unused, as KVM. */
+		set_bit(VHV_VM_SYSTEM_SUSPEND, &vm->flags);
 		return 0;
 	}
 	return -EINVAL;

@@ -51,6 +51,7 @@ struct vhv_vgic;
 #define VHV_VM_NISV_TO_USER	0	/* KVM_CAP_ARM_NISV_TO_USER enabled */
 #define VHV_VM_RAN		1	/* a vCPU passed its first KVM_RUN checks */
 #define VHV_VM_DEAD		2	/* set up wrong beyond repair: all ioctls EIO */
+#define VHV_VM_SYSTEM_SUSPEND	3	/* KVM_CAP_ARM_SYSTEM_SUSPEND enabled */
 
 struct vhv_vm {
 	struct kref ref;

@@ -47,6 +47,8 @@ static const long advertised[] = {
 	KVM_CAP_IOEVENTFD_ANY_LENGTH,
 	KVM_CAP_COALESCED_MMIO,
 	KVM_CAP_COALESCED_PIO,
+	KVM_CAP_ARM_SYSTEM_SUSPEND,
+	KVM_CAP_STEAL_TIME,	/* Debian's kernels count run delays (CONFIG_SCHED_INFO) */
 };
 
 static bool is_advertised(long cap)
@@ -86,6 +88,25 @@ TEST(vm_fd_advertises_exactly_the_implemented_set)
 	vmm_require_vhv();
 	fd = vmm_open_dev();
 	check_exact_set(vmm_create_vm(fd, 0));
+}
+
+/*
+ * Value for value, not just the same set: a VMM may ask either fd. (KVM
+ * answers a few differently on a VM, KVM_CAP_MAX_VCPUS after a vGIC for
+ * one: vhv has no such case today, and says so here.)
+ */
+TEST(system_fd_and_vm_fd_answer_every_capability_alike)
+{
+	int dev, vm;
+	long cap;
+
+	vmm_require_vhv();
+	dev = vmm_open_dev();
+	vm = vmm_create_vm(dev, 0);
+	for (cap = 0; cap < CAP_SCAN_END; cap++)
+		if (vmm_check_extension(dev, cap) != vmm_check_extension(vm, cap))
+			vt_fail(__FILE__, __LINE__, "capability %ld: %ld on the system fd, %ld on a VM",
+				cap, vmm_check_extension(dev, cap), vmm_check_extension(vm, cap));
 }
 
 /* vhv's stage-2 reaches 48 bits at most (it does not use FEAT_LPA2). */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Firmware calls by HVC and SMC: PSCI_VERSION and PSCI_FEATURES, the
- * SMCCC version, an unknown function id (NOT_SUPPORTED, -1), SYSTEM_OFF
+ * Firmware calls by HVC and SMC: PSCI_VERSION and PSCI_FEATURES (of
+ * SMCCC_VERSION too), the SMCCC version, an unknown function id (NOT_SUPPORTED, -1), SYSTEM_OFF
  * and SYSTEM_RESET as system events, CPU_ON and AFFINITY_INFO with a
  * second vCPU, the same by their SMC32 ids with junk in the upper halves
  * of x1-x3, and CPU_SUSPEND woken by the guest's timer. KVM ABI only.
@@ -27,6 +27,7 @@ static void guest_queries(u64 use_smc)
 	GUEST_SYNC(call(PSCI_0_2_FN_PSCI_VERSION, 0, 0, 0));
 	GUEST_SYNC(call(PSCI_1_0_FN_PSCI_FEATURES, PSCI_0_2_FN64_CPU_ON, 0, 0));
 	GUEST_SYNC(call(PSCI_1_0_FN_PSCI_FEATURES, SMCCC_UNKNOWN, 0, 0));
+	GUEST_SYNC(call(PSCI_1_0_FN_PSCI_FEATURES, SMCCC_VERSION, 0, 0));
 	GUEST_SYNC(call(SMCCC_VERSION, 0, 0, 0));
 	GUEST_SYNC(call(SMCCC_ARCH_FEATURES, SMCCC_VERSION, 0, 0));
 	GUEST_SYNC(call(PSCI_0_2_FN_MIGRATE_INFO_TYPE, 0, 0, 0));
@@ -37,6 +38,7 @@ static const u64 query_results[] = {
 	0x10001,		/* PSCI 1.1 */
 	0,			/* CPU_ON is there */
 	NOT_SUPPORTED,		/* an unknown function is not */
+	0,			/* SMCCC_VERSION is: Linux then uses SMCCC 1.1 */
 	0x10001,		/* SMCCC 1.1 */
 	NOT_SUPPORTED,		/* ARCH_FEATURES knows only the workarounds */
 	2,			/* no Trusted OS to migrate */
