@@ -6,17 +6,23 @@
  * the same run. Reported as "# bench <name> <ticks per op>" lines.
  *   hvc_psci_version  HVC PSCI_VERSION: in vhv, answered in the run window
  *   mmio_read_to_user an MMIO load completed by the VMM (a KVM_RUN each)
+ *   ioeventfd_write   an MMIO store that signals an eventfd in the kernel
+ *                     (no exit to the VMM; the eventfd's count is checked)
  */
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 #include <linux/kvm.h>
 #include <linux/psci.h>
 
+#include "lib/mmio.h"
 #include "lib/test.h"
 #include "lib/vmm.h"
 
 #define ITERS		2000
 #define WARMUP		100
 #define BENCH_MMIO	0x20000000ULL
+#define BENCH_IOEVENTFD	(BENCH_MMIO + 0x100)
 
 static inline u64 counter(void)
 {
@@ -47,6 +53,14 @@ static void guest_bench(u64 iters)
 		(void)*mmio;
 	t1 = counter();
 	GUEST_SYNC2(2, t1 - t0);
+
+	for (i = 0; i < WARMUP; i++)
+		writel(i, BENCH_IOEVENTFD);
+	t0 = counter();
+	for (i = 0; i < iters; i++)
+		writel(i, BENCH_IOEVENTFD);
+	t1 = counter();
+	GUEST_SYNC2(3, t1 - t0);
 }
 
 static void report(const char *name, u64 ticks, u64 iters)
@@ -59,8 +73,13 @@ TEST_TIMEOUT(exit_round_trips, 900)
 {
 	struct vmm_vcpu *vcpu = vmm_vcpu_new(vmm_vm_new(), 0, guest_bench, ITERS);
 	struct kvm_run *run = vcpu->run;
+	int efd = eventfd(0, EFD_NONBLOCK);
+	struct kvm_ioeventfd io = { .addr = BENCH_IOEVENTFD, .len = 4, .fd = efd };
 	struct ucall uc;
-	u64 i;
+	u64 i, count;
+
+	ASSERT_GE(efd, 0);
+	ASSERT_OK(ioctl(vcpu->vm->fd, KVM_IOEVENTFD, &io));
 
 	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
 	ASSERT_EQ(uc.args[0], 1);
@@ -74,4 +93,10 @@ TEST_TIMEOUT(exit_round_trips, 900)
 	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
 	ASSERT_EQ(uc.args[0], 2);
 	report("mmio_read_to_user", uc.args[1], ITERS);
+	/* Not one exit: the next is the ucall, and every write was signalled. */
+	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], 3);
+	ASSERT_EQ(read(efd, &count, sizeof(count)), sizeof(count));
+	ASSERT_EQ(count, WARMUP + ITERS);
+	report("ioeventfd_write", uc.args[1], ITERS);
 }
