@@ -25,7 +25,7 @@ QEMU_ARM64_DIR=$VHV_CACHE/qemu-arm64
 # and without what only a package manager uses (adduser).
 qemu_arm64_packages() {
 	local -A seen=()
-	local queue=(qemu-system-arm) next p pkg dep
+	local queue=(qemu-system-arm) next p dep
 	while [ ${#queue[@]} -gt 0 ]; do
 		next=()
 		for p in "${queue[@]}"; do
@@ -37,7 +37,7 @@ qemu_arm64_packages() {
 		done
 		queue=()
 		[ ${#next[@]} -gt 0 ] || break
-		while read -r pkg dep; do
+		while read -r _ dep; do
 			[ -n "${seen[$dep]:-}" ] || queue+=("$dep")
 		done < <(pkg_deps "${next[@]}")
 	done
