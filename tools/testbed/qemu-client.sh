@@ -121,14 +121,15 @@ guest_jobdir() {
 # The cpio of QEMU and its tests for the boots that run them. Sets
 # QEMU_BUNDLE.
 build_qemu_bundle() {
-	local root=$VHV_OUT/initramfs/qemu-bundle src=$VHV_SRC/tools/testbed/qemu-client f
+	local root=$VHV_OUT/initramfs/qemu-bundle src=$VHV_SRC/tools/testbed/qemu-client f libs
 	qemu_arm64_fetch
 	[ -x "$VHV_OUT/qemu-client/cntvct" ] || build_qemu_client_tools
 	rm -rf "$root" && mkdir -p "$root"/opt/qemu/{bin,lib} "$root/tests"
 	cp "$QEMU_ARM64_DIR/usr/bin/qemu-system-aarch64" "$root/opt/qemu/bin/"
-	while read -r f; do
+	libs=$(qemu_arm64_needed) || exit 1
+	for f in $libs; do
 		cp -L "$f" "$root/opt/qemu/lib/"
-	done < <(qemu_arm64_needed)
+	done
 	install -m 755 "$src/qemu-system-aarch64" "$root/opt/qemu/"
 	install -m 755 "$VHV_OUT/qemu-client/cntvct" "$root/opt/qemu/"
 	install -m 755 "$src/qemu" "$src/bench_qemu" "$root/tests/"
