@@ -345,7 +345,8 @@ build_guest_bundle() {	# [JOBDIR]
 
 # initramfs = base + the kernel's virtio modules + one vhv.ko, as two
 # concatenated cpio archives (the kernel unpacks them in order), and the
-# guest bundle as a third when the boot runs Linux guests (GUEST=1).
+# guest bundle as a third when the boot runs Linux guests (GUEST=1), and
+# Debian's QEMU with its test (qemu-client.sh) when QEMU=1.
 build_initramfs() {
 	local kernel=$1 ko=$2 out=$3 root
 	root=$(mktemp -d "$VHV_OUT/initramfs/extra.XXXXXX")
@@ -354,6 +355,7 @@ build_initramfs() {
 	pack_cpio "$root" "$root.cpio.gz"
 	cat "$VHV_OUT/initramfs/base.cpio.gz" "$root.cpio.gz" >"$out"
 	[ "${GUEST:-0}" = 0 ] || cat "$GUEST_BUNDLE" >>"$out"
+	[ "${QEMU:-0}" = 0 ] || cat "$QEMU_BUNDLE" >>"$out"
 	rm -rf "$root" "$root.cpio.gz"
 }
 
@@ -441,3 +443,6 @@ qemu_args() {
 		QEMU_ARGS+=(-bios "$UEFI_FW") ;;
 	esac
 }
+
+# Debian's arm64 QEMU as a client inside the emulated host.
+. "$VHV_SRC/tools/testbed/qemu-client.sh"
