@@ -185,6 +185,7 @@ int main(int argc, char **argv)
 	unsigned int reboots;
 	bool info = false;
 
+	stdout_setup();
 	parse_args(argc, argv, &cfg, &info);
 	if (info) {
 		if (cfg.kernel)

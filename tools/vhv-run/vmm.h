@@ -136,6 +136,7 @@ int kvm_ioctl_named(int fd, unsigned long req, void *arg, const char *name);
 void *xzalloc(size_t size);
 u64 read_cntvct(void);
 void console_out(struct vm *vm, const u8 *buf, size_t len);
+void stdout_setup(void);
 
 /* kvm.c */
 void vm_create(struct vm *vm, const struct config *cfg);
