@@ -254,11 +254,25 @@ build_unit_tests() {
 		die "host unit tests do not build"
 }
 
+# Debian's libfdt-dev for arm64 (headers and libfdt.a), unpacked into the
+# cache: vhv-run links it static.
+libfdt_arm64() {
+	local dir=$VHV_CACHE/libfdt
+	if [ ! -f "$dir/.complete" ]; then
+		deb_fetch "libfdt-dev$(arm64_suffix)"
+		rm -rf "$dir" && mkdir -p "$dir"
+		dpkg -x "$(deb_path libfdt-dev)" "$dir" || die "cannot unpack libfdt-dev"
+		touch "$dir/.complete"
+	fi
+	echo "$dir"
+}
+
 build_tools() {
-	local uapi
+	local uapi fdt
 	uapi=$(kernel_uapi 6.12)
-	make -s -C "$VHV_SRC/tools/vhv-run" O="$VHV_OUT/tools" CC="$(target_cc)" UAPI="$uapi" >&2 ||
-		die "vhv-run does not build"
+	fdt=$(libfdt_arm64)
+	make -s -C "$VHV_SRC/tools/vhv-run" O="$VHV_OUT/tools" CC="$(target_cc)" UAPI="$uapi" \
+		FDT="$fdt" >&2 || die "vhv-run does not build"
 }
 
 # The modules the initramfs needs to reach the virtio-serial port that
@@ -301,6 +315,7 @@ build_base_initramfs() {
 	cp "$VHV_SRC/tools/testbed/init" "$root/init"
 	chmod 755 "$root/init"
 	cp "$VHV_OUT"/selftests/bin/* "$root/tests/"
+	install -m 755 "$VHV_SRC"/tools/vhv-run/tests/* "$root/tests/"
 	[ -d "$VHV_OUT/tools" ] && cp "$VHV_OUT"/tools/* "$root/bin/"
 	pack_cpio "$root" "$VHV_OUT/initramfs/base.cpio.gz"
 }
