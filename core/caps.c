@@ -37,6 +37,7 @@ long vhv_check_extension(long cap)
 	case KVM_CAP_VCPU_EVENTS:
 	case KVM_CAP_ARM_INJECT_EXT_DABT:
 	case KVM_CAP_COUNTER_OFFSET:
+	case KVM_CAP_SIGNAL_MSI:
 		return 1;
 	case KVM_CAP_ARM_INJECT_SERROR_ESR:
 		return vhv_host.has_ras;
@@ -57,4 +58,18 @@ long vhv_check_extension(long cap)
 		return vhv_host.ipa_limit;
 	}
 	return 0;
+}
+
+/*
+ * KVM_CAP_MSI_DEVID, as arm64 KVM answers it on a VM: whether this VM's
+ * MSIs need a DeviceID, i.e. whether it has an ITS. KVM answers EINVAL on
+ * the system file, vhv 0 (no VM, no ITS), so that a scan of every
+ * capability there sees no error. Every other capability is answered the
+ * same on both files.
+ */
+long vhv_check_extension_vm(struct vhv_vm *vm, long cap)
+{
+	if (cap == KVM_CAP_MSI_DEVID)
+		return READ_ONCE(vm->has_its);
+	return vhv_check_extension(cap);
 }

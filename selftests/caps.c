@@ -43,6 +43,7 @@ static const long advertised[] = {
 	KVM_CAP_IRQFD_RESAMPLE,
 	KVM_CAP_IRQ_ROUTING,
 	KVM_CAP_COUNTER_OFFSET,
+	KVM_CAP_SIGNAL_MSI,
 };
 
 static bool is_advertised(long cap)

@@ -20,7 +20,9 @@
 #include "core/vm.h"
 #include "mmu/mmio.h"
 #include "timer/timer.h"
+#include "vgic/its.h"
 #include "vgic/layout.h"
+#include "vgic/lpi_regs.h"
 #include "vgic/regs.h"
 #include "vgic/vgic.h"
 
@@ -47,6 +49,39 @@ static bool find_frame(struct vhv_vgic *gic, const struct vhv_dabt *d, struct vh
 	return true;
 }
 
+/* A load's value into its register, then past the instruction. */
+void vhv_vgic_mmio_finish(struct vhv_vcpu *vcpu, const struct vhv_dabt *d, u64 val)
+{
+	u64 *x = vcpu->regs.regs.regs;
+
+	if (!d->is_write && d->rt != 31) {
+		/* LDRSB/LDRSH/LDRSW (SSE), then a W register's zero-extension. */
+		if (d->sign_extend && d->len < 8)
+			val = sign_extend64(val, d->len * 8 - 1);
+		x[d->rt] = d->reg64 ? val : (u32)val;
+	}
+	vhv_skip_instr(vcpu);
+}
+
+static bool frame_access(struct vhv_vcpu *vcpu, struct vgic_ctx *c, const struct vhv_dabt *d,
+			 u32 off, bool sgi, u64 *val)
+{
+	struct vhv_vgic *gic = c->gic;
+	unsigned long flags;
+	bool done;
+
+	/* LPI registers that read guest memory do so outside the lock. */
+	if (c->rd && !sgi && d->is_write && vhv_lpi_reg_write(c->rd, off, d->len, *val))
+		return true;
+	raw_spin_lock_irqsave(&gic->lock, flags);
+	if (c->rd)
+		done = vhv_vgic_redist_access(c, sgi, off, d->len, d->is_write, val);
+	else
+		done = vhv_vgic_dist_access(c, off, d->len, d->is_write, val);
+	raw_spin_unlock_irqrestore(&gic->lock, flags);
+	return done;
+}
+
 int vhv_vgic_mmio(struct vhv_vcpu *vcpu, const struct vhv_dabt *d)
 {
 	struct vhv_vm *vm = vcpu->vm;
@@ -54,12 +89,16 @@ int vhv_vgic_mmio(struct vhv_vcpu *vcpu, const struct vhv_dabt *d)
 	struct vgic_kicks k = { };
 	struct vgic_ctx c = { .gic = gic, .k = &k };
 	u64 *x = vcpu->regs.regs.regs;
-	unsigned long flags;
-	bool sgi = false, done;
+	bool sgi = false;
 	u64 val = 0;
 	u32 off;
 
-	if (!vhv_vgic_ready(vm) || !d->isv || !find_frame(gic, d, &c.rd, &off, &sgi))
+	if (!vhv_vgic_ready(vm) || !d->isv)
+		return 0;
+	/* The ITS frames (vgic/its_mmio.c), then the GIC's own. */
+	if (vhv_its_mmio(vcpu, d))
+		return 1;
+	if (!find_frame(gic, d, &c.rd, &off, &sgi))
 		return 0;
 	if (d->is_write)
 		val = d->rt == 31 ? 0 : x[d->rt];
@@ -70,22 +109,10 @@ int vhv_vgic_mmio(struct vhv_vcpu *vcpu, const struct vhv_dabt *d)
 	 */
 	if (c.rd == vcpu)
 		vhv_timer_refresh(vcpu);
-	raw_spin_lock_irqsave(&gic->lock, flags);
-	if (c.rd)
-		done = vhv_vgic_redist_access(&c, sgi, off, d->len, d->is_write, &val);
-	else
-		done = vhv_vgic_dist_access(&c, off, d->len, d->is_write, &val);
-	raw_spin_unlock_irqrestore(&gic->lock, flags);
 	/* Nothing there, or a size the register does not take: RAZ/WI. */
-	if (!done)
+	if (!frame_access(vcpu, &c, d, off, sgi, &val))
 		val = 0;
-	if (!d->is_write && d->rt != 31) {
-		/* LDRSB/LDRSH/LDRSW (SSE), then a W register's zero-extension. */
-		if (d->sign_extend && d->len < 8)
-			val = sign_extend64(val, d->len * 8 - 1);
-		x[d->rt] = d->reg64 ? val : (u32)val;
-	}
-	vhv_skip_instr(vcpu);
+	vhv_vgic_mmio_finish(vcpu, d, val);
 	vhv_vgic_kick(vm, &k);
 	return 1;
 }

@@ -17,7 +17,9 @@
 
 #include <linux/list.h>
 #include <linux/spinlock.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 struct vhv_vcpu;
 struct vhv_vm;
@@ -55,6 +57,7 @@ struct vhv_irq {
 	 */
 	bool in_lr;
 	bool lr_pending;
+	bool lpi;			/* a struct vhv_lpi (vgic/lpi.h) */
 };
 
 /* The virtual CPU interface of a vCPU, as saved between two runs. */
@@ -75,6 +78,9 @@ struct vhv_vgic_cpu {
 	u8 id_bits;
 	/* KVM_ARM_IRQ_TYPE_CPU lines (HCR_EL2.VI, .VF), without a vGIC. */
 	unsigned long cpu_lines;
+	/* LPIs (vgic/lpi_regs.c): GICR_PENDBASER, GICR_CTLR.EnableLPIs. */
+	u64 pendbaser;
+	u32 lpi_ctlr;
 };
 
 /*
@@ -102,6 +108,10 @@ struct vhv_vgic {
 	struct vhv_irq *spis;		/* nr_irqs - 32, from CTRL_INIT */
 	bool enabled;			/* GICD_CTLR.EnableGrp1, for both groups */
 	u8 iidr_rev;			/* GICD_IIDR.Revision: 2 or 3, as KVM's */
+	/* LPIs (vgic/lpi.h): GICR_PROPBASER, one for all, as in KVM. */
+	u64 propbaser;
+	struct mutex lpi_lock;		/* lpi_xa's members and nr_maps */
+	struct xarray lpi_xa;		/* INTID -> struct vhv_lpi */
 };
 
 /* The hardware's virtual CPU interface, read once at load. */
@@ -145,6 +155,8 @@ bool vhv_vgic_has_pending(struct vhv_vcpu *vcpu);
 
 /* Guest MMIO to the distributor or a redistributor: 1 done, 0 not ours. */
 int vhv_vgic_mmio(struct vhv_vcpu *vcpu, const struct vhv_dabt *d);
+/* A handled access: a load's value to its register, the PC past it. */
+void vhv_vgic_mmio_finish(struct vhv_vcpu *vcpu, const struct vhv_dabt *d, u64 val);
 /* ICC_SGI1R_EL1, ICC_ASGI1R_EL1, ICC_SGI0R_EL1 written by the guest. */
 int vhv_vgic_sgi(struct vhv_vcpu *vcpu, struct vhv_sys_access *p, bool group0);
 
