@@ -42,6 +42,7 @@ long vhv_check_extension(long cap)
 	case KVM_CAP_IOEVENTFD:
 	case KVM_CAP_IOEVENTFD_ANY_LENGTH:
 	case KVM_CAP_COALESCED_PIO:
+	case KVM_CAP_SIGNAL_MSI:
 		return 1;
 	case KVM_CAP_COALESCED_MMIO:
 		/* Where the ring is in the vCPU mmap, in pages. */
@@ -69,4 +70,18 @@ long vhv_check_extension(long cap)
 		return vhv_host.ipa_limit;
 	}
 	return 0;
+}
+
+/*
+ * KVM_CAP_MSI_DEVID, as arm64 KVM answers it on a VM: whether this VM's
+ * MSIs need a DeviceID, i.e. whether it has an ITS. KVM answers EINVAL on
+ * the system file, vhv 0 (no VM, no ITS), so that a scan of every
+ * capability there sees no error. Every other capability is answered the
+ * same on both files.
+ */
+long vhv_check_extension_vm(struct vhv_vm *vm, long cap)
+{
+	if (cap == KVM_CAP_MSI_DEVID)
+		return READ_ONCE(vm->has_its);
+	return vhv_check_extension(cap);
 }

@@ -30,6 +30,9 @@ int vhv_dev_init(void);
 void vhv_dev_exit(void);
 
 long vhv_check_extension(long cap);
+/* On a VM's file: the same, but for what depends on the VM (core/caps.c). */
+struct vhv_vm;
+long vhv_check_extension_vm(struct vhv_vm *vm, long cap);
 int vhv_vm_create(unsigned long type);
 
 #endif /* VHV_CORE_VHV_H */

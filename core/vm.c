@@ -21,6 +21,8 @@
 #include "core/vhv.h"
 #include "core/vm.h"
 #include "mmu/mmu.h"
+#include "vgic/its.h"
+#include "vgic/lpi.h"
 #include "vgic/vgic.h"
 
 /* The IPA size of a VM whose type asks for none (KVM's default). */
@@ -40,6 +42,10 @@ static void vm_destroy(struct kref *ref)
 
 	/* irqfds first: their injections reach the vCPUs' interrupt state. */
 	vhv_irqfds_destroy(vm);
+	/* Then the ITSes and the LPIs, which point at vCPUs. */
+	vhv_its_destroy_all(vm);
+	if (vm->vgic)
+		vhv_lpi_destroy(vm);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vhv_vcpu_free(vm->vcpus[i]);
 	vhv_vgic_destroy(vm);
@@ -109,11 +115,15 @@ static long vm_create_device(struct vhv_vm *vm, void __user *argp)
 		return -EFAULT;
 	if (cd.flags & ~KVM_CREATE_DEVICE_TEST)
 		return -EINVAL;
-	if (cd.type != KVM_DEV_TYPE_ARM_VGIC_V3)
+	if (cd.type != KVM_DEV_TYPE_ARM_VGIC_V3 && cd.type != KVM_DEV_TYPE_ARM_VGIC_ITS)
 		return -ENODEV;
 	mutex_lock(&vm->lock);
-	ret = vhv_vgic_create(vm, cd.flags & KVM_CREATE_DEVICE_TEST,
-			      &((struct kvm_create_device __user *)argp)->fd);
+	if (cd.type == KVM_DEV_TYPE_ARM_VGIC_ITS)
+		ret = vhv_its_create(vm, cd.flags & KVM_CREATE_DEVICE_TEST,
+				     &((struct kvm_create_device __user *)argp)->fd);
+	else
+		ret = vhv_vgic_create(vm, cd.flags & KVM_CREATE_DEVICE_TEST,
+				      &((struct kvm_create_device __user *)argp)->fd);
 	mutex_unlock(&vm->lock);
 	return ret;
 }
@@ -149,7 +159,7 @@ static long vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 		return -EIO;
 	switch (ioctl) {
 	case KVM_CHECK_EXTENSION:
-		return vhv_check_extension(arg);
+		return vhv_check_extension_vm(vm, arg);
 	case KVM_CREATE_VCPU:
 		return vhv_vcpu_create(vm, arg);
 	case KVM_SET_USER_MEMORY_REGION:
@@ -175,6 +185,8 @@ static long vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 	case KVM_REGISTER_COALESCED_MMIO:
 	case KVM_UNREGISTER_COALESCED_MMIO:
 		return vhv_coalesced_ioctl(vm, ioctl, argp);
+	case KVM_SIGNAL_MSI:
+		return vhv_vm_signal_msi(vm, argp);
 	}
 	/* What KVM on arm64 answers for a VM ioctl it does not know. */
 	return -EINVAL;
@@ -236,6 +248,7 @@ static struct vhv_vm *vm_alloc(unsigned int ipa_bits)
 	vhv_ioeventfds_init(vm);
 	vhv_timer_vm_init(vm);
 	vhv_irqfds_init(vm);
+	INIT_LIST_HEAD(&vm->its_list);
 	vhv_idregs_init(&vm->idregs, ipa_bits);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);

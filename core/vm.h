@@ -76,6 +76,11 @@ struct vhv_vm {
 	struct vhv_vm_timer timer;
 	/* GSI routing and irqfds (vgic/irqfd.h). */
 	struct vhv_irqfds irqfds;
+	/* ITSes (vgic/its.h): added under vm->lock, read under RCU, freed
+	 * with the VM; has_its once the first is created, as KVM's.
+	 */
+	struct list_head its_list;
+	bool has_its;
 
 	struct mutex slots_lock;
 	struct vhv_memslots __rcu *slots;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Guest RAM read and written by the hypervisor itself (mmu/guest_mem.c):
- * the PV stolen-time record. Only from the VMM's own threads (a vCPU's
+ * the PV stolen-time record, the LPI configuration and pending tables, the
+ * ITS command queue and its saved tables. Only from the VMM's own threads (a vCPU's
  * KVM_RUN or an ioctl), since the copy goes through the VMM's mapping of
  * the memory slot; may sleep.
  */

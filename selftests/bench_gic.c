@@ -13,6 +13,14 @@
  *                a GICD_CTLR write that toggles EnableGrp1, on a VM with
  *                1 or 64 vCPUs (only one runs, nothing pending): what a
  *                distributor enable costs as the VM grows
+ *   msi_to_handler
+ *                from the VMM's counter read before KVM_SIGNAL_MSI (an
+ *                LPI through the ITS, vgic_its/) to the first counter
+ *                read of the guest's handler: the ioctl's translation,
+ *                the KVM_RUN back in, the list register and the exception.
+ *                The VM's counter offset is 0, so the VMM's CNTVCT_EL0
+ *                (E2H and TGE set: no virtual offset) and the guest's
+ *                count alike.
  * Every figure includes the ISBs of two counter reads. An IPI between two
  * vCPUs is not measured: under -icount QEMU runs the host's CPUs in turn,
  * and its time slices, not the hypervisor, decide how long the target
@@ -20,9 +28,12 @@
  */
 #include <linux/kvm.h>
 
+#include <sys/ioctl.h>
+
 #include "lib/gic.h"
 #include "lib/test.h"
 #include "lib/vmm.h"
+#include "vgic_its/its.h"
 
 #define ITERS		2000
 #define CTLR_VCPUS	64
@@ -165,4 +176,75 @@ TEST_TIMEOUT(gicd_ctlr_toggles, 900)
 {
 	ctlr_bench("gicd_ctlr_1_vcpu", 1);
 	ctlr_bench("gicd_ctlr_64_vcpus", CTLR_VCPUS);
+}
+
+/* ---- an MSI from KVM_SIGNAL_MSI to the handler ---- */
+
+static volatile u64 lpi_at;
+static volatile u32 lpis_seen;
+
+static void bench_lpi(struct guest_regs *regs)
+{
+	u64 now = counter(), intid;
+
+	asm volatile("mrs %0, " ICC_IAR1_EL1 : "=r" (intid));
+	intid &= 0xffffff;
+	if (intid != LPI)
+		return;
+	lpi_at = now;
+	lpis_seen++;
+	asm volatile("msr " ICC_EOIR1_EL1 ", %0" : : "r" (intid));
+}
+
+/* Each LPI: its handler's time to the host, which sends the next. */
+static void guest_msi(u64 iters)
+{
+	u32 seen = 0;
+
+	gic_dist_init();
+	gic_cpu_init();
+	guest_install_handler(VECTOR_IRQ_CUR, bench_lpi);
+	its_guest_rd_lpis();
+	its_guest_enable();
+	its_guest_map();
+	local_irq_enable();
+	GUEST_SYNC2(1, 0);
+	for (;;) {
+		while (lpis_seen == seen)
+			;
+		seen = lpis_seen;
+		GUEST_SYNC2(2, lpi_at);
+	}
+}
+
+static inline u64 host_counter(void)
+{
+	u64 v;
+
+	asm volatile("isb\n mrs %0, cntvct_el0\n isb" : "=r" (v) : : "memory");
+	return v;
+}
+
+TEST_TIMEOUT(msi_to_handler, 900)
+{
+	struct kvm_arm_counter_offset off = { .counter_offset = 0 };
+	struct vmm_vm *vm = vmm_vm_new();
+	int gic = vmm_gic_new(vm, 64);
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vm, 0, guest_msi, 0);
+	u64 i, t0, total = 0;
+	struct ucall uc;
+
+	its_new(vm);
+	vmm_gic_init(gic);
+	ASSERT_OK(ioctl(vm->fd, KVM_ARM_SET_COUNTER_OFFSET, &off));
+	its_expect_sync(vcpu, 1);
+	for (i = 0; i < WARMUP + ITERS; i++) {
+		t0 = host_counter();
+		ASSERT_EQ(its_signal(vm, DEVID, EVENT, KVM_MSI_VALID_DEVID), 1);
+		ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
+		ASSERT_EQ(uc.args[0], 2);
+		if (i >= WARMUP)
+			total += uc.args[1] - t0;
+	}
+	report("msi_to_handler", total, ITERS);
 }

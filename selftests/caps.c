@@ -49,6 +49,7 @@ static const long advertised[] = {
 	KVM_CAP_COALESCED_PIO,
 	KVM_CAP_ARM_SYSTEM_SUSPEND,
 	KVM_CAP_STEAL_TIME,	/* Debian's kernels count run delays (CONFIG_SCHED_INFO) */
+	KVM_CAP_SIGNAL_MSI,
 };
 
 static bool is_advertised(long cap)

@@ -26,6 +26,7 @@
 #include "vgic/irq.h"
 #include "vgic/irqfd.h"
 #include "vgic/layout.h"
+#include "vgic/lpi.h"
 #include "vgic/state.h"
 #include "vgic/vgic.h"
 
@@ -110,6 +111,18 @@ static int vgic_init(struct vhv_vm *vm)
 	return 0;
 }
 
+/* As KVM: with every vCPU stopped (EBUSY), each LPI's bit to guest memory. */
+static int save_pending(struct vhv_vm *vm)
+{
+	int ret;
+
+	if (!vhv_vm_trylock_vcpus(vm))
+		return -EBUSY;
+	ret = vhv_lpi_save_pending(vm);
+	vhv_vm_unlock_vcpus(vm);
+	return ret;
+}
+
 static int ctrl_attr(struct vhv_vm *vm, struct kvm_device_attr *attr, bool write)
 {
 	if (!write)
@@ -118,8 +131,7 @@ static int ctrl_attr(struct vhv_vm *vm, struct kvm_device_attr *attr, bool write
 	case KVM_DEV_ARM_VGIC_CTRL_INIT:
 		return vgic_init(vm);
 	case KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES:
-		/* Pending tables belong to LPIs, which vhv has none of. */
-		return 0;
+		return save_pending(vm);
 	}
 	return -ENXIO;
 }
@@ -223,7 +235,12 @@ static struct vhv_vgic *vgic_alloc(struct vhv_vm *vm)
 		return NULL;
 	}
 	raw_spin_lock_init(&gic->lock);
+	mutex_init(&gic->lpi_lock);
+	xa_init(&gic->lpi_xa);
 	gic->vm = vm;
+	/* An ITS made first gave PROPBASER its reset value (vgic/its_device.c). */
+	if (vm->has_its)
+		gic->propbaser = (3ULL << 7) | (1ULL << 10);
 	gic->dist_base = VHV_VGIC_ADDR_UNDEF;
 	gic->iidr_rev = VGIC_IIDR_REV_DEFAULT;
 	return gic;

@@ -18,6 +18,8 @@
  */
 #include <linux/kernel.h>
 
+#include "core/vm.h"
+#include "vgic/lpi.h"
 #include "vgic/regs.h"
 #include "vgic/vgic.h"
 
@@ -58,10 +60,17 @@ static unsigned int nr_irqs_now(const struct vhv_vgic *gic)
 	return gic->nr_irqs ?: VHV_VGIC_NR_PRIVATE;
 }
 
-/* 10 INTID bits: SPIs only, no LPIs. */
+/*
+ * ITLinesNumber [4:0]; IDbits [23:19]: 10 INTID bits for SPIs alone, 16
+ * and LPIS [17] once the VM has an ITS, as KVM's.
+ */
 static u64 typer_read(struct vgic_ctx *c, u32 idx)
 {
-	return (nr_irqs_now(c->gic) / 32 - 1) | (9 << TYPER_IDBITS_SHIFT);
+	u64 val = nr_irqs_now(c->gic) / 32 - 1;
+
+	if (READ_ONCE(c->gic->vm->has_its))
+		return val | BIT(17) | ((VHV_LPI_ID_BITS - 1) << TYPER_IDBITS_SHIFT);
+	return val | (9 << TYPER_IDBITS_SHIFT);
 }
 
 /* GICD_IIDR.Revision [15:12]: which of KVM's behaviours the VMM asked for. */

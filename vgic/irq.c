@@ -25,6 +25,7 @@
 #include "core/vm.h"
 #include "vgic/hw.h"
 #include "vgic/irq.h"
+#include "vgic/lpi.h"
 #include "vgic/vgic.h"
 
 void vhv_vgic_irq_init(struct vhv_irq *irq, u32 intid, struct vhv_vcpu *target)
@@ -45,6 +46,7 @@ struct vhv_irq *vhv_vgic_irq(struct vhv_vgic *gic, struct vhv_vcpu *rd, u32 inti
 		return rd ? &rd->vgic.priv[intid] : NULL;
 	if (intid < gic->nr_irqs && gic->spis)
 		return &gic->spis[intid - VHV_VGIC_NR_PRIVATE];
+	/* LPIs have no per-INTID registers in the distributor. */
 	return NULL;
 }
 
@@ -53,12 +55,15 @@ static bool wants_queue(const struct vhv_irq *irq)
 	return irq->active || (vgic_irq_pending(irq) && irq->enabled);
 }
 
+/* An LPI on a list is referenced by it (vgic/lpi.h); the last put may be this one. */
 static void unqueue(struct vhv_irq *irq)
 {
 	if (!irq->queued)
 		return;
 	list_del_init(&irq->ap);
 	irq->queued = NULL;
+	if (irq->lpi)
+		vhv_lpi_put(vhv_irq_to_lpi(irq));
 }
 
 void vhv_vgic_irq_update(struct vhv_vgic *gic, struct vhv_irq *irq, struct vgic_kicks *k)
@@ -77,6 +82,8 @@ void vhv_vgic_irq_update(struct vhv_vgic *gic, struct vhv_irq *irq, struct vgic_
 		return;
 	}
 	if (irq->queued != target) {
+		if (irq->lpi)
+			vhv_lpi_get(vhv_irq_to_lpi(irq));
 		unqueue(irq);
 		list_add_tail(&irq->ap, &target->vgic.ap_list);
 		irq->queued = target;

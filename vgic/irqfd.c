@@ -23,6 +23,7 @@
 #include "core/compat.h"
 #include "core/vm.h"
 #include "vgic/irqfd.h"
+#include "vgic/its.h"
 #include "vgic/vgic.h"
 
 struct vhv_irqfd {
@@ -42,14 +43,35 @@ struct vhv_irqfd {
 
 static struct workqueue_struct *cleanup_wq;
 
+/* An MSI route: translated by the ITS, which may sleep (its->lock). */
+static void irqfd_msi(struct vhv_irqfd *fd, const struct vhv_route *r)
+{
+	struct kvm_msi msi = {
+		.address_lo = r->address_lo, .address_hi = r->address_hi,
+		.data = r->data, .flags = r->flags, .devid = r->devid,
+	};
+
+	/* An MSI nothing translates is dropped, as in KVM. */
+	vhv_msi_signal(fd->vm, &msi);
+}
+
+/*
+ * In process context: the wake-up (atomic, under the eventfd's lock)
+ * only queues this work, so the ITS's mutex and translation are taken
+ * here, never in atomic context.
+ */
 static void irqfd_inject(struct work_struct *work)
 {
 	struct vhv_irqfd *fd = container_of(work, struct vhv_irqfd, inject);
+	struct vhv_route r;
 	u32 pin;
 
-	rcu_read_lock();
-	pin = vhv_route_pin(fd->vm, fd->gsi);
-	rcu_read_unlock();
+	vhv_route_get(fd->vm, fd->gsi, &r);
+	if (r.msi) {
+		irqfd_msi(fd, &r);
+		return;
+	}
+	pin = r.pin;
 	/* A GSI without a route, or a pin beyond the SPIs: dropped, as in KVM. */
 	if (pin == VHV_ROUTE_NONE)
 		return;

@@ -24,11 +24,21 @@ struct vhv_vm;
 #define VHV_MAX_IRQ_ROUTES	4096	/* KVM_MAX_IRQ_ROUTES */
 #define VHV_ROUTE_NONE		0xffff
 
-/* gsi -> irqchip pin (SPI INTID - 32), or VHV_ROUTE_NONE. */
+/*
+ * A GSI's route: an irqchip pin (SPI INTID - 32), or VHV_ROUTE_NONE and,
+ * if msi, an MSI to an ITS (vgic/msi.c).
+ */
+struct vhv_route {
+	u16 pin;
+	bool msi;
+	u32 flags;			/* KVM_MSI_VALID_DEVID */
+	u32 address_lo, address_hi, data, devid;
+};
+
 struct vhv_routes {
 	struct rcu_head rcu;
 	u32 nr_gsi;
-	u16 pin[];
+	struct vhv_route e[];
 };
 
 struct vhv_irqfds {
@@ -49,6 +59,8 @@ int vhv_set_gsi_routing(struct vhv_vm *vm, void __user *argp);
 int vhv_routes_set_default(struct vhv_vm *vm, unsigned int nr_spis);
 /* The pin a GSI routes to, or VHV_ROUTE_NONE; under rcu_read_lock(). */
 u32 vhv_route_pin(struct vhv_vm *vm, u32 gsi);
+/* A copy of the GSI's route (pin VHV_ROUTE_NONE, msi false: none). */
+void vhv_route_get(struct vhv_vm *vm, u32 gsi, struct vhv_route *out);
 /* The guest completed this level SPI: lower and tell the resamplers. */
 void vhv_irqfd_ack(struct vhv_vm *vm, u32 intid);
 

@@ -33,6 +33,7 @@
 #include "timer/timer.h"
 #include "vgic/irq.h"
 #include "vgic/layout.h"
+#include "vgic/lpi_regs.h"
 #include "vgic/regs.h"
 #include "vgic/vgic.h"
 
@@ -50,6 +51,9 @@ static bool frame_access(struct vhv_vcpu *vcpu, struct vhv_iobus_dev *dev,
 	if (!vhv_iobus_within(dev, addr, len))
 		return false;
 	off = addr - dev->base;
+	/* LPI registers that read guest memory do so outside the lock. */
+	if (rd && write && off < VGIC_REDIST_FRAME && vhv_lpi_reg_write(rd, off, len, *val))
+		return true;
 	/*
 	 * The guest looking at its own PPIs sees its timers' outputs as they
 	 * are now, not as the last entry left them (it may just have

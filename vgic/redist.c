@@ -5,9 +5,8 @@
  * frames each, RD_base and SGI_base, laid out from the REDIST base in
  * vCPU creation order. Decisions for what is not emulated:
  *   - GICR_CTLR: CES and IR read 1 as on KVM's revision 3, the rest 0;
- *   - LPIs: GICR_CTLR.EnableLPIs, PROPBASER, PENDBASER, INVLPIR, INVALLR
- *     are RAZ/WI and GICR_TYPER.PLPIS is 0 (no ITS yet); GICR_SYNCR reads
- *     0, never busy;
+ *   - LPIs (vgic/lpi_regs.c): GICR_TYPER.PLPIS reads 1 once the VM has
+ *     an ITS, as KVM's; GICR_SYNCR reads 0, never busy;
  *   - STATUSR: RAZ/WI, no errors to report;
  *   - IGRPMODR0, NSACR: RAZ/WI, one Security state;
  *   - GICR_WAKER: RAZ/WI as in KVM: the redistributor is always awake, so
@@ -22,16 +21,21 @@
 #include "core/vcpu.h"
 #include "core/vm.h"
 #include "vgic/layout.h"
+#include "vgic/lpi_regs.h"
 #include "vgic/regs.h"
 #include "vgic/vgic.h"
 
 /* GICR_TYPER: Affinity_Value [63:32], Processor_Number [23:8], Last [4]. */
+#define TYPER_PLPIS		BIT(0)
 #define TYPER_LAST		BIT(4)
 #define TYPER_PROC_SHIFT	8
 
+/* IR [2], CES [1] on revision 3; EnableLPIs [0] and RWP [3] (vgic/lpi_regs.c). */
 static u64 ctlr_read(struct vgic_ctx *c, u32 idx)
 {
-	return c->gic->iidr_rev >= VGIC_IIDR_REV_DEFAULT ? BIT(1) | BIT(2) : 0;
+	u64 val = vhv_lpi_ctlr_bits(c->rd);
+
+	return c->gic->iidr_rev >= VGIC_IIDR_REV_DEFAULT ? val | BIT(1) | BIT(2) : val;
 }
 
 static u64 iidr_read(struct vgic_ctx *c, u32 idx)
@@ -48,6 +52,8 @@ static u64 typer_read(struct vgic_ctx *c, u32 idx)
 
 	if (vhv_vgic_rd_is_last(c->gic, vcpu))
 		val |= TYPER_LAST;
+	if (READ_ONCE(vcpu->vm->has_its))
+		val |= TYPER_PLPIS;
 	return val;
 }
 
@@ -57,9 +63,11 @@ static const struct vgic_reg rd_regs[] = {
 	VGIC_REG64(0x0008, 8, typer_read, vhv_vgic_wi),
 	VGIC_REG32(0x0010, 4, vhv_vgic_raz, vhv_vgic_wi),		/* STATUSR */
 	VGIC_REG32(0x0014, 4, vhv_vgic_raz, vhv_vgic_wi),		/* WAKER */
-	VGIC_REG64(0x0070, 0x10, vhv_vgic_raz, vhv_vgic_wi),		/* PROPBASER, PENDBASER */
-	VGIC_REG64(0x00a0, 0x08, vhv_vgic_raz, vhv_vgic_wi),		/* INVLPIR */
-	VGIC_REG64(0x00b0, 0x08, vhv_vgic_raz, vhv_vgic_wi),		/* INVALLR */
+	VGIC_REG64(0x0070, 8, vhv_lpi_propbaser_read, vhv_lpi_propbaser_write),
+	VGIC_REG64(0x0078, 8, vhv_lpi_pendbaser_read, vhv_lpi_pendbaser_write),
+	/* INVLPIR, INVALLR: written in vgic/lpi_regs.c, outside the lock. */
+	VGIC_REG64(0x00a0, 0x08, vhv_vgic_raz, vhv_vgic_wi),
+	VGIC_REG64(0x00b0, 0x08, vhv_vgic_raz, vhv_vgic_wi),
 	VGIC_REG32(0x00c0, 4, vhv_vgic_raz, vhv_vgic_wi),		/* SYNCR */
 	VGIC_REG32(0xffd0, 0x30, vhv_vgic_pidr_read, vhv_vgic_wi),
 };

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KVM_SET_GSI_ROUTING: the table from GSI to irqchip pin that irqfds go
- * through, with KVM's checks. Only irqchip routes exist: MSI routes need
- * an ITS, which vhv does not have, and are refused with EINVAL (KVM takes
- * them and then drops every MSI). Readers look the table up under RCU;
- * a new table replaces the old one whole.
+ * through, with KVM's checks: irqchip routes to SPIs, and MSI routes
+ * (KVM_IRQ_ROUTING_MSI, flags 0 or KVM_MSI_VALID_DEVID) that an irqfd
+ * delivers through an ITS (vgic/msi.c). Readers look the table up under
+ * RCU; a new table replaces the old one whole.
  */
 #include <linux/kvm.h>
 #include <linux/slab.h>
@@ -18,12 +18,15 @@
 
 static struct vhv_routes *routes_alloc(u32 nr_gsi)
 {
-	struct vhv_routes *r = kvmalloc(struct_size(r, pin, nr_gsi), GFP_KERNEL_ACCOUNT);
+	struct vhv_routes *r = kvmalloc(struct_size(r, e, nr_gsi), GFP_KERNEL_ACCOUNT);
+	u32 i;
 
 	if (!r)
 		return NULL;
 	r->nr_gsi = nr_gsi;
-	memset(r->pin, 0xff, nr_gsi * sizeof(r->pin[0]));
+	memset(r->e, 0, nr_gsi * sizeof(r->e[0]));
+	for (i = 0; i < nr_gsi; i++)
+		r->e[i].pin = VHV_ROUTE_NONE;
 	return r;
 }
 
@@ -50,7 +53,7 @@ int vhv_routes_set_default(struct vhv_vm *vm, unsigned int nr_spis)
 	if (!r)
 		return -ENOMEM;
 	for (i = 0; i < nr_spis; i++)
-		r->pin[i] = i;
+		r->e[i].pin = i;
 	routes_install(vm, r);
 	return 0;
 }
@@ -59,16 +62,48 @@ u32 vhv_route_pin(struct vhv_vm *vm, u32 gsi)
 {
 	struct vhv_routes *r = rcu_dereference(vm->irqfds.routes);
 
-	return r && gsi < r->nr_gsi ? r->pin[gsi] : VHV_ROUTE_NONE;
+	return r && gsi < r->nr_gsi ? r->e[gsi].pin : VHV_ROUTE_NONE;
 }
 
+void vhv_route_get(struct vhv_vm *vm, u32 gsi, struct vhv_route *out)
+{
+	struct vhv_routes *r;
+
+	rcu_read_lock();
+	r = rcu_dereference(vm->irqfds.routes);
+	if (r && gsi < r->nr_gsi)
+		*out = r->e[gsi];
+	else
+		*out = (struct vhv_route){ .pin = VHV_ROUTE_NONE };
+	rcu_read_unlock();
+}
+
+/* KVM's checks: an MSI's flags, an irqchip's chip and pin. */
 static int check_entry(const struct kvm_irq_routing_entry *e)
 {
-	if (e->gsi >= VHV_MAX_IRQ_ROUTES || e->flags || e->type != KVM_IRQ_ROUTING_IRQCHIP)
+	if (e->gsi >= VHV_MAX_IRQ_ROUTES)
+		return -EINVAL;
+	if (e->type == KVM_IRQ_ROUTING_MSI)
+		return e->flags & ~KVM_MSI_VALID_DEVID ? -EINVAL : 0;
+	if (e->flags || e->type != KVM_IRQ_ROUTING_IRQCHIP)
 		return -EINVAL;
 	if (e->u.irqchip.irqchip || e->u.irqchip.pin >= NR_PINS)
 		return -EINVAL;
 	return 0;
+}
+
+static void set_entry(struct vhv_route *out, const struct kvm_irq_routing_entry *e)
+{
+	if (e->type == KVM_IRQ_ROUTING_IRQCHIP) {
+		out->pin = e->u.irqchip.pin;
+		return;
+	}
+	out->msi = true;
+	out->flags = e->flags;
+	out->address_lo = e->u.msi.address_lo;
+	out->address_hi = e->u.msi.address_hi;
+	out->data = e->u.msi.data;
+	out->devid = e->u.msi.devid;
 }
 
 static struct vhv_routes *build(const struct kvm_irq_routing_entry *e, u32 nr, int *err)
@@ -87,13 +122,16 @@ static struct vhv_routes *build(const struct kvm_irq_routing_entry *e, u32 nr, i
 	if (!r)
 		return NULL;
 	for (i = 0; i < nr; i++) {
-		/* One irqchip: a GSI routed twice to it is EINVAL, as in KVM. */
-		if (r->pin[e[i].gsi] != VHV_ROUTE_NONE) {
+		/*
+		 * One irqchip, and an MSI route is a GSI's only one: a GSI
+		 * routed twice is EINVAL, as in KVM.
+		 */
+		if (r->e[e[i].gsi].pin != VHV_ROUTE_NONE || r->e[e[i].gsi].msi) {
 			kvfree(r);
 			*err = -EINVAL;
 			return NULL;
 		}
-		r->pin[e[i].gsi] = e[i].u.irqchip.pin;
+		set_entry(&r->e[e[i].gsi], &e[i]);
 	}
 	return r;
 }

@@ -28,6 +28,7 @@
 #include "vgic/icc.h"
 #include "vgic/irq.h"
 #include "vgic/regs.h"
+#include "vgic/lpi_regs.h"
 #include "vgic/state.h"
 #include "vgic/vgic.h"
 
@@ -65,6 +66,10 @@ static int regs_access(struct vhv_vm *vm, struct vhv_vcpu *vcpu, u64 attr, u32 g
 			*val = 0;
 		return 0;
 	}
+	/* LPI registers that read guest memory do so outside the lock. */
+	if (group == KVM_DEV_ARM_VGIC_GRP_REDIST_REGS && write &&
+	    vhv_lpi_reg_write(vcpu, off, 4, *val))
+		return 0;
 	raw_spin_lock_irqsave(&gic->lock, flags);
 	if (group == KVM_DEV_ARM_VGIC_GRP_DIST_REGS) {
 		ret = vhv_vgic_dist_uaccess(&c, off, write, val);

@@ -17,7 +17,9 @@
 
 #include <linux/list.h>
 #include <linux/spinlock.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 #include "mmu/iobus.h"
 
@@ -57,6 +59,7 @@ struct vhv_irq {
 	 */
 	bool in_lr;
 	bool lr_pending;
+	bool lpi;			/* a struct vhv_lpi (vgic/lpi.h) */
 };
 
 /* The virtual CPU interface of a vCPU, as saved between two runs. */
@@ -79,6 +82,9 @@ struct vhv_vgic_cpu {
 	unsigned long cpu_lines;
 	/* Its redistributor's RD and SGI frames on the MMIO bus (vgic/mmio.c). */
 	struct vhv_iobus_dev rd_dev;
+	/* LPIs (vgic/lpi_regs.c): GICR_PENDBASER, GICR_CTLR.EnableLPIs. */
+	u64 pendbaser;
+	u32 lpi_ctlr;
 };
 
 /*
@@ -109,6 +115,10 @@ struct vhv_vgic {
 	/* The frames on the MMIO bus, from the first KVM_RUN (vgic/mmio.c). */
 	struct vhv_iobus_dev dist_dev;
 	bool on_bus;			/* under vm->lock */
+	/* LPIs (vgic/lpi.h): GICR_PROPBASER, one for all, as in KVM. */
+	u64 propbaser;
+	struct mutex lpi_lock;		/* lpi_xa's members and nr_maps */
+	struct xarray lpi_xa;		/* INTID -> struct vhv_lpi */
 };
 
 /* The hardware's virtual CPU interface, read once at load. */

@@ -80,7 +80,7 @@ const struct fz_ioctl fz_ioctls[] = {
 	/* KVM's, not vhv's (yet) */
 	IO(KVM_GET_STATS_FD, VM, FZ_KVM | FZ_INT | FZ_RETFD, LOOSE, fz_gen_int0),
 	IO(KVM_IRQ_LINE_STATUS, VM, FZ_KVM | FZ_IN | FZ_OUT, LOOSE, fz_gen_irq_line),
-	IO(KVM_SIGNAL_MSI, VM, FZ_KVM | FZ_IN, LOOSE, NULL),
+	IO(KVM_SIGNAL_MSI, VM, FZ_IN, E(EINVAL) | E(ENODEV) | E(EBUSY), NULL),
 	IO(KVM_GET_DIRTY_LOG, VM, FZ_KVM | FZ_IN, LOOSE, fz_gen_dirty_log),
 	IO(KVM_CLEAR_DIRTY_LOG, VM, FZ_KVM | FZ_IN, LOOSE, fz_gen_dirty_log),
 	IO(KVM_RESET_DIRTY_RINGS, VM, FZ_KVM | FZ_INT, LOOSE, fz_gen_int0),

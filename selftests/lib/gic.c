@@ -414,7 +414,8 @@ static void gic_irq_handler(struct guest_regs *regs)
 	u32 cpu = gic_cpu_index(), intid = gic_read_sysreg(ICC_IAR1_EL1) & 0xffffff;
 	struct gic_log *log = &gic_logs[cpu];
 
-	if (intid >= 1020) {
+	/* 1020-1023 special, 1024-8191 reserved; LPIs from 8192 are logged. */
+	if (intid >= 1020 && intid < 8192) {
 		log->spurious++;
 		return;
 	}

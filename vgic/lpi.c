@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * LPIs: edge-triggered, group 1, no active state of their own (Arm GIC
+ * architecture specification, 5.1 "LPIs"), delivered through the list
+ * registers like any other interrupt (vgic/lr.c). Their priority and
+ * enable live in the guest's configuration table (GICR_PROPBASER), one
+ * byte per LPI, and are read into the interrupt when an ITE maps it and
+ * on INV/INVALL, as the architecture lets an implementation cache them.
+ *
+ * Every walk of all LPIs (INVALL, MOVALL, the pending table) runs under
+ * gic->lpi_lock, a mutex, with vgic->lock taken per LPI only, and
+ * reschedules: it is bounded by the number of LPIs, at most 2^16 - 8192.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/xarray.h>
+
+#include "core/vcpu.h"
+#include "core/vm.h"
+#include "mmu/guest_mem.h"
+#include "vgic/irq.h"
+#include "vgic/lpi.h"
+
+/* GICR_PROPBASER: IDbits [4:0], PA [51:12]; a configuration byte (5.1.1). */
+#define PROPBASER_IDBITS	GENMASK_ULL(4, 0)
+#define PROPBASER_PA		GENMASK_ULL(51, 12)
+#define LPI_PROP_ENABLE		BIT(0)
+#define LPI_PROP_PRIORITY	GENMASK(7, 2)
+/* GICR_PENDBASER: PA [51:16], PTZ [62]. */
+#define PENDBASER_PA		GENMASK_ULL(51, 16)
+#define PENDBASER_PTZ		BIT_ULL(62)
+
+void vhv_lpi_get(struct vhv_lpi *lpi)
+{
+	refcount_inc(&lpi->ref);
+}
+
+void vhv_lpi_put(struct vhv_lpi *lpi)
+{
+	if (refcount_dec_and_test(&lpi->ref))
+		kfree_rcu(lpi, rcu);
+}
+
+u32 vhv_lpi_limit(struct vhv_vm *vm)
+{
+	u32 bits = (READ_ONCE(vm->vgic->propbaser) & PROPBASER_IDBITS) + 1;
+
+	return 1U << min_t(u32, bits, VHV_LPI_ID_BITS);
+}
+
+static void lpi_update(struct vhv_vm *vm, struct vhv_lpi *lpi, void (*fn)(struct vhv_irq *irq,
+		       void *arg), void *arg)
+{
+	struct vhv_vgic *gic = vm->vgic;
+	struct vgic_kicks k = { };
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&gic->lock, flags);
+	fn(&lpi->irq, arg);
+	vhv_vgic_irq_update(gic, &lpi->irq, &k);
+	raw_spin_unlock_irqrestore(&gic->lock, flags);
+	vhv_vgic_kick(vm, &k);
+}
+
+static void set_prop(struct vhv_irq *irq, void *arg)
+{
+	u8 prop = *(u8 *)arg;
+
+	irq->priority = prop & LPI_PROP_PRIORITY;
+	irq->enabled = prop & LPI_PROP_ENABLE;
+}
+
+int vhv_lpi_reload(struct vhv_vm *vm, struct vhv_lpi *lpi)
+{
+	u64 base = READ_ONCE(vm->vgic->propbaser) & PROPBASER_PA;
+	u8 prop;
+	int ret;
+
+	ret = vhv_guest_read(vm, base + lpi->irq.intid - VHV_LPI_BASE, &prop, 1);
+	if (ret)
+		return ret;
+	lpi_update(vm, lpi, set_prop, &prop);
+	return 0;
+}
+
+static void set_target(struct vhv_irq *irq, void *arg)
+{
+	irq->target = arg;
+}
+
+void vhv_lpi_set_target(struct vhv_vm *vm, struct vhv_lpi *lpi, struct vhv_vcpu *vcpu)
+{
+	lpi_update(vm, lpi, set_target, vcpu);
+}
+
+static void set_latch(struct vhv_irq *irq, void *arg)
+{
+	irq->latch = arg != NULL;
+	/* CLEAR: a pending state already in a list register goes too at the fold. */
+	if (!arg)
+		irq->lr_pending = false;
+}
+
+void vhv_lpi_set_pending(struct vhv_vm *vm, struct vhv_lpi *lpi, bool pending)
+{
+	lpi_update(vm, lpi, set_latch, pending ? lpi : NULL);
+}
+
+/* Its bit in vcpu's pending table, into the latch (KVM does the same on map). */
+static int load_pending(struct vhv_vm *vm, struct vhv_lpi *lpi, struct vhv_vcpu *vcpu)
+{
+	u64 pendbaser = vcpu ? READ_ONCE(vcpu->vgic.pendbaser) : 0;
+	u32 intid = lpi->irq.intid;
+	u8 byte;
+	int ret;
+
+	if (!vcpu || !vhv_lpis_enabled(vcpu))
+		return 0;
+	ret = vhv_guest_read(vm, (pendbaser & PENDBASER_PA) + intid / 8, &byte, 1);
+	if (ret)
+		return ret;
+	if (byte & BIT(intid % 8))
+		vhv_lpi_set_pending(vm, lpi, true);
+	return 0;
+}
+
+static struct vhv_lpi *lpi_alloc(struct vhv_vgic *gic, u32 intid, struct vhv_vcpu *vcpu)
+{
+	struct vhv_lpi *lpi = kzalloc(sizeof(*lpi), GFP_KERNEL_ACCOUNT);
+
+	if (!lpi)
+		return ERR_PTR(-ENOMEM);
+	vhv_vgic_irq_init(&lpi->irq, intid, vcpu);
+	lpi->irq.lpi = true;
+	lpi->irq.level = false;
+	refcount_set(&lpi->ref, 1);	/* lpi_xa's */
+	if (xa_insert(&gic->lpi_xa, intid, lpi, GFP_KERNEL_ACCOUNT)) {
+		kfree(lpi);
+		return ERR_PTR(-ENOMEM);
+	}
+	return lpi;
+}
+
+struct vhv_lpi *vhv_lpi_map(struct vhv_vm *vm, u32 intid, struct vhv_vcpu *vcpu)
+{
+	struct vhv_vgic *gic = vm->vgic;
+	struct vhv_lpi *lpi;
+	int ret;
+
+	mutex_lock(&gic->lpi_lock);
+	lpi = xa_load(&gic->lpi_xa, intid);
+	if (lpi) {
+		lpi->nr_maps++;
+		mutex_unlock(&gic->lpi_lock);
+		return lpi;
+	}
+	lpi = lpi_alloc(gic, intid, vcpu);
+	if (IS_ERR(lpi))
+		goto out;
+	lpi->nr_maps = 1;
+	/* As KVM: no configuration byte to read, no LPI. */
+	ret = vhv_lpi_reload(vm, lpi);
+	if (!ret)
+		ret = load_pending(vm, lpi, vcpu);
+	if (ret) {
+		xa_erase(&gic->lpi_xa, intid);
+		vhv_lpi_put(lpi);
+		lpi = ERR_PTR(ret);
+	}
+out:
+	mutex_unlock(&gic->lpi_lock);
+	return lpi;
+}
+
+static void clear_all(struct vhv_irq *irq, void *arg)
+{
+	irq->latch = false;
+	irq->lr_pending = false;
+	irq->enabled = false;
+}
+
+void vhv_lpi_unmap(struct vhv_vm *vm, struct vhv_lpi *lpi)
+{
+	struct vhv_vgic *gic = vm->vgic;
+
+	mutex_lock(&gic->lpi_lock);
+	if (--lpi->nr_maps) {
+		mutex_unlock(&gic->lpi_lock);
+		return;
+	}
+	xa_erase(&gic->lpi_xa, lpi->irq.intid);
+	mutex_unlock(&gic->lpi_lock);
+	/* DISCARD and unmapping remove the pending state (GITS command DISCARD). */
+	lpi_update(vm, lpi, clear_all, NULL);
+	vhv_lpi_put(lpi);
+}
+
+void vhv_lpi_reload_all(struct vhv_vm *vm, struct vhv_vcpu *vcpu)
+{
+	struct vhv_vgic *gic = vm->vgic;
+	struct vhv_lpi *lpi;
+	unsigned long intid;
+
+	mutex_lock(&gic->lpi_lock);
+	xa_for_each(&gic->lpi_xa, intid, lpi) {
+		if (READ_ONCE(lpi->irq.target) == vcpu)
+			vhv_lpi_reload(vm, lpi);
+		cond_resched();
+	}
+	mutex_unlock(&gic->lpi_lock);
+}
+
+void vhv_lpi_move_all(struct vhv_vm *vm, struct vhv_vcpu *from, struct vhv_vcpu *to)
+{
+	struct vhv_vgic *gic = vm->vgic;
+	struct vhv_lpi *lpi;
+	unsigned long intid;
+
+	mutex_lock(&gic->lpi_lock);
+	xa_for_each(&gic->lpi_xa, intid, lpi) {
+		if (READ_ONCE(lpi->irq.target) == from)
+			vhv_lpi_set_target(vm, lpi, to);
+		cond_resched();
+	}
+	mutex_unlock(&gic->lpi_lock);
+}
+
+void vhv_lpi_destroy(struct vhv_vm *vm)
+{
+	struct vhv_vgic *gic = vm->vgic;
+	struct vhv_irq *irq, *tmp;
+	unsigned int i;
+
+	/* No vCPU runs and the ITSes are gone: only queued LPIs are left. */
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		list_for_each_entry_safe(irq, tmp, &vm->vcpus[i]->vgic.ap_list, ap) {
+			if (!irq->lpi)
+				continue;
+			list_del_init(&irq->ap);
+			irq->queued = NULL;
+			vhv_lpi_put(vhv_irq_to_lpi(irq));
+		}
+	}
+	xa_destroy(&gic->lpi_xa);
+}
