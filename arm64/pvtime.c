@@ -69,7 +69,8 @@ int vhv_pvtime_set_attr(struct vhv_vcpu *vcpu, const struct kvm_device_attr *att
 		return -EINVAL;
 	if (vcpu->pvtime.base != VHV_PVTIME_NONE)
 		return -EEXIST;
-	if (!vhv_guest_visible(vcpu->vm, ipa))
+	/* As KVM's write look-up: the record must be in writable RAM. */
+	if (!vhv_guest_writable(vcpu->vm, ipa))
 		return -EINVAL;
 	vcpu->pvtime.base = ipa;
 	return 0;

@@ -70,11 +70,17 @@ void vhv_vm_put(struct vhv_vm *vm)
  */
 void vhv_vm_mark_ran(struct vhv_vm *vm)
 {
-	if (test_bit(VHV_VM_RAN, &vm->flags))
+	/* Acquire: pairs with the barrier below, the ID registers seen final. */
+	if (test_bit_acquire(VHV_VM_RAN, &vm->flags))
 		return;
 	mutex_lock(&vm->lock);
 	if (!test_bit(VHV_VM_RAN, &vm->flags))
 		vhv_idregs_first_run(vm);
+	/*
+	 * set_bit() is relaxed: order the ID register stores before it (a full
+	 * barrier, DMB ISH; Arm ARM B2.3), for the lock-free test above.
+	 */
+	smp_mb__before_atomic();
 	set_bit(VHV_VM_RAN, &vm->flags);
 	mutex_unlock(&vm->lock);
 }

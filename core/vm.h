@@ -10,9 +10,13 @@
  *   vm->slots_lock      memory slot changes (mmu/memslot.c)
  *   vm->ioeventfds.lock ioeventfd assignment (mmu/ioeventfd.c), and
  *   vm->coalesced.lock  coalesced MMIO zones (mmu/coalesced.c), never nested
- *   vm->iobus.lock      MMIO bus changes (mmu/iobus.c), not nested with slots_lock
+ *   vm->iobus.lock      MMIO bus changes (mmu/iobus.c), not nested with
+ *                       slots_lock; its holder waits for vm->srcu readers
+ *   its->cmd_lock > its->lock > gic->lpi_lock   the ITS and LPIs (vgic/its.h)
  *   vm->mmu_lock        stage-2 tables (spinlock, mmu/stage2.c)
  *   vgic->lock          interrupt state (raw spinlock, vgic/vgic.h)
+ * vm->srcu readers (the abort path and the MMIO bus's device callbacks)
+ * take none of the mutexes above vm->iobus.lock nor that lock itself.
  * No lock is held across guest entry. Whoever must stop every vCPU (the
  * vGIC's creation and state, the counter offset) holds vm->lock and takes
  * each vcpu->mutex by trylock only (vhv_vm_trylock_vcpus): a vCPU busy in

@@ -101,3 +101,14 @@ bool vhv_guest_visible(struct vhv_vm *vm, u64 gpa)
 	srcu_read_unlock(&vm->srcu, idx);
 	return ret;
 }
+
+bool vhv_guest_writable(struct vhv_vm *vm, u64 gpa)
+{
+	bool ret;
+	int idx;
+
+	idx = srcu_read_lock(&vm->srcu);
+	ret = gpa_to_hva(vm, gpa, true) != 0;
+	srcu_read_unlock(&vm->srcu, idx);
+	return ret;
+}

@@ -21,5 +21,7 @@ int vhv_guest_write(struct vhv_vm *vm, u64 gpa, const void *buf, size_t len);
 int vhv_guest_write_u64(struct vhv_vm *vm, u64 gpa, u64 val);
 /* Whether gpa is in a memory slot (KVM's kvm_is_visible_gfn()). */
 bool vhv_guest_visible(struct vhv_vm *vm, u64 gpa);
+/* In a memory slot the guest and vhv may write (not KVM_MEM_READONLY). */
+bool vhv_guest_writable(struct vhv_vm *vm, u64 gpa);
 
 #endif /* VHV_MMU_GUEST_MEM_H */

@@ -17,6 +17,8 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 
+#include <linux/sched/signal.h>
+
 #include "core/vcpu.h"
 #include "core/vm.h"
 #include "mmu/guest_mem.h"
@@ -225,6 +227,12 @@ void vhv_its_process_commands(struct vhv_its *its)
 		its->creadr += CMD_SIZE;
 		if (its->creadr >= size)
 			its->creadr = 0;
+		/*
+		 * Up to 32768 commands per CWRITER write: preemptible, and a
+		 * VMM being killed stops here (the rest is never processed).
+		 */
+		if (fatal_signal_pending(current))
+			break;
 		cond_resched();
 	}
 }

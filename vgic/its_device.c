@@ -54,7 +54,6 @@ static int addr_attr(struct vhv_its *its, struct kvm_device_attr *attr, bool wri
 {
 	u64 __user *uaddr = u64_to_user_ptr(attr->addr);
 	u64 addr;
-	int ret;
 
 	if (attr->attr != KVM_VGIC_ITS_ADDR_TYPE)
 		return -ENODEV;
@@ -62,11 +61,8 @@ static int addr_attr(struct vhv_its *its, struct kvm_device_attr *attr, bool wri
 		return put_user(its->base, uaddr);
 	if (get_user(addr, uaddr))
 		return -EFAULT;
-	/* vm->lock: two VMM threads setting it at once register it once. */
-	mutex_lock(&its->vm->lock);
-	ret = addr_set(its, addr);
-	mutex_unlock(&its->vm->lock);
-	return ret;
+	/* Under vm->lock (its_dev_ioctl): two VMM threads register it once. */
+	return addr_set(its, addr);
 }
 
 static void its_reset(struct vhv_its *its)
@@ -185,8 +181,12 @@ static long its_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long a
 static int its_dev_release(struct inode *inode, struct file *filp)
 {
 	struct vhv_its *its = filp->private_data;
+	struct vhv_vm *vm = its->vm;
 
-	vhv_vm_put(its->vm);
+	/* Never listed (reporting its fd failed): nobody else knows it. */
+	if (list_empty(&its->link))
+		kfree(its);
+	vhv_vm_put(vm);
 	return 0;
 }
 
@@ -204,6 +204,7 @@ static struct vhv_its *its_alloc(struct vhv_vm *vm)
 	if (!its)
 		return NULL;
 	its->vm = vm;
+	INIT_LIST_HEAD(&its->link);	/* on vm->its_list once its fd is reported */
 	its->base = VHV_VGIC_ADDR_UNDEF;
 	mutex_init(&its->cmd_lock);
 	mutex_init(&its->lock);

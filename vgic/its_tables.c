@@ -154,10 +154,12 @@ void vhv_its_coll_retarget(struct vhv_its *its, u16 icid)
 	struct its_ite *ite;
 
 	xa_for_each(&its->devs, devid, dev) {
-		xa_for_each(&dev->ites, event, ite)
+		xa_for_each(&dev->ites, event, ite) {
 			if (ite->icid == icid)
 				vhv_lpi_set_target(its->vm, ite->lpi, vcpu);
-		cond_resched();
+			/* The guest chooses how many ITEs there are. */
+			cond_resched();
+		}
 	}
 }
 

@@ -144,10 +144,13 @@ static struct vhv_lpi *lpi_alloc(struct vhv_vgic *gic, u32 intid, struct vhv_vcp
 
 struct vhv_lpi *vhv_lpi_map(struct vhv_vm *vm, u32 intid, struct vhv_vcpu *vcpu)
 {
-	struct vhv_vgic *gic = vm->vgic;
+	struct vhv_vgic *gic = READ_ONCE(vm->vgic);
 	struct vhv_lpi *lpi;
 	int ret;
 
+	/* An ITS in a VM without a vGICv3 (KVM lets one be created): no LPIs. */
+	if (!gic)
+		return ERR_PTR(-ENXIO);
 	mutex_lock(&gic->lpi_lock);
 	lpi = xa_load(&gic->lpi_xa, intid);
 	if (lpi) {
@@ -198,10 +201,12 @@ void vhv_lpi_unmap(struct vhv_vm *vm, struct vhv_lpi *lpi)
 
 void vhv_lpi_reload_all(struct vhv_vm *vm, struct vhv_vcpu *vcpu)
 {
-	struct vhv_vgic *gic = vm->vgic;
+	struct vhv_vgic *gic = READ_ONCE(vm->vgic);
 	struct vhv_lpi *lpi;
 	unsigned long intid;
 
+	if (!gic)
+		return;
 	mutex_lock(&gic->lpi_lock);
 	xa_for_each(&gic->lpi_xa, intid, lpi) {
 		if (READ_ONCE(lpi->irq.target) == vcpu)
@@ -213,10 +218,12 @@ void vhv_lpi_reload_all(struct vhv_vm *vm, struct vhv_vcpu *vcpu)
 
 void vhv_lpi_move_all(struct vhv_vm *vm, struct vhv_vcpu *from, struct vhv_vcpu *to)
 {
-	struct vhv_vgic *gic = vm->vgic;
+	struct vhv_vgic *gic = READ_ONCE(vm->vgic);
 	struct vhv_lpi *lpi;
 	unsigned long intid;
 
+	if (!gic)
+		return;
 	mutex_lock(&gic->lpi_lock);
 	xa_for_each(&gic->lpi_xa, intid, lpi) {
 		if (READ_ONCE(lpi->irq.target) == from)

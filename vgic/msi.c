@@ -43,7 +43,10 @@ int vhv_msi_signal(struct vhv_vm *vm, const struct kvm_msi *msi)
 
 	if (msi->flags & ~KVM_MSI_VALID_DEVID)
 		return -EINVAL;
-	if (!READ_ONCE(vm->vgic) || !READ_ONCE(vm->has_its))
+	/* As KVM: no in-kernel irqchip, EINVAL; no ITS, ENODEV. */
+	if (!READ_ONCE(vm->vgic))
+		return -EINVAL;
+	if (!READ_ONCE(vm->has_its))
 		return -ENODEV;
 	if (!(msi->flags & KVM_MSI_VALID_DEVID))
 		return -EINVAL;
