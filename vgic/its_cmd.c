@@ -15,9 +15,8 @@
  * own vCPU's time, not the host's.
  */
 #include <linux/sched.h>
-#include <linux/slab.h>
-
 #include <linux/sched/signal.h>
+#include <linux/slab.h>
 
 #include "core/vcpu.h"
 #include "core/vm.h"
