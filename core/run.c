@@ -56,16 +56,17 @@ int vhv_vcpu_block(struct vhv_vcpu *vcpu)
 /*
  * WFI, and what behaves as it (PSCI CPU_SUSPEND): no wait at all if an
  * interrupt the guest would take is pending, whatever PSTATE.I says;
- * else sleep until one may be: a kick, a signal, or the next deadline
- * of the guest's timers, which the hrtimer stands in for while the vCPU
- * is not loaded. 1 to go on, or -EINTR.
+ * else poll for a while (core/halt_poll.c), then sleep until one may be:
+ * a kick, a signal, or the next deadline of the guest's timers, which the
+ * hrtimer stands in for while the vCPU is not loaded. 1 to go on, or
+ * -EINTR.
  */
 int vhv_vcpu_wfi(struct vhv_vcpu *vcpu)
 {
 	int ret;
 
 	vhv_timer_block_begin(vcpu);
-	ret = vhv_vgic_has_pending(vcpu) ? 1 : vhv_vcpu_block(vcpu);
+	ret = vhv_vgic_has_pending(vcpu) ? 1 : vhv_vcpu_halt(vcpu);
 	vhv_timer_block_end(vcpu);
 	return ret;
 }

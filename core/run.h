@@ -8,7 +8,9 @@ struct vhv_vcpu;
 int vhv_vcpu_run(struct vhv_vcpu *vcpu);
 /* Waits for a kick or a signal: 1 to go on, -EINTR (KVM_EXIT_INTR). */
 int vhv_vcpu_block(struct vhv_vcpu *vcpu);
-/* WFI: at once if an interrupt is pending, else as vhv_vcpu_block() with
+/* The same after polling for a kick first (core/halt_poll.c). */
+int vhv_vcpu_halt(struct vhv_vcpu *vcpu);
+/* WFI: at once if an interrupt is pending, else as vhv_vcpu_halt() with
  * the timers' deadlines armed.
  */
 int vhv_vcpu_wfi(struct vhv_vcpu *vcpu);

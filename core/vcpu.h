@@ -94,6 +94,7 @@ struct vhv_vcpu {
 	int run_cpu;			/* where it is while not OUTSIDE */
 	struct rcuwait wait;		/* the vCPU thread, blocked in WFI */
 	bool wakeup;			/* a reason to leave WFI */
+	unsigned int poll_ns;		/* halt-polling window (core/halt_poll.c) */
 };
 
 int vhv_vcpu_create(struct vhv_vm *vm, unsigned long id);

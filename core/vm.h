@@ -14,6 +14,9 @@
  *                       slots_lock; its holder waits for vm->srcu readers
  *   its->cmd_lock > its->lock > gic->lpi_lock   the ITS and LPIs (vgic/its.h)
  *   vm->mmu_lock        stage-2 tables (spinlock, mmu/stage2.c)
+ *   its->cache.lock     the ITS's translation cache (raw spinlock,
+ *                       vgic/its_cache.h; inside its->lock, and taken by
+ *                       an irqfd's wake-up under the eventfd's lock)
  *   vgic->lock          interrupt state (raw spinlock, vgic/vgic.h)
  * vm->srcu readers (the abort path and the MMIO bus's device callbacks)
  * take none of the mutexes above vm->iobus.lock nor that lock itself.

@@ -3,7 +3,8 @@
  * KVM_IRQFD into the in-kernel GICv3: an eventfd write raises an SPI by
  * the default routing (GSI n is SPI n, INTID 32 + n) or by a route of
  * KVM_SET_GSI_ROUTING (KVM_IRQ_ROUTING_IRQCHIP), which replaces the
- * default table; a resampling irqfd keeps a level SPI high until the
+ * default table; a plain irqfd only raises the line (a level SPI stays
+ * high until lowered, as on KVM); a resampling irqfd keeps a level SPI high until the
  * guest's EOI and then signals its resamplefd, once per interrupt; the
  * routing entries and irqfds KVM refuses.
  *
@@ -203,6 +204,41 @@ TEST(irqfd_resample_fires_once_after_the_guest_eois_a_level_spi)
 	}
 	vmm_run_to_done(vcpu);
 	expect_log(vcpu->vm, ROUNDS, want);
+}
+
+/*
+ * A level SPI with its interrupt masked (PSTATE.I): the guest reports
+ * whether it is pending once the host raised it and again once the host
+ * lowered it by KVM_IRQ_LINE.
+ */
+static void guest_level_held(u64 unused)
+{
+	gic_dist_init();
+	gic_cpu_init();
+	gic_spi_setup(LEVEL_SPI, PRIO, false);
+	GUEST_SYNC(SYNC_READY);
+	gic_spin_ms(SETTLE_MS);
+	GUEST_SYNC2(SYNC_CHECK, gic_irq_is_pending(LEVEL_SPI));
+	GUEST_SYNC2(SYNC_CHECK, gic_irq_is_pending(LEVEL_SPI));
+}
+
+/*
+ * As KVM's irqfd (kvm_arch_set_irq_inatomic with level 1): without a
+ * resamplefd the eventfd raises the line and leaves it high, it does not
+ * pulse it, so a level SPI stays pending until the VMM lowers it.
+ */
+TEST(irqfd_leaves_a_level_spi_raised_until_the_vmm_lowers_it)
+{
+	struct vmm_vcpu *vcpu = irqfd_vm(guest_level_held, 0, KVM_CAP_IRQFD);
+	int fd = new_eventfd();
+
+	ASSERT_OK(irqfd_try(vcpu->vm, fd, LEVEL_GSI, 0, 0));
+	expect_sync(vcpu, SYNC_READY);
+	signal_eventfd(fd);
+	ASSERT_EQ(expect_sync(vcpu, SYNC_CHECK).args[1], 1);
+	vmm_spi_line(vcpu->vm, LEVEL_SPI, 0);
+	ASSERT_EQ(expect_sync(vcpu, SYNC_CHECK).args[1], 0);
+	vmm_run_to_done(vcpu);
 }
 
 static void guest_nothing(u64 unused)

@@ -2,12 +2,17 @@
 /*
  * KVM_IRQFD: an eventfd wired to a GSI. A write to it wakes
  * irqfd_wakeup() (under the eventfd's wait-queue lock, interrupts off),
- * which consumes the count and queues the injection; the work then
- * raises the routed SPI (and lowers it again unless the irqfd resamples,
- * so an edge SPI sees one edge and a level one a pulse). A resampling
- * irqfd leaves a level SPI high until the guest completes it: then
- * vhv_irqfd_ack() lowers it and signals the resample eventfd, and the
- * device raises it again if it still needs service.
+ * which consumes the count and injects there, as KVM's irqfd does: an SPI
+ * route raises its SPI (and leaves it raised), an MSI route goes through
+ * the ITS's translation cache; only an MSI the cache does not hold is
+ * queued to a work item, which translates it under the ITS's mutex. A
+ * resampling irqfd's level SPI stays high until the guest completes it:
+ * then vhv_irqfd_ack() lowers it and signals the resample eventfd, and
+ * the device raises it again if it still needs service.
+ *
+ * The route is read under RCU (vgic/route.c): a copy, so a
+ * KVM_SET_GSI_ROUTING racing with a signal delivers it by the old route
+ * or the new one, never by a freed one.
  *
  * Teardown (deassign, the eventfd closed, the VM destroyed) unlinks the
  * irqfd and queues its shutdown on vhv's own workqueue, which the VM's
@@ -43,41 +48,42 @@ struct vhv_irqfd {
 
 static struct workqueue_struct *cleanup_wq;
 
-/* An MSI route: translated by the ITS, which may sleep (its->lock). */
-static void irqfd_msi(struct vhv_irqfd *fd, const struct vhv_route *r)
-{
-	struct kvm_msi msi = {
-		.address_lo = r->address_lo, .address_hi = r->address_hi,
-		.data = r->data, .flags = r->flags, .devid = r->devid,
-	};
-
-	/* An MSI nothing translates is dropped, as in KVM. */
-	vhv_msi_signal(fd->vm, &msi);
-}
-
 /*
- * In process context: the wake-up (atomic, under the eventfd's lock)
- * only queues this work, so the ITS's mutex and translation are taken
- * here, never in atomic context.
+ * What a signal of the irqfd does, by its GSI's route read now: an SPI
+ * raised (never lowered: KVM's irqfd raises the line, so an edge SPI
+ * latches each signal and a level one stays high until KVM_IRQ_LINE or,
+ * for a resampling irqfd, the guest's EOI lowers it), or an MSI. In the
+ * wake-up (atomic) an MSI goes only through the ITS's translation cache:
+ * -EWOULDBLOCK asks for the work item, which translates under the ITS's
+ * mutex. A GSI without a route, a pin beyond the SPIs or an MSI nothing
+ * translates is dropped, as in KVM.
  */
-static void irqfd_inject(struct work_struct *work)
+static int irqfd_inject_route(struct vhv_irqfd *fd, bool atomic)
 {
-	struct vhv_irqfd *fd = container_of(work, struct vhv_irqfd, inject);
 	struct vhv_route r;
-	u32 pin;
 
 	vhv_route_get(fd->vm, fd->gsi, &r);
 	if (r.msi) {
-		irqfd_msi(fd, &r);
-		return;
+		struct kvm_msi msi = {
+			.address_lo = r.address_lo, .address_hi = r.address_hi,
+			.data = r.data, .flags = r.flags, .devid = r.devid,
+		};
+
+		if (atomic)
+			return vhv_msi_inject_atomic(fd->vm, &msi);
+		vhv_msi_signal(fd->vm, &msi);
+		return 0;
 	}
-	pin = r.pin;
-	/* A GSI without a route, or a pin beyond the SPIs: dropped, as in KVM. */
-	if (pin == VHV_ROUTE_NONE)
-		return;
-	vhv_vgic_set_spi(fd->vm, pin + VHV_VGIC_NR_PRIVATE, true);
-	if (!fd->resamplefd)
-		vhv_vgic_set_spi(fd->vm, pin + VHV_VGIC_NR_PRIVATE, false);
+	/* vgic->lock is a raw spinlock and the kick an IPI: fine in atomic context. */
+	if (r.pin != VHV_ROUTE_NONE)
+		vhv_vgic_set_spi(fd->vm, r.pin + VHV_VGIC_NR_PRIVATE, true);
+	return 0;
+}
+
+/* In process context: an MSI the cache did not have, or a signal at assign. */
+static void irqfd_inject(struct work_struct *work)
+{
+	irqfd_inject_route(container_of(work, struct vhv_irqfd, inject), false);
 }
 
 static void irqfd_shutdown(struct work_struct *work)
@@ -118,7 +124,8 @@ static int irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode, int sync, v
 	if (flags & EPOLLIN) {
 		/* Consume the count, so writes never block on a full eventfd. */
 		eventfd_ctx_do_read(fd->eventfd, &cnt);
-		schedule_work(&fd->inject);
+		if (irqfd_inject_route(fd, true) == -EWOULDBLOCK)
+			schedule_work(&fd->inject);
 	}
 	if (flags & EPOLLHUP) {
 		spin_lock_irqsave(&fd->vm->irqfds.lock, irqflags);

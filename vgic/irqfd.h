@@ -8,7 +8,8 @@
  * Lock order: vm->lock (routing changes), irqfds->assign_lock >
  * irqfds->resample_lock >
  * irqfds->lock (spinlock, also taken under an eventfd's wait-queue lock)
- * > vgic->lock.
+ * > vgic->lock. The wake-up injects under the wait-queue lock: an ITS's
+ * cache->lock (vgic/its_cache.h) and vgic->lock are taken inside it.
  */
 #ifndef VHV_VGIC_IRQFD_H
 #define VHV_VGIC_IRQFD_H

@@ -8,6 +8,7 @@
  *   its_cmd.c     the command queue and each command
  *   its_tables.c  devices, collections, ITEs; translation
  *   its_save.c    SAVE_TABLES / RESTORE_TABLES in KVM's ABI revision 0
+ *   its_cache.c   the translation cache of delivered MSIs (its_cache.h)
  *   msi.c         KVM_SIGNAL_MSI, MSI routes: which ITS, then translate
  *
  * What the guest maps lives in the kernel, in xarrays (devices by
@@ -30,6 +31,7 @@
 #include <linux/xarray.h>
 
 #include "mmu/iobus.h"
+#include "vgic/its_cache.h"
 
 struct kvm_msi;
 struct vhv_dabt;
@@ -56,6 +58,7 @@ struct vhv_its {
 	u64 baser_dev, baser_coll;	/* GITS_BASER0, GITS_BASER1 */
 	struct xarray devs;		/* DeviceID -> struct its_dev */
 	struct xarray colls;		/* ICID -> struct its_coll */
+	struct vhv_its_cache cache;	/* MSIs translated before (its_cache.c) */
 };
 
 struct its_dev {
@@ -120,5 +123,10 @@ int vhv_its_restore_tables(struct vhv_its *its);
 /* MSIs (vgic/msi.c): KVM_SIGNAL_MSI's return value. */
 int vhv_msi_signal(struct vhv_vm *vm, const struct kvm_msi *msi);
 long vhv_vm_signal_msi(struct vhv_vm *vm, void __user *argp);
+/*
+ * Any context (an irqfd's wake-up): 0, delivered from the translation
+ * cache, or -EWOULDBLOCK: call vhv_msi_signal() from process context.
+ */
+int vhv_msi_inject_atomic(struct vhv_vm *vm, const struct kvm_msi *msi);
 
 #endif /* VHV_VGIC_ITS_H */

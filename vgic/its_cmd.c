@@ -75,6 +75,8 @@ static int cmd_mapc(struct vhv_its *its, const u64 *c)
 	struct its_coll *coll = xa_load(&its->colls, cmd_icid(c));
 	struct vhv_vcpu *vcpu;
 
+	/* The cache holds collections' vCPUs: any MAPC makes it stale. */
+	vhv_its_cache_clear(its);
 	if (!cmd_valid(c)) {
 		if (coll) {
 			xa_erase(&its->colls, coll->id);
@@ -135,6 +137,7 @@ static int cmd_movi(struct vhv_its *its, const u64 *c)
 
 	if (!ite || !vhv_its_coll_vcpu(its, ite->icid) || !vcpu)
 		return CMD_ERROR;
+	vhv_its_cache_forget(its, cmd_devid(c), cmd_event(c));
 	ite->icid = cmd_icid(c);
 	vhv_lpi_set_target(its->vm, ite->lpi, vcpu);
 	return 0;

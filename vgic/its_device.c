@@ -73,7 +73,7 @@ static void its_reset(struct vhv_its *its)
 	its->cbaser = 0;
 	its->creadr = 0;
 	its->cwriter = 0;
-	its->enabled = false;
+	WRITE_ONCE(its->enabled, false);
 	mutex_unlock(&its->cmd_lock);
 	mutex_lock(&its->lock);
 	vhv_its_free_all(its);
@@ -210,6 +210,7 @@ static struct vhv_its *its_alloc(struct vhv_vm *vm)
 	mutex_init(&its->lock);
 	xa_init(&its->devs);
 	xa_init(&its->colls);
+	vhv_its_cache_init(&its->cache);
 	its->baser_dev = INITIAL_BASER | (1ULL << 56);		/* Type: Devices */
 	its->baser_coll = INITIAL_BASER | (4ULL << 56);		/* Type: Collections */
 	return its;

@@ -138,7 +138,7 @@ static void write_ctlr(struct vhv_its *its, u64 val)
 	    (!(its->baser_dev & BASER_VALID) || !(its->baser_coll & BASER_VALID) ||
 	     !(its->cbaser & BASER_VALID)))
 		return;
-	its->enabled = val & CTLR_ENABLED;
+	WRITE_ONCE(its->enabled, val & CTLR_ENABLED);
 	vhv_its_process_commands(its);
 }
 

@@ -75,6 +75,8 @@ struct its_dev *vhv_its_dev_alloc(struct vhv_its *its, u32 id, u64 itt, u8 nr_id
 void vhv_its_ite_free(struct vhv_its *its, struct its_dev *dev, struct its_ite *ite)
 {
 	xa_erase(&dev->ites, ite->event);
+	/* Out of the cache first: no MSI reaches the LPI after it is unmapped. */
+	vhv_its_cache_forget(its, dev->id, ite->event);
 	vhv_lpi_unmap(its->vm, ite->lpi);
 	kfree(ite);
 }
@@ -100,6 +102,7 @@ void vhv_its_free_all(struct vhv_its *its)
 	struct its_dev *dev;
 	unsigned long id;
 
+	vhv_its_cache_clear(its);
 	xa_for_each(&its->devs, id, dev)
 		vhv_its_dev_free(its, dev);
 	xa_for_each(&its->colls, id, coll) {

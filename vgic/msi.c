@@ -6,6 +6,10 @@
  * (KVM_MSI_VALID_DEVID): the pair (DeviceID, data = EventID) is then
  * translated as a device's write to GITS_TRANSLATER would be.
  *
+ * Both look the translation cache up first (vgic/its_cache.c); an irqfd's
+ * wake-up does only that (vhv_msi_inject_atomic()) and leaves a miss to
+ * its work item, which translates under its->lock and fills the cache.
+ *
  * KVM_SIGNAL_MSI returns, as KVM's: 1 delivered, 0 blocked (nothing
  * translates it), -EBUSY (the ITS or the target's LPIs disabled), -EINVAL
  * (no DeviceID, no ITS at that address, unknown flags), -ENODEV (no ITS
@@ -35,32 +39,61 @@ static struct vhv_its *its_at(struct vhv_vm *vm, u64 addr)
 	return found;
 }
 
+/* The ITS an MSI goes to, or NULL with KVM_SIGNAL_MSI's errno in *err. */
+static struct vhv_its *msi_its(struct vhv_vm *vm, const struct kvm_msi *msi, int *err)
+{
+	struct vhv_its *its;
+
+	*err = -EINVAL;
+	if (msi->flags & ~KVM_MSI_VALID_DEVID)
+		return NULL;
+	/* As KVM: no in-kernel irqchip, EINVAL; no ITS, ENODEV. */
+	if (!READ_ONCE(vm->vgic))
+		return NULL;
+	*err = -ENODEV;
+	if (!READ_ONCE(vm->has_its))
+		return NULL;
+	*err = -EINVAL;
+	if (!(msi->flags & KVM_MSI_VALID_DEVID))
+		return NULL;
+	its = its_at(vm, (u64)msi->address_hi << 32 | msi->address_lo);
+	if (!its)
+		return NULL;
+	*err = -EBUSY;
+	return vhv_vgic_ready(vm) ? its : NULL;
+}
+
 int vhv_msi_signal(struct vhv_vm *vm, const struct kvm_msi *msi)
 {
-	u64 addr = (u64)msi->address_hi << 32 | msi->address_lo;
 	struct vhv_its *its;
 	int ret;
 
-	if (msi->flags & ~KVM_MSI_VALID_DEVID)
-		return -EINVAL;
-	/* As KVM: no in-kernel irqchip, EINVAL; no ITS, ENODEV. */
-	if (!READ_ONCE(vm->vgic))
-		return -EINVAL;
-	if (!READ_ONCE(vm->has_its))
-		return -ENODEV;
-	if (!(msi->flags & KVM_MSI_VALID_DEVID))
-		return -EINVAL;
-	its = its_at(vm, addr);
+	its = msi_its(vm, msi, &ret);
 	if (!its)
-		return -EINVAL;
-	if (!vhv_vgic_ready(vm))
-		return -EBUSY;
+		return ret;
+	if (!vhv_its_cache_inject(its, msi->devid, msi->data))
+		return 1;
 	mutex_lock(&its->lock);
 	ret = vhv_its_trigger(its, msi->devid, msi->data);
+	if (!ret)
+		vhv_its_cache_add(its, msi->devid, msi->data);
 	mutex_unlock(&its->lock);
 	if (ret < 0)
 		return ret;
 	return ret ? 0 : 1;
+}
+
+int vhv_msi_inject_atomic(struct vhv_vm *vm, const struct kvm_msi *msi)
+{
+	struct vhv_its *its;
+	int err;
+
+	its = msi_its(vm, msi, &err);
+
+	/* Whatever the error, the slow path finds it again and drops the MSI. */
+	if (!its)
+		return -EWOULDBLOCK;
+	return vhv_its_cache_inject(its, msi->devid, msi->data);
 }
 
 long vhv_vm_signal_msi(struct vhv_vm *vm, void __user *argp)
