@@ -102,7 +102,7 @@ static void load_pending_table(struct vhv_vcpu *vcpu)
 
 	mutex_lock(&gic->lpi_lock);
 	xa_for_each(&gic->lpi_xa, intid, lpi) {
-		if (READ_ONCE(lpi->irq.target) != vcpu)
+		if (!vhv_lpi_mapped(gic, lpi) || READ_ONCE(lpi->irq.target) != vcpu)
 			continue;
 		if (intid / 8 != last) {
 			last = intid / 8;
@@ -156,7 +156,7 @@ static void invlpi(struct vhv_vcpu *vcpu, u32 intid)
 		return;
 	mutex_lock(&gic->lpi_lock);
 	lpi = xa_load(&gic->lpi_xa, intid);
-	if (lpi)
+	if (lpi && vhv_lpi_mapped(gic, lpi))
 		vhv_lpi_reload(vcpu->vm, lpi);
 	mutex_unlock(&gic->lpi_lock);
 }
@@ -212,6 +212,8 @@ int vhv_lpi_save_pending(struct vhv_vm *vm)
 
 	mutex_lock(&gic->lpi_lock);
 	xa_for_each(&gic->lpi_xa, intid, lpi) {
+		if (!vhv_lpi_mapped(gic, lpi))
+			continue;
 		raw_spin_lock_irqsave(&gic->lock, flags);
 		pending = vgic_irq_pending(&lpi->irq);
 		raw_spin_unlock_irqrestore(&gic->lock, flags);

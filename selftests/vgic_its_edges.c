@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ITS where vhv once differed from KVM (helpers in vgic_its/):
+ *  - an LPI discarded and mapped again while the guest still holds it
+ *    active is one interrupt: the INT that follows leaves it active and
+ *    pending in one list register (ICC_HPPIR1_EL1 reads 1023), not a
+ *    second copy of the INTID pending beside it;
+ *
+ * KVM ABI only. Skips without an in-kernel vGICv3.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#include "lib/mmio.h"
+#include "lib/test.h"
+#include "vgic_its/its.h"
+
+enum { SYNC_READY = 1, SYNC_SAVE };
+
+#define SETTLE_MS	30
+
+#define __str1(x)	#x
+#define __str(x)	__str1(x)
+#define ICC_IAR1_EL1	s3_0_c12_c12_0
+#define ICC_EOIR1_EL1	s3_0_c12_c12_1
+#define ICC_HPPIR1_EL1	s3_0_c12_c12_2
+#define icc_read(r) ({ u64 __v; asm volatile("mrs %0, " __str(r) : "=r" (__v)); __v; })
+#define icc_write(v, r)	asm volatile("msr " __str(r) ", %x0" : : "rZ" ((u64)(v)) : "memory")
+
+/* ---- one INTID, one interrupt ---- */
+
+static u32 remap_hppir = ~0U;
+
+/* The first time: DISCARD, MAPTI the same INTID again, INT, all before the EOI. */
+static void remap_handler(struct guest_regs *regs)
+{
+	struct gic_log *log = gic_my_log();
+	u32 intid = icc_read(ICC_IAR1_EL1) & 0xffffff;
+
+	if (intid >= 1020 && intid < 8192) {
+		log->spurious++;
+		return;
+	}
+	GUEST_ASSERT_EQ(intid, LPI);
+	if (log->nr < GIC_LOG_MAX)
+		log->intid[log->nr] = intid;
+	__atomic_store_n(&log->nr, log->nr + 1, __ATOMIC_RELAXED);
+	if (log->nr == 1) {
+		its_cmd(CMD_DISCARD | (u64)DEVID << 32, EVENT, 0, 0);
+		its_cmd(CMD_MAPTI | (u64)DEVID << 32, EVENT | (u64)LPI << 32, 0, 0);
+		its_cmd(CMD_INT | (u64)DEVID << 32, EVENT, 0, 0);
+		asm volatile("isb" : : : "memory");
+		remap_hppir = icc_read(ICC_HPPIR1_EL1) & 0xffffff;
+	}
+	icc_write(intid, ICC_EOIR1_EL1);
+	asm volatile("isb" : : : "memory");
+}
+
+static void guest_remap(u64 arg)
+{
+	gic_dist_init();
+	gic_cpu_init_handler(remap_handler);
+	its_guest_rd_lpis();
+	its_guest_enable();
+	its_guest_map();
+	local_irq_disable();
+	its_cmd(CMD_INT | (u64)DEVID << 32, EVENT, 0, 0);
+	gic_wait_irqs(2);
+	gic_spin_ms(SETTLE_MS);
+	GUEST_ASSERT_EQ(gic_nr_irqs_taken(), 2);
+	/* Active and pending in one list register: nothing is only pending. */
+	GUEST_ASSERT_EQ(remap_hppir, GIC_SPURIOUS);
+}
+
+TEST(its_lpi_remapped_while_active_stays_one_interrupt)
+{
+	struct vmm_vm *vm = vmm_vm_new();
+	int gic = vmm_gic_new(vm, 64);
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vm, 0, guest_remap, 0);
+
+	its_new(vm);
+	vmm_gic_init(gic);
+	vmm_run_to_done(vcpu);
+	its_expect_lpis(vm, 0, 2);
+}
+
