@@ -5,8 +5,10 @@
  *    active is one interrupt: the INT that follows leaves it active and
  *    pending in one list register (ICC_HPPIR1_EL1 reads 1023), not a
  *    second copy of the INTID pending beside it;
+ *  - an ITS in a VM without a vGICv3: its command queue runs (MAPTI
+ *    finds no LPI to map), KVM_SIGNAL_MSI is EINVAL, the host unharmed;
  *
- * KVM ABI only. Skips without an in-kernel vGICv3.
+ * KVM ABI only. Skips without an in-kernel vGICv3 (but the second).
  */
 #include <pthread.h>
 #include <signal.h>
@@ -86,5 +88,49 @@ TEST(its_lpi_remapped_while_active_stays_one_interrupt)
 	vmm_gic_init(gic);
 	vmm_run_to_done(vcpu);
 	its_expect_lpis(vm, 0, 2);
+}
+
+/* ---- an ITS without a vGICv3 ---- */
+
+static void guest_no_gic(u64 arg)
+{
+	/* Each command waits for CREADR: the queue must run. */
+	its_guest_tables();
+	its_cmd(CMD_MAPD | (u64)DEVID << 32, 3, (1ULL << 63) | (u64)(uintptr_t)its_itt, 0);
+	its_cmd(CMD_MAPC, 0, (1ULL << 63) | 0, 0);
+	its_cmd(CMD_MAPTI | (u64)DEVID << 32, EVENT | (u64)LPI << 32, 0, 0);
+	its_cmd(CMD_INT | (u64)DEVID << 32, EVENT, 0, 0);
+	its_cmd(CMD_INVALL, 0, 0, 0);
+	its_cmd(CMD_SYNC, 0, 0, 0);
+	GUEST_SYNC(SYNC_READY);
+}
+
+TEST(its_without_a_vgicv3_runs_its_queue_and_maps_no_lpi)
+{
+	struct vmm_vm *vm = vmm_vm_new();
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vm, 0, guest_no_gic, 0);
+	int its = its_new(vm);
+	u64 baser0, baser1;
+
+	/* No in-kernel irqchip: EINVAL, as KVM's kvm_send_userspace_msi(). */
+	ASSERT_ERRNO(its_signal(vm, DEVID, EVENT, KVM_MSI_VALID_DEVID), EINVAL);
+	its_expect_sync(vcpu, SYNC_READY);
+	ASSERT_EQ(its_reg_get(its, GITS_CREADR), its_reg_get(its, GITS_CWRITER));
+	ASSERT_ERRNO(its_signal(vm, DEVID, EVENT, KVM_MSI_VALID_DEVID), EINVAL);
+	/* MAPTI mapped nothing: the saved ITT holds no entry. */
+	ASSERT_OK(vmm_device_attr(its, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
+				  KVM_DEV_ARM_ITS_SAVE_TABLES, NULL));
+	ASSERT_EQ(*(u64 *)vmm_gpa(vm, (uintptr_t)&its_itt[EVENT]), 0);
+	ASSERT_EQ(*(u64 *)vmm_gpa(vm, (uintptr_t)&its_dev_table[DEVID]) >> 63, 1);
+	/* Restoring them (no LPI in them) works too. */
+	baser0 = its_reg_get(its, GITS_BASER0);
+	baser1 = its_reg_get(its, GITS_BASER1);
+	ASSERT_OK(vmm_device_attr(its, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
+				  KVM_DEV_ARM_ITS_CTRL_RESET, NULL));
+	its_reg_set(its, GITS_BASER0, baser0);
+	its_reg_set(its, GITS_BASER1, baser1);
+	ASSERT_OK(vmm_device_attr(its, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
+				  KVM_DEV_ARM_ITS_RESTORE_TABLES, NULL));
+	vmm_run_to_done(vcpu);
 }
 

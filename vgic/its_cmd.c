@@ -214,8 +214,11 @@ void vhv_its_process_commands(struct vhv_its *its)
 	u64 cmd[4];
 
 	lockdep_assert_held(&its->cmd_lock);
-	/* A VMM's CWRITER before CTRL_INIT: no LPIs can exist yet. */
-	if (!its->enabled || !vhv_vgic_ready(its->vm))
+	/*
+	 * A VMM's CWRITER before CTRL_INIT waits for it. Without a vGICv3 the
+	 * queue runs, as on KVM: MAPTI finds no LPI to map (vhv_lpi_limit()).
+	 */
+	if (!its->enabled || (READ_ONCE(its->vm->vgic) && !vhv_vgic_ready(its->vm)))
 		return;
 	while (its->creadr != its->cwriter) {
 		if (!vhv_guest_read(its->vm, base + its->creadr, cmd, CMD_SIZE)) {

@@ -44,7 +44,13 @@ void vhv_lpi_put(struct vhv_lpi *lpi)
 
 u32 vhv_lpi_limit(struct vhv_vm *vm)
 {
-	u32 bits = (READ_ONCE(vm->vgic->propbaser) & PROPBASER_IDBITS) + 1;
+	struct vhv_vgic *gic = READ_ONCE(vm->vgic);
+	u32 bits;
+
+	/* No vGICv3, no redistributor to set PROPBASER.IDbits: no LPI. */
+	if (!gic)
+		return VHV_LPI_BASE;
+	bits = (READ_ONCE(gic->propbaser) & PROPBASER_IDBITS) + 1;
 
 	return 1U << min_t(u32, bits, VHV_LPI_ID_BITS);
 }
