@@ -7,6 +7,10 @@
  *    second copy of the INTID pending beside it;
  *  - an ITS in a VM without a vGICv3: its command queue runs (MAPTI
  *    finds no LPI to map), KVM_SIGNAL_MSI is EINVAL, the host unharmed;
+ *  - SAVE_TABLES saves a collection that an ITE names but no MAPC
+ *    mapped (RDbase all ones), RESTORE_TABLES restores it and requires
+ *    it (EINVAL without, EEXIST for a duplicate), and the restored VM
+ *    maps it and takes the LPI;
  *
  * KVM ABI only. Skips without an in-kernel vGICv3 (but the second).
  */
@@ -132,5 +136,81 @@ TEST(its_without_a_vgicv3_runs_its_queue_and_maps_no_lpi)
 	ASSERT_OK(vmm_device_attr(its, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
 				  KVM_DEV_ARM_ITS_RESTORE_TABLES, NULL));
 	vmm_run_to_done(vcpu);
+}
+
+/* ---- a collection named but not mapped, saved and restored ---- */
+
+#define ICID_LATE	1
+#define CTE_UNMAPPED	((1ULL << 63) | 0xffffffffULL << 16 | ICID_LATE)
+
+/* VM A: the event goes to ICID 1, which no MAPC has mapped yet. */
+static void guest_late_coll(u64 arg)
+{
+	gic_dist_init();
+	gic_cpu_init();
+	its_guest_rd_lpis();
+	its_guest_enable();
+	its_cmd(CMD_MAPD | (u64)DEVID << 32, 3, (1ULL << 63) | (u64)(uintptr_t)its_itt, 0);
+	its_cmd(CMD_MAPTI | (u64)DEVID << 32, EVENT | (u64)LPI << 32, ICID_LATE, 0);
+	GUEST_SYNC(SYNC_SAVE);
+}
+
+/* VM B, restored: MAPC maps ICID 1 to this vCPU, and the event arrives. */
+static void guest_late_coll_restored(u64 arg)
+{
+	gic_cpu_init();
+	local_irq_enable();
+	its_cmd(CMD_MAPC, 0, (1ULL << 63) | ICID_LATE, 0);
+	its_cmd(CMD_INT | (u64)DEVID << 32, EVENT, 0, 0);
+	gic_wait_irqs(1);
+}
+
+static int restore_tables(int its)
+{
+	return vmm_device_attr(its, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
+			       KVM_DEV_ARM_ITS_RESTORE_TABLES, NULL);
+}
+
+TEST(its_saves_and_restores_a_collection_an_ite_names_but_no_mapc_mapped)
+{
+	struct vmm_vcpu *a, *b;
+	struct its_saved saved;
+	struct vmm_vm *vm;
+	int gic, its;
+	u64 *ctes;
+
+	vm = vmm_vm_new();
+	gic = vmm_gic_new(vm, 64);
+	a = vmm_vcpu_new(vm, 0, guest_late_coll, 0);
+	its = its_new(vm);
+	vmm_gic_init(gic);
+	its_expect_sync(a, SYNC_SAVE);
+	its_save(gic, its, &saved);
+	ctes = vmm_gpa(vm, (uintptr_t)its_coll_table);
+	/* One entry, RDbase all ones (not mapped), then the end. */
+	ASSERT_EQ(ctes[0], CTE_UNMAPPED);
+	ASSERT_EQ(ctes[1], 0);
+
+	vm = vmm_vm_new();
+	gic = vmm_gic_new(vm, 64);
+	b = vmm_vcpu_new(vm, 0, guest_late_coll_restored, 0);
+	its = its_new(vm);
+	vmm_gic_init(gic);
+	memcpy(vm->ram, a->vm->ram, vm->ram_size);
+	memset(gic_logs, 0, sizeof(gic_logs));
+	vmm_sync_to_guest(vm, gic_logs, sizeof(gic_logs));
+	its_restore_regs(gic, its, &saved);
+	ctes = vmm_gpa(vm, (uintptr_t)its_coll_table);
+	/* A duplicate collection: EEXIST; none for the ITE's ICID: EINVAL. */
+	ctes[1] = CTE_UNMAPPED;
+	ASSERT_ERRNO(restore_tables(its), EEXIST);
+	ctes[0] = 0;
+	ASSERT_ERRNO(restore_tables(its), EINVAL);
+	ctes[0] = CTE_UNMAPPED;
+	ctes[1] = 0;
+	ASSERT_OK(restore_tables(its));
+	its_reg_set(its, GITS_CTLR, saved.ctlr);
+	vmm_run_to_done(b);
+	its_expect_lpis(vm, 0, 1);
 }
 

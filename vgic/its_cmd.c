@@ -75,10 +75,14 @@ static int cmd_mapc(struct vhv_its *its, const u64 *c)
 	struct its_coll *coll = xa_load(&its->colls, cmd_icid(c));
 	struct vhv_vcpu *vcpu;
 
+	/*
+	 * V=0 leaves the collection unmapped rather than gone (KVM frees
+	 * it), so that the ITEs naming it still have an entry to be saved.
+	 */
 	if (!cmd_valid(c)) {
 		if (coll) {
-			xa_erase(&its->colls, coll->id);
-			kfree(coll);
+			coll->target = VHV_ITS_COLL_UNMAPPED;
+			coll->vcpu = NULL;
 		}
 		return 0;
 	}
@@ -88,14 +92,9 @@ static int cmd_mapc(struct vhv_its *its, const u64 *c)
 	if (!coll) {
 		if (!vhv_its_check_id(its, its->baser_coll, cmd_icid(c), NULL))
 			return CMD_ERROR;
-		coll = kzalloc(sizeof(*coll), GFP_KERNEL_ACCOUNT);
-		if (!coll)
-			return -ENOMEM;
-		coll->id = cmd_icid(c);
-		if (xa_insert(&its->colls, coll->id, coll, GFP_KERNEL_ACCOUNT)) {
-			kfree(coll);
-			return -ENOMEM;
-		}
+		coll = vhv_its_coll_alloc(its, cmd_icid(c));
+		if (IS_ERR(coll))
+			return PTR_ERR(coll);
 	}
 	coll->target = cmd_rdbase(c);
 	coll->vcpu = vcpu;
@@ -114,6 +113,7 @@ static int cmd_mapti(struct vhv_its *its, const u64 *c, bool mapti)
 {
 	struct its_dev *dev = xa_load(&its->devs, cmd_devid(c));
 	u32 event = cmd_event(c), intid = mapti ? cmd_pintid(c) : event;
+	struct its_coll *coll;
 
 	if (!dev || !event_ok(its, dev, event))
 		return CMD_ERROR;
@@ -122,9 +122,14 @@ static int cmd_mapti(struct vhv_its *its, const u64 *c, bool mapti)
 	/* Mapping a mapped EventID again is UNPREDICTABLE: ignored, as KVM. */
 	if (xa_load(&dev->ites, event))
 		return 0;
-	if (!xa_load(&its->colls, cmd_icid(c)) &&
-	    !vhv_its_check_id(its, its->baser_coll, cmd_icid(c), NULL))
-		return CMD_ERROR;
+	/* A collection named before MAPC maps it exists, unmapped, as KVM's. */
+	if (!xa_load(&its->colls, cmd_icid(c))) {
+		if (!vhv_its_check_id(its, its->baser_coll, cmd_icid(c), NULL))
+			return CMD_ERROR;
+		coll = vhv_its_coll_alloc(its, cmd_icid(c));
+		if (IS_ERR(coll))
+			return PTR_ERR(coll);
+	}
 	return vhv_its_ite_add(its, dev, event, cmd_icid(c), intid);
 }
 

@@ -40,7 +40,6 @@
 #define BASER_VALID		BIT_ULL(63)
 #define BASER_INDIRECT		BIT_ULL(62)
 #define NR_PAGES(b)		(((b) & 0xff) + 1)
-#define NOT_MAPPED		U32_MAX
 
 static u64 baser_pa(u64 baser)
 {
@@ -140,9 +139,9 @@ static int restore_ite(struct vhv_its *its, struct its_dev *dev, u32 event, u64 
 
 	if (!intid)
 		return 1;
+	/* The collection must have been restored, as KVM requires. */
 	if (intid < VHV_LPI_BASE || intid >= BIT(VHV_LPI_ID_BITS) ||
-	    event + (u64)next >= BIT_ULL(dev->nr_id_bits) ||
-	    !vhv_its_check_id(its, its->baser_coll, icid, NULL))
+	    event + (u64)next >= BIT_ULL(dev->nr_id_bits) || !xa_load(&its->colls, icid))
 		return -EINVAL;
 	ret = vhv_its_ite_add(its, dev, event, icid, intid);
 	if (ret)
@@ -230,11 +229,35 @@ static int restore_devs(struct vhv_its *its)
 	return ret;
 }
 
+/* One CTE: KVM's checks in its order (EINVAL, a duplicate EEXIST). */
+static int restore_cte(struct vhv_its *its, u64 val)
+{
+	u32 target = FIELD_GET(CTE_RDBASE, val);
+	u16 icid = val & CTE_ICID;
+	struct vhv_vcpu *vcpu = NULL;
+	struct its_coll *coll;
+
+	/* KVM saves collections that MAPTI named but no MAPC mapped. */
+	if (target != VHV_ITS_COLL_UNMAPPED) {
+		vcpu = vhv_vcpu_by_id(its->vm, target);
+		if (!vcpu)
+			return -EINVAL;
+	}
+	if (xa_load(&its->colls, icid))
+		return -EEXIST;
+	if (!vhv_its_check_id(its, its->baser_coll, icid, NULL))
+		return -EINVAL;
+	coll = vhv_its_coll_alloc(its, icid);
+	if (IS_ERR(coll))
+		return PTR_ERR(coll);
+	coll->target = target;
+	coll->vcpu = vcpu;
+	return 0;
+}
+
 static int restore_colls(struct vhv_its *its)
 {
 	u64 b = its->baser_coll, gpa = baser_pa(b), n = NR_PAGES(b) * SZ_64K / VHV_ITS_ESZ, i, val;
-	struct its_coll *coll;
-	u32 target;
 	int ret;
 
 	if (!(b & BASER_VALID))
@@ -243,23 +266,9 @@ static int restore_colls(struct vhv_its *its)
 		ret = get_entry(its, gpa + i * VHV_ITS_ESZ, &val);
 		if (ret || !(val & CTE_VALID))
 			return ret;
-		target = FIELD_GET(CTE_RDBASE, val);
-		/* KVM saves collections that MAPTI named but no MAPC mapped. */
-		if (target == NOT_MAPPED)
-			continue;
-		if (!vhv_vcpu_by_id(its->vm, target) || xa_load(&its->colls, val & CTE_ICID) ||
-		    !vhv_its_check_id(its, b, val & CTE_ICID, NULL))
-			return -EINVAL;
-		coll = kzalloc(sizeof(*coll), GFP_KERNEL_ACCOUNT);
-		if (!coll)
-			return -ENOMEM;
-		coll->id = val & CTE_ICID;
-		coll->target = target;
-		coll->vcpu = vhv_vcpu_by_id(its->vm, target);
-		if (xa_insert(&its->colls, coll->id, coll, GFP_KERNEL_ACCOUNT)) {
-			kfree(coll);
-			return -ENOMEM;
-		}
+		ret = restore_cte(its, val);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }

@@ -108,6 +108,21 @@ void vhv_its_free_all(struct vhv_its *its)
 	}
 }
 
+struct its_coll *vhv_its_coll_alloc(struct vhv_its *its, u16 icid)
+{
+	struct its_coll *coll = kzalloc(sizeof(*coll), GFP_KERNEL_ACCOUNT);
+
+	if (!coll)
+		return ERR_PTR(-ENOMEM);
+	coll->id = icid;
+	coll->target = VHV_ITS_COLL_UNMAPPED;
+	if (xa_insert(&its->colls, icid, coll, GFP_KERNEL_ACCOUNT)) {
+		kfree(coll);
+		return ERR_PTR(-ENOMEM);
+	}
+	return coll;
+}
+
 struct vhv_vcpu *vhv_its_coll_vcpu(struct vhv_its *its, u16 icid)
 {
 	struct its_coll *coll = xa_load(&its->colls, icid);
