@@ -11,6 +11,8 @@
  *    mapped (RDbase all ones), RESTORE_TABLES restores it and requires
  *    it (EINVAL without, EEXIST for a duplicate), and the restored VM
  *    maps it and takes the LPI;
+ *  - GRP_CTRL's errnos: CTRL_INIT 0 while a vCPU runs, CTRL_RESET and
+ *    SAVE_TABLES EBUSY then, an unknown attribute 0.
  *
  * KVM ABI only. Skips without an in-kernel vGICv3 (but the second).
  */
@@ -214,3 +216,60 @@ TEST(its_saves_and_restores_a_collection_an_ite_names_but_no_mapc_mapped)
 	its_expect_lpis(vm, 0, 1);
 }
 
+/* ---- GRP_CTRL while a vCPU runs ---- */
+
+static u32 wfi_running;
+
+static void guest_wfi(u64 arg)
+{
+	__atomic_store_n(&wfi_running, 1, __ATOMIC_RELEASE);
+	for (;;)
+		asm volatile("wfi" : : : "memory");
+}
+
+static void on_sigusr1(int sig)
+{
+}
+
+static void *run_until_signalled(void *arg)
+{
+	return (void *)(long)vmm_run(arg);
+}
+
+static int ctrl(int its, u64 attr)
+{
+	return vmm_device_attr(its, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL, attr, NULL);
+}
+
+TEST(its_ctrl_init_while_a_vcpu_runs_and_an_unknown_ctrl_attribute_succeed)
+{
+	struct sigaction sa = { .sa_handler = on_sigusr1 };
+	struct vmm_vm *vm = vmm_vm_new();
+	int gic = vmm_gic_new(vm, 64);
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vm, 0, guest_wfi, 0);
+	int its = its_new(vm);
+	pthread_t thread;
+	u32 *running, i;
+	void *ret;
+
+	vmm_gic_init(gic);
+	/* Stopped vCPUs: an attribute KVM does not know does nothing, 0. */
+	ASSERT_OK(ctrl(its, 0x1234));
+	ASSERT_ERRNO(vmm_device_attr(its, KVM_HAS_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL, 0x1234,
+				     NULL), ENXIO);
+	running = vmm_gpa(vm, (uintptr_t)&wfi_running);
+	ASSERT_OK(sigaction(SIGUSR1, &sa, NULL));
+	ASSERT_EQ(pthread_create(&thread, NULL, run_until_signalled, vcpu), 0);
+	for (i = 0; i < 10000 && !__atomic_load_n(running, __ATOMIC_ACQUIRE); i++)
+		usleep(1000);
+	ASSERT_EQ(__atomic_load_n(running, __ATOMIC_ACQUIRE), 1);
+	/* CTRL_INIT has nothing to do and looks at no vCPU; the rest stop them. */
+	ASSERT_OK(ctrl(its, KVM_DEV_ARM_VGIC_CTRL_INIT));
+	ASSERT_ERRNO(ctrl(its, KVM_DEV_ARM_ITS_CTRL_RESET), EBUSY);
+	ASSERT_ERRNO(ctrl(its, KVM_DEV_ARM_ITS_SAVE_TABLES), EBUSY);
+	ASSERT_ERRNO(ctrl(its, 0x1234), EBUSY);
+	ASSERT_EQ(pthread_kill(thread, SIGUSR1), 0);
+	ASSERT_EQ(pthread_join(thread, &ret), 0);
+	ASSERT_EQ((long)ret, -EINTR);
+	ASSERT_OK(ctrl(its, KVM_DEV_ARM_ITS_CTRL_RESET));
+}
