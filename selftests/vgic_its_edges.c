@@ -12,7 +12,9 @@
  *    it (EINVAL without, EEXIST for a duplicate), and the restored VM
  *    maps it and takes the LPI;
  *  - GRP_CTRL's errnos: CTRL_INIT 0 while a vCPU runs, CTRL_RESET and
- *    SAVE_TABLES EBUSY then, an unknown attribute 0.
+ *    SAVE_TABLES EBUSY then, an unknown attribute 0;
+ *  - an LPI's bit set in the pending table when MAPTI maps it makes it
+ *    pending, and the bit is cleared in the table, consumed.
  *
  * KVM ABI only. Skips without an in-kernel vGICv3 (but the second).
  */
@@ -272,4 +274,34 @@ TEST(its_ctrl_init_while_a_vcpu_runs_and_an_unknown_ctrl_attribute_succeed)
 	ASSERT_EQ(pthread_join(thread, &ret), 0);
 	ASSERT_EQ((long)ret, -EINTR);
 	ASSERT_OK(ctrl(its, KVM_DEV_ARM_ITS_CTRL_RESET));
+}
+
+/* ---- the pending table's bit, consumed by MAPTI ---- */
+
+static void guest_pending_bit(u64 arg)
+{
+	volatile u8 *pend = &its_pend_table[0][LPI / 8];
+
+	gic_dist_init();
+	gic_cpu_init();
+	its_guest_rd_lpis();
+	its_guest_enable();
+	*pend |= 1 << (LPI % 8);
+	asm volatile("dsb sy" : : : "memory");
+	its_guest_map();
+	GUEST_ASSERT_EQ(*pend & (1 << (LPI % 8)), 0);
+	local_irq_enable();
+	gic_wait_irqs(1);
+}
+
+TEST(its_mapti_takes_the_lpis_pending_bit_and_clears_it)
+{
+	struct vmm_vm *vm = vmm_vm_new();
+	int gic = vmm_gic_new(vm, 64);
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vm, 0, guest_pending_bit, 0);
+
+	its_new(vm);
+	vmm_gic_init(gic);
+	vmm_run_to_done(vcpu);
+	its_expect_lpis(vm, 0, 1);
 }

@@ -113,22 +113,30 @@ void vhv_lpi_set_pending(struct vhv_vm *vm, struct vhv_lpi *lpi, bool pending)
 	lpi_update(vm, lpi, set_latch, pending ? lpi : NULL);
 }
 
-/* Its bit in vcpu's pending table, into the latch (KVM does the same on map). */
+/*
+ * Its bit in vcpu's pending table into the latch, and a set bit cleared
+ * there once consumed, as KVM's vgic_v3_lpi_sync_pending_status() does
+ * when an ITE maps the LPI: the state is the LPI's from then on, and a
+ * later SAVE_PENDING_TABLES writes it back. Only while the target's
+ * EnableLPIs is 1: a redistributor with LPIs disabled does not use its
+ * table (GICR_PENDBASER; KVM reads it then too, at whatever it holds).
+ */
 static int load_pending(struct vhv_vm *vm, struct vhv_lpi *lpi, struct vhv_vcpu *vcpu)
 {
-	u64 pendbaser = vcpu ? READ_ONCE(vcpu->vgic.pendbaser) : 0;
 	u32 intid = lpi->irq.intid;
+	u64 gpa;
 	u8 byte;
 	int ret;
 
 	if (!vcpu || !vhv_lpis_enabled(vcpu))
 		return 0;
-	ret = vhv_guest_read(vm, (pendbaser & PENDBASER_PA) + intid / 8, &byte, 1);
-	if (ret)
+	gpa = (READ_ONCE(vcpu->vgic.pendbaser) & PENDBASER_PA) + intid / 8;
+	ret = vhv_guest_read(vm, gpa, &byte, 1);
+	if (ret || !(byte & BIT(intid % 8)))
 		return ret;
-	if (byte & BIT(intid % 8))
-		vhv_lpi_set_pending(vm, lpi, true);
-	return 0;
+	vhv_lpi_set_pending(vm, lpi, true);
+	byte &= ~BIT(intid % 8);
+	return vhv_guest_write(vm, gpa, &byte, 1);
 }
 
 static struct vhv_lpi *lpi_alloc(struct vhv_vgic *gic, u32 intid, struct vhv_vcpu *vcpu)

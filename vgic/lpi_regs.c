@@ -12,7 +12,8 @@
  *     pending state from the vCPU's queued LPIs, and RWP reads 0 as the
  *     change is complete before the write returns;
  *   - PENDBASER.PTZ reads 0; when it was 0 at enable, the pending table
- *     is read for the LPIs that target this redistributor.
+ *     gives the pending state of the LPIs that target this
+ *     redistributor; a MAPTI or MAPI reads (and consumes) its LPI's bit.
  * Writes that reach guest memory run here, outside vgic->lock.
  */
 #include <linux/kvm.h>
@@ -89,7 +90,11 @@ u64 vhv_lpi_ctlr_bits(struct vhv_vcpu *vcpu)
 	return READ_ONCE(vcpu->vgic.lpi_ctlr);
 }
 
-/* The pending table's bits for the LPIs that target vcpu, into their latches. */
+/*
+ * The pending table's bits for the LPIs that target vcpu become their
+ * latches (a clear bit clears one), as KVM's its_sync_lpi_pending_table();
+ * the table is left as it is.
+ */
 static void load_pending_table(struct vhv_vcpu *vcpu)
 {
 	struct vhv_vm *vm = vcpu->vm;
@@ -102,6 +107,7 @@ static void load_pending_table(struct vhv_vcpu *vcpu)
 
 	mutex_lock(&gic->lpi_lock);
 	xa_for_each(&gic->lpi_xa, intid, lpi) {
+		cond_resched();
 		if (!vhv_lpi_mapped(gic, lpi) || READ_ONCE(lpi->irq.target) != vcpu)
 			continue;
 		if (intid / 8 != last) {
@@ -109,9 +115,7 @@ static void load_pending_table(struct vhv_vcpu *vcpu)
 			if (vhv_guest_read(vm, base + last, &byte, 1))
 				break;
 		}
-		if (byte & BIT(intid % 8))
-			vhv_lpi_set_pending(vm, lpi, true);
-		cond_resched();
+		vhv_lpi_set_pending(vm, lpi, byte & BIT(intid % 8));
 	}
 	mutex_unlock(&gic->lpi_lock);
 }
