@@ -14,7 +14,10 @@
  *  - GRP_CTRL's errnos: CTRL_INIT 0 while a vCPU runs, CTRL_RESET and
  *    SAVE_TABLES EBUSY then, an unknown attribute 0;
  *  - an LPI's bit set in the pending table when MAPTI maps it makes it
- *    pending, and the bit is cleared in the table, consumed.
+ *    pending, and the bit is cleared in the table, consumed;
+ *  - GITS_BASER0 made invalid forgets the devices, not the collections;
+ *    GICR_INVLPIR and GICR_INVALLR are ignored while EnableLPIs is 0;
+ *    a second ITS resets GICR_PROPBASER as the first did.
  *
  * KVM ABI only. Skips without an in-kernel vGICv3 (but the second).
  */
@@ -304,4 +307,95 @@ TEST(its_mapti_takes_the_lpis_pending_bit_and_clears_it)
 	vmm_gic_init(gic);
 	vmm_run_to_done(vcpu);
 	its_expect_lpis(vm, 0, 1);
+}
+
+/* ---- one table invalidated; INVLPIR/INVALLR with LPIs off; PROPBASER ---- */
+
+#define GICR_INVLPIR	0x00a0
+#define GICR_INVALLR	0x00b0
+
+static void int_expect(u32 taken)
+{
+	its_cmd(CMD_INT | (u64)DEVID << 32, EVENT, 0, 0);
+	gic_spin_ms(SETTLE_MS);
+	GUEST_ASSERT_EQ(gic_nr_irqs_taken(), taken);
+}
+
+static void guest_baser_inv(u64 arg)
+{
+	u64 rd, baser0;
+
+	gic_dist_init();
+	gic_cpu_init();
+	its_guest_rd_lpis();
+	its_guest_enable();
+	its_guest_map();
+	rd = gic_redist_base();
+	local_irq_enable();
+	/* The device table made invalid and valid again: DEVID is gone. */
+	writel(0, ITS_BASE + GITS_CTLR);
+	baser0 = readq(ITS_BASE + GITS_BASER0);
+	writeq(baser0 & ~(1ULL << 63), ITS_BASE + GITS_BASER0);
+	writeq(baser0, ITS_BASE + GITS_BASER0);
+	writel(1, ITS_BASE + GITS_CTLR);
+	int_expect(0);
+	/* The collection is still mapped: MAPD and MAPTI again are enough. */
+	its_cmd(CMD_MAPD | (u64)DEVID << 32, 3, (1ULL << 63) | (u64)(uintptr_t)its_itt, 0);
+	its_cmd(CMD_MAPTI | (u64)DEVID << 32, EVENT | (u64)LPI << 32, 0, 0);
+	int_expect(1);
+	/* LPIs off: the LPI disabled in the table, INVLPIR and INVALLR ignored. */
+	writel(0, rd + GICR_CTLR);
+	GUEST_ASSERT_EQ(readl(rd + GICR_CTLR) & 1, 0);
+	its_prop_table[LPI - 8192] = PRIO;
+	asm volatile("dsb sy" : : : "memory");
+	writeq(LPI, rd + GICR_INVLPIR);
+	writeq(0, rd + GICR_INVALLR);
+	writel(1, rd + GICR_CTLR);
+	int_expect(2);
+	/* LPIs on: INVLPIR reads the table. */
+	writeq(LPI, rd + GICR_INVLPIR);
+	int_expect(2);
+}
+
+TEST(its_baser0_invalid_keeps_the_collections_and_invlpir_needs_lpis_enabled)
+{
+	struct vmm_vm *vm = vmm_vm_new();
+	int gic = vmm_gic_new(vm, 64);
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vm, 0, guest_baser_inv, 0);
+
+	its_new(vm);
+	vmm_gic_init(gic);
+	vmm_run_to_done(vcpu);
+	its_expect_lpis(vm, 0, 2);
+}
+
+static u64 propbaser_get(int gic)
+{
+	u32 lo, hi;
+
+	ASSERT_OK(vmm_device_attr(gic, KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS,
+				  GICR_PROPBASER, &lo));
+	ASSERT_OK(vmm_device_attr(gic, KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS,
+				  GICR_PROPBASER + 4, &hi));
+	return (u64)hi << 32 | lo;
+}
+
+TEST(its_each_new_its_resets_gicr_propbaser)
+{
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_ITS };
+	struct vmm_vm *vm = vmm_vm_new();
+	int gic = vmm_gic_new(vm, 64);
+	/* Inner RaWb, Inner Shareable, nothing else: KVM's reset value. */
+	const u64 reset = 3ULL << 7 | 1ULL << 10;
+	u32 lo = 0x10000 | (u32)reset | 15;
+
+	vmm_vcpu_new(vm, 0, guest_wfi, 0);
+	its_new(vm);
+	vmm_gic_init(gic);
+	ASSERT_EQ(propbaser_get(gic), reset);
+	ASSERT_OK(vmm_device_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS,
+				  GICR_PROPBASER, &lo));
+	ASSERT_EQ(propbaser_get(gic), lo);
+	ASSERT_OK(ioctl(vm->fd, KVM_CREATE_DEVICE, &cd));
+	ASSERT_EQ(propbaser_get(gic), reset);
 }

@@ -107,6 +107,9 @@ int vhv_its_handle_command(struct vhv_its *its, const u64 *cmd);
 struct its_dev *vhv_its_dev_alloc(struct vhv_its *its, u32 id, u64 itt, u8 nr_id_bits);
 void vhv_its_dev_free(struct vhv_its *its, struct its_dev *dev);
 void vhv_its_free_all(struct vhv_its *its);
+/* GITS_BASER0 or GITS_BASER1 made invalid: its devices (with ITEs) or its collections. */
+void vhv_its_free_devs(struct vhv_its *its);
+void vhv_its_free_colls(struct vhv_its *its);
 int vhv_its_ite_add(struct vhv_its *its, struct its_dev *dev, u32 event, u16 icid, u32 intid);
 void vhv_its_ite_free(struct vhv_its *its, struct its_dev *dev, struct its_ite *ite);
 struct its_ite *vhv_its_ite_find(struct vhv_its *its, u32 devid, u32 event);

@@ -250,8 +250,8 @@ int vhv_its_create(struct vhv_vm *vm, bool test_only, __u32 __user *ufd)
 		return -EFAULT;
 	}
 	list_add_tail_rcu(&its->link, &vm->its_list);
-	/* As KVM's ITS creation: LPIs exist, PROPBASER gets its reset value. */
-	if (vm->vgic && !READ_ONCE(vm->has_its))
+	/* As KVM's, every ITS's creation: LPIs exist, PROPBASER gets its reset value. */
+	if (vm->vgic)
 		WRITE_ONCE(vm->vgic->propbaser, INITIAL_PROPBASER);
 	WRITE_ONCE(vm->has_its, true);
 	fd_install(fd, file);

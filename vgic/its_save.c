@@ -167,7 +167,7 @@ static int restore_itt(struct vhv_its *its, struct its_dev *dev)
 }
 
 /* One DTE: as restore_ite(). */
-static int restore_dte(struct vhv_its *its, u32 id, u64 val)
+static int restore_dte(struct vhv_its *its, u64 id, u64 val)
 {
 	u8 bits = FIELD_GET(DTE_SIZE, val) + 1;
 	struct its_dev *dev;
@@ -189,8 +189,12 @@ static int restore_dte(struct vhv_its *its, u32 id, u64 val)
 	return FIELD_GET(DTE_NEXT, val) ?: 0;
 }
 
-/* Entries from gpa, first ID first_id, at most n of them. 0 or -errno. */
-static int scan_dtes(struct vhv_its *its, u64 gpa, u32 first_id, u32 n, bool *last)
+/*
+ * Entries from gpa, first ID first_id, at most n of them. 0 or -errno.
+ * IDs are 64-bit: an L1 entry far in a 16 MB level-1 table starts at an
+ * ID beyond 32 bits, which a valid DTE there then names (EINVAL).
+ */
+static int scan_dtes(struct vhv_its *its, u64 gpa, u64 first_id, u32 n, bool *last)
 {
 	u32 i = 0;
 	u64 val;
@@ -221,10 +225,12 @@ static int restore_devs(struct vhv_its *its)
 		return 0;
 	if (!(b & BASER_INDIRECT))
 		return scan_dtes(its, baser_pa(b), 0, size / VHV_ITS_ESZ, &last);
+	/* Up to 2^21 L1 entries (256 pages): preemptible. */
 	for (i = 0; i < size / sizeof(u64) && !last && !ret; i++) {
 		ret = get_entry(its, baser_pa(b) + i * sizeof(u64), &l1e);
 		if (!ret && (l1e & L1E_VALID))
-			ret = scan_dtes(its, l1e & L1E_PA, i * per_page, per_page, &last);
+			ret = scan_dtes(its, l1e & L1E_PA, (u64)i * per_page, per_page, &last);
+		cond_resched();
 	}
 	return ret;
 }

@@ -94,18 +94,30 @@ void vhv_its_dev_free(struct vhv_its *its, struct its_dev *dev)
 	kfree(dev);
 }
 
-void vhv_its_free_all(struct vhv_its *its)
+void vhv_its_free_devs(struct vhv_its *its)
 {
-	struct its_coll *coll;
 	struct its_dev *dev;
 	unsigned long id;
 
 	xa_for_each(&its->devs, id, dev)
 		vhv_its_dev_free(its, dev);
+}
+
+void vhv_its_free_colls(struct vhv_its *its)
+{
+	struct its_coll *coll;
+	unsigned long id;
+
 	xa_for_each(&its->colls, id, coll) {
 		xa_erase(&its->colls, id);
 		kfree(coll);
 	}
+}
+
+void vhv_its_free_all(struct vhv_its *its)
+{
+	vhv_its_free_devs(its);
+	vhv_its_free_colls(its);
 }
 
 struct its_coll *vhv_its_coll_alloc(struct vhv_its *its, u16 icid)

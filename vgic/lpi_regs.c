@@ -150,7 +150,10 @@ void vhv_lpi_disable(struct vhv_vcpu *vcpu)
 	smp_store_release(&vcpu->vgic.lpi_ctlr, 0);
 }
 
-/* INVLPIR: the low 32 bits name the LPI; without an ITS, WI (as KVM). */
+/*
+ * INVLPIR: the low 32 bits name the LPI. Without an ITS, or with
+ * EnableLPIs 0, INVLPIR and INVALLR are WI (as KVM).
+ */
 static void invlpi(struct vhv_vcpu *vcpu, u32 intid)
 {
 	struct vhv_vgic *gic = vcpu->vm->vgic;
@@ -180,9 +183,12 @@ bool vhv_lpi_reg_write(struct vhv_vcpu *rd, u32 off, unsigned int len, u64 val)
 	}
 	if ((off != 0x00a0 && off != 0x00b0) || (len != 4 && len != 8))
 		return false;
-	if (has_its && off == 0x00a0)
+	/* Ignored while this redistributor's LPIs are disabled, as KVM. */
+	if (!has_its || !vhv_lpis_enabled(rd))
+		return true;
+	if (off == 0x00a0)
 		invlpi(rd, (u32)val);
-	else if (has_its)
+	else
 		vhv_lpi_reload_all(rd->vm, rd);
 	return true;
 }
