@@ -68,10 +68,19 @@ struct its_dev {
 	struct xarray ites;		/* EventID -> struct its_ite */
 };
 
+/*
+ * A collection exists once MAPC maps it or a MAPTI/MAPI names it; one that
+ * is named but not mapped (or unmapped again by MAPC V=0) has target
+ * VHV_ITS_COLL_UNMAPPED and no vCPU, and is saved as such, as KVM keeps
+ * and saves it: every ICID an ITE names then has an entry in the saved
+ * collection table, which KVM's restore requires.
+ */
+#define VHV_ITS_COLL_UNMAPPED	U32_MAX
+
 struct its_coll {
 	u16 id;
 	u32 target;			/* RDbase as the vCPU id (GITS_TYPER.PTA 0) */
-	struct vhv_vcpu *vcpu;
+	struct vhv_vcpu *vcpu;		/* NULL while unmapped */
 };
 
 struct its_ite {
@@ -101,9 +110,14 @@ int vhv_its_handle_command(struct vhv_its *its, const u64 *cmd);
 struct its_dev *vhv_its_dev_alloc(struct vhv_its *its, u32 id, u64 itt, u8 nr_id_bits);
 void vhv_its_dev_free(struct vhv_its *its, struct its_dev *dev);
 void vhv_its_free_all(struct vhv_its *its);
+/* GITS_BASER0 or GITS_BASER1 made invalid: its devices (with ITEs) or its collections. */
+void vhv_its_free_devs(struct vhv_its *its);
+void vhv_its_free_colls(struct vhv_its *its);
 int vhv_its_ite_add(struct vhv_its *its, struct its_dev *dev, u32 event, u16 icid, u32 intid);
 void vhv_its_ite_free(struct vhv_its *its, struct its_dev *dev, struct its_ite *ite);
 struct its_ite *vhv_its_ite_find(struct vhv_its *its, u32 devid, u32 event);
+/* A collection, unmapped (its ICID checked by the caller); ERR_PTR on failure. */
+struct its_coll *vhv_its_coll_alloc(struct vhv_its *its, u16 icid);
 /* The collection's vCPU if it is mapped, else NULL. */
 struct vhv_vcpu *vhv_its_coll_vcpu(struct vhv_its *its, u16 icid);
 /* Every ITE of icid targets the collection's vCPU again (MAPC). */

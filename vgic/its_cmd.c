@@ -77,10 +77,14 @@ static int cmd_mapc(struct vhv_its *its, const u64 *c)
 
 	/* The cache holds collections' vCPUs: any MAPC makes it stale. */
 	vhv_its_cache_clear(its);
+	/*
+	 * V=0 leaves the collection unmapped rather than gone (KVM frees
+	 * it), so that the ITEs naming it still have an entry to be saved.
+	 */
 	if (!cmd_valid(c)) {
 		if (coll) {
-			xa_erase(&its->colls, coll->id);
-			kfree(coll);
+			coll->target = VHV_ITS_COLL_UNMAPPED;
+			coll->vcpu = NULL;
 		}
 		return 0;
 	}
@@ -90,14 +94,9 @@ static int cmd_mapc(struct vhv_its *its, const u64 *c)
 	if (!coll) {
 		if (!vhv_its_check_id(its, its->baser_coll, cmd_icid(c), NULL))
 			return CMD_ERROR;
-		coll = kzalloc(sizeof(*coll), GFP_KERNEL_ACCOUNT);
-		if (!coll)
-			return -ENOMEM;
-		coll->id = cmd_icid(c);
-		if (xa_insert(&its->colls, coll->id, coll, GFP_KERNEL_ACCOUNT)) {
-			kfree(coll);
-			return -ENOMEM;
-		}
+		coll = vhv_its_coll_alloc(its, cmd_icid(c));
+		if (IS_ERR(coll))
+			return PTR_ERR(coll);
 	}
 	coll->target = cmd_rdbase(c);
 	coll->vcpu = vcpu;
@@ -116,6 +115,7 @@ static int cmd_mapti(struct vhv_its *its, const u64 *c, bool mapti)
 {
 	struct its_dev *dev = xa_load(&its->devs, cmd_devid(c));
 	u32 event = cmd_event(c), intid = mapti ? cmd_pintid(c) : event;
+	struct its_coll *coll;
 
 	if (!dev || !event_ok(its, dev, event))
 		return CMD_ERROR;
@@ -124,9 +124,14 @@ static int cmd_mapti(struct vhv_its *its, const u64 *c, bool mapti)
 	/* Mapping a mapped EventID again is UNPREDICTABLE: ignored, as KVM. */
 	if (xa_load(&dev->ites, event))
 		return 0;
-	if (!xa_load(&its->colls, cmd_icid(c)) &&
-	    !vhv_its_check_id(its, its->baser_coll, cmd_icid(c), NULL))
-		return CMD_ERROR;
+	/* A collection named before MAPC maps it exists, unmapped, as KVM's. */
+	if (!xa_load(&its->colls, cmd_icid(c))) {
+		if (!vhv_its_check_id(its, its->baser_coll, cmd_icid(c), NULL))
+			return CMD_ERROR;
+		coll = vhv_its_coll_alloc(its, cmd_icid(c));
+		if (IS_ERR(coll))
+			return PTR_ERR(coll);
+	}
 	return vhv_its_ite_add(its, dev, event, cmd_icid(c), intid);
 }
 
@@ -217,8 +222,11 @@ void vhv_its_process_commands(struct vhv_its *its)
 	u64 cmd[4];
 
 	lockdep_assert_held(&its->cmd_lock);
-	/* A VMM's CWRITER before CTRL_INIT: no LPIs can exist yet. */
-	if (!its->enabled || !vhv_vgic_ready(its->vm))
+	/*
+	 * A VMM's CWRITER before CTRL_INIT waits for it. Without a vGICv3 the
+	 * queue runs, as on KVM: MAPTI finds no LPI to map (vhv_lpi_limit()).
+	 */
+	if (!its->enabled || (READ_ONCE(its->vm->vgic) && !vhv_vgic_ready(its->vm)))
 		return;
 	while (its->creadr != its->cwriter) {
 		if (!vhv_guest_read(its->vm, base + its->creadr, cmd, CMD_SIZE)) {

@@ -4,8 +4,9 @@
  * and its attribute groups, with KVM 6.12's errnos:
  *   GRP_ADDR/KVM_VGIC_ITS_ADDR_TYPE: once (EEXIST), 64 KB aligned
  *     (EINVAL), inside the IPA space (E2BIG); another type ENODEV;
- *   GRP_CTRL: CTRL_INIT (nothing to do), CTRL_RESET, SAVE_TABLES,
- *     RESTORE_TABLES, with every vCPU stopped (EBUSY);
+ *   GRP_CTRL: CTRL_INIT (nothing to do, 0 even while a vCPU runs);
+ *     CTRL_RESET, SAVE_TABLES, RESTORE_TABLES and any other attribute
+ *     (which does nothing: 0) with every vCPU stopped (EBUSY);
  *   GRP_ITS_REGS: vgic/its_mmio.c, with every vCPU stopped (EBUSY).
  * An ITS lives as long as its VM, as KVM's devices do.
  */
@@ -80,12 +81,15 @@ static void its_reset(struct vhv_its *its)
 	mutex_unlock(&its->lock);
 }
 
+/*
+ * As KVM 6.12's vgic_its_ctrl(): CTRL_INIT does nothing, before the vCPUs
+ * are looked at; every other attribute stops them (EBUSY if one runs),
+ * and one it does not know then does nothing and succeeds.
+ */
 static int ctrl_attr(struct vhv_its *its, u64 attr)
 {
 	int ret = 0;
 
-	if (attr == KVM_DEV_ARM_VGIC_CTRL_INIT)
-		return 0;
 	if (attr == KVM_DEV_ARM_ITS_CTRL_RESET) {
 		its_reset(its);
 		return 0;
@@ -95,8 +99,6 @@ static int ctrl_attr(struct vhv_its *its, u64 attr)
 		ret = vhv_its_save_tables(its);
 	else if (attr == KVM_DEV_ARM_ITS_RESTORE_TABLES)
 		ret = vhv_its_restore_tables(its);
-	else
-		ret = -ENXIO;
 	mutex_unlock(&its->lock);
 	return ret;
 }
@@ -130,6 +132,8 @@ static int do_attr(struct vhv_its *its, struct kvm_device_attr *attr, bool write
 			return ret;
 	} else if (attr->group != KVM_DEV_ARM_VGIC_GRP_CTRL || !write) {
 		return -ENXIO;
+	} else if (attr->attr == KVM_DEV_ARM_VGIC_CTRL_INIT) {
+		return 0;
 	}
 	if (!vhv_vm_trylock_vcpus(vm))
 		return -EBUSY;
@@ -247,8 +251,8 @@ int vhv_its_create(struct vhv_vm *vm, bool test_only, __u32 __user *ufd)
 		return -EFAULT;
 	}
 	list_add_tail_rcu(&its->link, &vm->its_list);
-	/* As KVM's ITS creation: LPIs exist, PROPBASER gets its reset value. */
-	if (vm->vgic && !READ_ONCE(vm->has_its))
+	/* As KVM's, every ITS's creation: LPIs exist, PROPBASER gets its reset value. */
+	if (vm->vgic)
 		WRITE_ONCE(vm->vgic->propbaser, INITIAL_PROPBASER);
 	WRITE_ONCE(vm->has_its, true);
 	fd_install(fd, file);

@@ -97,10 +97,13 @@ static void write_baser(struct vhv_its *its, u64 *b, u64 val)
 		val &= ~BASER_INDIRECT;
 	val = vhv_vgic_baser_sanitise(val, 10, 59, 53);
 	*b = (val & ~BASER_PAGE_MASK) | BASER_PAGE_64K;
-	/* A table made invalid forgets what it mapped, as KVM. */
+	/* A table made invalid forgets what it mapped, and only that, as KVM. */
 	if (!(*b & BASER_VALID)) {
 		mutex_lock(&its->lock);
-		vhv_its_free_all(its);
+		if (coll)
+			vhv_its_free_colls(its);
+		else
+			vhv_its_free_devs(its);
 		mutex_unlock(&its->lock);
 	}
 }

@@ -40,7 +40,6 @@
 #define BASER_VALID		BIT_ULL(63)
 #define BASER_INDIRECT		BIT_ULL(62)
 #define NR_PAGES(b)		(((b) & 0xff) + 1)
-#define NOT_MAPPED		U32_MAX
 
 static u64 baser_pa(u64 baser)
 {
@@ -140,9 +139,9 @@ static int restore_ite(struct vhv_its *its, struct its_dev *dev, u32 event, u64 
 
 	if (!intid)
 		return 1;
+	/* The collection must have been restored, as KVM requires. */
 	if (intid < VHV_LPI_BASE || intid >= BIT(VHV_LPI_ID_BITS) ||
-	    event + (u64)next >= BIT_ULL(dev->nr_id_bits) ||
-	    !vhv_its_check_id(its, its->baser_coll, icid, NULL))
+	    event + (u64)next >= BIT_ULL(dev->nr_id_bits) || !xa_load(&its->colls, icid))
 		return -EINVAL;
 	ret = vhv_its_ite_add(its, dev, event, icid, intid);
 	if (ret)
@@ -168,7 +167,7 @@ static int restore_itt(struct vhv_its *its, struct its_dev *dev)
 }
 
 /* One DTE: as restore_ite(). */
-static int restore_dte(struct vhv_its *its, u32 id, u64 val)
+static int restore_dte(struct vhv_its *its, u64 id, u64 val)
 {
 	u8 bits = FIELD_GET(DTE_SIZE, val) + 1;
 	struct its_dev *dev;
@@ -190,8 +189,12 @@ static int restore_dte(struct vhv_its *its, u32 id, u64 val)
 	return FIELD_GET(DTE_NEXT, val) ?: 0;
 }
 
-/* Entries from gpa, first ID first_id, at most n of them. 0 or -errno. */
-static int scan_dtes(struct vhv_its *its, u64 gpa, u32 first_id, u32 n, bool *last)
+/*
+ * Entries from gpa, first ID first_id, at most n of them. 0 or -errno.
+ * IDs are 64-bit: an L1 entry far in a 16 MB level-1 table starts at an
+ * ID beyond 32 bits, which a valid DTE there then names (EINVAL).
+ */
+static int scan_dtes(struct vhv_its *its, u64 gpa, u64 first_id, u32 n, bool *last)
 {
 	u32 i = 0;
 	u64 val;
@@ -222,19 +225,45 @@ static int restore_devs(struct vhv_its *its)
 		return 0;
 	if (!(b & BASER_INDIRECT))
 		return scan_dtes(its, baser_pa(b), 0, size / VHV_ITS_ESZ, &last);
+	/* Up to 2^21 L1 entries (256 pages): preemptible. */
 	for (i = 0; i < size / sizeof(u64) && !last && !ret; i++) {
 		ret = get_entry(its, baser_pa(b) + i * sizeof(u64), &l1e);
 		if (!ret && (l1e & L1E_VALID))
-			ret = scan_dtes(its, l1e & L1E_PA, i * per_page, per_page, &last);
+			ret = scan_dtes(its, l1e & L1E_PA, (u64)i * per_page, per_page, &last);
+		cond_resched();
 	}
 	return ret;
+}
+
+/* One CTE: KVM's checks in its order (EINVAL, a duplicate EEXIST). */
+static int restore_cte(struct vhv_its *its, u64 val)
+{
+	u32 target = FIELD_GET(CTE_RDBASE, val);
+	u16 icid = val & CTE_ICID;
+	struct vhv_vcpu *vcpu = NULL;
+	struct its_coll *coll;
+
+	/* KVM saves collections that MAPTI named but no MAPC mapped. */
+	if (target != VHV_ITS_COLL_UNMAPPED) {
+		vcpu = vhv_vcpu_by_id(its->vm, target);
+		if (!vcpu)
+			return -EINVAL;
+	}
+	if (xa_load(&its->colls, icid))
+		return -EEXIST;
+	if (!vhv_its_check_id(its, its->baser_coll, icid, NULL))
+		return -EINVAL;
+	coll = vhv_its_coll_alloc(its, icid);
+	if (IS_ERR(coll))
+		return PTR_ERR(coll);
+	coll->target = target;
+	coll->vcpu = vcpu;
+	return 0;
 }
 
 static int restore_colls(struct vhv_its *its)
 {
 	u64 b = its->baser_coll, gpa = baser_pa(b), n = NR_PAGES(b) * SZ_64K / VHV_ITS_ESZ, i, val;
-	struct its_coll *coll;
-	u32 target;
 	int ret;
 
 	if (!(b & BASER_VALID))
@@ -243,23 +272,9 @@ static int restore_colls(struct vhv_its *its)
 		ret = get_entry(its, gpa + i * VHV_ITS_ESZ, &val);
 		if (ret || !(val & CTE_VALID))
 			return ret;
-		target = FIELD_GET(CTE_RDBASE, val);
-		/* KVM saves collections that MAPTI named but no MAPC mapped. */
-		if (target == NOT_MAPPED)
-			continue;
-		if (!vhv_vcpu_by_id(its->vm, target) || xa_load(&its->colls, val & CTE_ICID) ||
-		    !vhv_its_check_id(its, b, val & CTE_ICID, NULL))
-			return -EINVAL;
-		coll = kzalloc(sizeof(*coll), GFP_KERNEL_ACCOUNT);
-		if (!coll)
-			return -ENOMEM;
-		coll->id = val & CTE_ICID;
-		coll->target = target;
-		coll->vcpu = vhv_vcpu_by_id(its->vm, target);
-		if (xa_insert(&its->colls, coll->id, coll, GFP_KERNEL_ACCOUNT)) {
-			kfree(coll);
-			return -ENOMEM;
-		}
+		ret = restore_cte(its, val);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }

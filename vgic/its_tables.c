@@ -96,19 +96,46 @@ void vhv_its_dev_free(struct vhv_its *its, struct its_dev *dev)
 	kfree(dev);
 }
 
-void vhv_its_free_all(struct vhv_its *its)
+void vhv_its_free_devs(struct vhv_its *its)
 {
-	struct its_coll *coll;
 	struct its_dev *dev;
 	unsigned long id;
 
 	vhv_its_cache_clear(its);
 	xa_for_each(&its->devs, id, dev)
 		vhv_its_dev_free(its, dev);
+}
+
+void vhv_its_free_colls(struct vhv_its *its)
+{
+	struct its_coll *coll;
+	unsigned long id;
+
 	xa_for_each(&its->colls, id, coll) {
 		xa_erase(&its->colls, id);
 		kfree(coll);
 	}
+}
+
+void vhv_its_free_all(struct vhv_its *its)
+{
+	vhv_its_free_devs(its);
+	vhv_its_free_colls(its);
+}
+
+struct its_coll *vhv_its_coll_alloc(struct vhv_its *its, u16 icid)
+{
+	struct its_coll *coll = kzalloc(sizeof(*coll), GFP_KERNEL_ACCOUNT);
+
+	if (!coll)
+		return ERR_PTR(-ENOMEM);
+	coll->id = icid;
+	coll->target = VHV_ITS_COLL_UNMAPPED;
+	if (xa_insert(&its->colls, icid, coll, GFP_KERNEL_ACCOUNT)) {
+		kfree(coll);
+		return ERR_PTR(-ENOMEM);
+	}
+	return coll;
 }
 
 struct vhv_vcpu *vhv_its_coll_vcpu(struct vhv_its *its, u16 icid)

@@ -44,7 +44,13 @@ void vhv_lpi_put(struct vhv_lpi *lpi)
 
 u32 vhv_lpi_limit(struct vhv_vm *vm)
 {
-	u32 bits = (READ_ONCE(vm->vgic->propbaser) & PROPBASER_IDBITS) + 1;
+	struct vhv_vgic *gic = READ_ONCE(vm->vgic);
+	u32 bits;
+
+	/* No vGICv3, no redistributor to set PROPBASER.IDbits: no LPI. */
+	if (!gic)
+		return VHV_LPI_BASE;
+	bits = (READ_ONCE(gic->propbaser) & PROPBASER_IDBITS) + 1;
 
 	return 1U << min_t(u32, bits, VHV_LPI_ID_BITS);
 }
@@ -107,22 +113,30 @@ void vhv_lpi_set_pending(struct vhv_vm *vm, struct vhv_lpi *lpi, bool pending)
 	lpi_update(vm, lpi, set_latch, pending ? lpi : NULL);
 }
 
-/* Its bit in vcpu's pending table, into the latch (KVM does the same on map). */
+/*
+ * Its bit in vcpu's pending table into the latch, and a set bit cleared
+ * there once consumed, as KVM's vgic_v3_lpi_sync_pending_status() does
+ * when an ITE maps the LPI: the state is the LPI's from then on, and a
+ * later SAVE_PENDING_TABLES writes it back. Only while the target's
+ * EnableLPIs is 1: a redistributor with LPIs disabled does not use its
+ * table (GICR_PENDBASER; KVM reads it then too, at whatever it holds).
+ */
 static int load_pending(struct vhv_vm *vm, struct vhv_lpi *lpi, struct vhv_vcpu *vcpu)
 {
-	u64 pendbaser = vcpu ? READ_ONCE(vcpu->vgic.pendbaser) : 0;
 	u32 intid = lpi->irq.intid;
+	u64 gpa;
 	u8 byte;
 	int ret;
 
 	if (!vcpu || !vhv_lpis_enabled(vcpu))
 		return 0;
-	ret = vhv_guest_read(vm, (pendbaser & PENDBASER_PA) + intid / 8, &byte, 1);
-	if (ret)
+	gpa = (READ_ONCE(vcpu->vgic.pendbaser) & PENDBASER_PA) + intid / 8;
+	ret = vhv_guest_read(vm, gpa, &byte, 1);
+	if (ret || !(byte & BIT(intid % 8)))
 		return ret;
-	if (byte & BIT(intid % 8))
-		vhv_lpi_set_pending(vm, lpi, true);
-	return 0;
+	vhv_lpi_set_pending(vm, lpi, true);
+	byte &= ~BIT(intid % 8);
+	return vhv_guest_write(vm, gpa, &byte, 1);
 }
 
 static struct vhv_lpi *lpi_alloc(struct vhv_vgic *gic, u32 intid, struct vhv_vcpu *vcpu)
@@ -142,6 +156,64 @@ static struct vhv_lpi *lpi_alloc(struct vhv_vgic *gic, u32 intid, struct vhv_vcp
 	return lpi;
 }
 
+static void clear_all(struct vhv_irq *irq, void *arg)
+{
+	irq->latch = false;
+	irq->lr_pending = false;
+	irq->enabled = false;
+}
+
+/*
+ * One INTID is one object: an LPI stays in lpi_xa while an ITE maps it or
+ * while it is still queued (active in the guest, say) after its last ITE
+ * went, and a MAPTI of its INTID then takes the same object again, as
+ * KVM's LPIs live in its xarray while referenced. Two objects for one
+ * INTID could put that INTID in two list registers at once, which the
+ * GIC architecture makes UNPREDICTABLE (ICH_LR<n>_EL2.vINTID).
+ *
+ * The unmapped one is erased once nothing queues it, found so in process
+ * context with gic->lpi_lock held: at its unmap, or later by whoever
+ * meets it in lpi_xa (vhv_lpi_mapped()). Their number is bounded by the
+ * INTIDs, as the mapped ones are.
+ */
+static bool lpi_reap(struct vhv_vgic *gic, struct vhv_lpi *lpi)
+{
+	unsigned long flags;
+	bool queued;
+
+	lockdep_assert_held(&gic->lpi_lock);
+	raw_spin_lock_irqsave(&gic->lock, flags);
+	queued = lpi->irq.queued;
+	raw_spin_unlock_irqrestore(&gic->lock, flags);
+	/* Unqueued and unmapped: no list register or list can take it again. */
+	if (queued)
+		return false;
+	xa_erase(&gic->lpi_xa, lpi->irq.intid);
+	vhv_lpi_put(lpi);
+	return true;
+}
+
+bool vhv_lpi_mapped(struct vhv_vgic *gic, struct vhv_lpi *lpi)
+{
+	if (lpi->nr_maps)
+		return true;
+	lpi_reap(gic, lpi);
+	return false;
+}
+
+/* Its configuration, target and pending bit, as a newly mapped LPI's. */
+static int lpi_setup(struct vhv_vm *vm, struct vhv_lpi *lpi, struct vhv_vcpu *vcpu)
+{
+	int ret;
+
+	vhv_lpi_set_target(vm, lpi, vcpu);
+	/* As KVM: no configuration byte to read, no LPI. */
+	ret = vhv_lpi_reload(vm, lpi);
+	if (!ret)
+		ret = load_pending(vm, lpi, vcpu);
+	return ret;
+}
+
 struct vhv_lpi *vhv_lpi_map(struct vhv_vm *vm, u32 intid, struct vhv_vcpu *vcpu)
 {
 	struct vhv_vgic *gic = READ_ONCE(vm->vgic);
@@ -153,22 +225,20 @@ struct vhv_lpi *vhv_lpi_map(struct vhv_vm *vm, u32 intid, struct vhv_vcpu *vcpu)
 		return ERR_PTR(-ENXIO);
 	mutex_lock(&gic->lpi_lock);
 	lpi = xa_load(&gic->lpi_xa, intid);
-	if (lpi) {
-		lpi->nr_maps++;
-		mutex_unlock(&gic->lpi_lock);
-		return lpi;
-	}
-	lpi = lpi_alloc(gic, intid, vcpu);
-	if (IS_ERR(lpi))
+	/* Mapped already (by another ITS, say): shared as it is. */
+	if (lpi && lpi->nr_maps++)
 		goto out;
-	lpi->nr_maps = 1;
-	/* As KVM: no configuration byte to read, no LPI. */
-	ret = vhv_lpi_reload(vm, lpi);
-	if (!ret)
-		ret = load_pending(vm, lpi, vcpu);
+	if (!lpi) {
+		lpi = lpi_alloc(gic, intid, vcpu);
+		if (IS_ERR(lpi))
+			goto out;
+		lpi->nr_maps = 1;
+	}
+	ret = lpi_setup(vm, lpi, vcpu);
 	if (ret) {
-		xa_erase(&gic->lpi_xa, intid);
-		vhv_lpi_put(lpi);
+		lpi->nr_maps = 0;
+		lpi_update(vm, lpi, clear_all, NULL);
+		lpi_reap(gic, lpi);
 		lpi = ERR_PTR(ret);
 	}
 out:
@@ -176,27 +246,17 @@ out:
 	return lpi;
 }
 
-static void clear_all(struct vhv_irq *irq, void *arg)
-{
-	irq->latch = false;
-	irq->lr_pending = false;
-	irq->enabled = false;
-}
-
 void vhv_lpi_unmap(struct vhv_vm *vm, struct vhv_lpi *lpi)
 {
 	struct vhv_vgic *gic = vm->vgic;
 
 	mutex_lock(&gic->lpi_lock);
-	if (--lpi->nr_maps) {
-		mutex_unlock(&gic->lpi_lock);
-		return;
+	if (!--lpi->nr_maps) {
+		/* DISCARD and unmapping remove the pending state (GITS command DISCARD). */
+		lpi_update(vm, lpi, clear_all, NULL);
+		lpi_reap(gic, lpi);
 	}
-	xa_erase(&gic->lpi_xa, lpi->irq.intid);
 	mutex_unlock(&gic->lpi_lock);
-	/* DISCARD and unmapping remove the pending state (GITS command DISCARD). */
-	lpi_update(vm, lpi, clear_all, NULL);
-	vhv_lpi_put(lpi);
 }
 
 void vhv_lpi_reload_all(struct vhv_vm *vm, struct vhv_vcpu *vcpu)
@@ -209,7 +269,7 @@ void vhv_lpi_reload_all(struct vhv_vm *vm, struct vhv_vcpu *vcpu)
 		return;
 	mutex_lock(&gic->lpi_lock);
 	xa_for_each(&gic->lpi_xa, intid, lpi) {
-		if (READ_ONCE(lpi->irq.target) == vcpu)
+		if (vhv_lpi_mapped(gic, lpi) && READ_ONCE(lpi->irq.target) == vcpu)
 			vhv_lpi_reload(vm, lpi);
 		cond_resched();
 	}
@@ -226,7 +286,7 @@ void vhv_lpi_move_all(struct vhv_vm *vm, struct vhv_vcpu *from, struct vhv_vcpu 
 		return;
 	mutex_lock(&gic->lpi_lock);
 	xa_for_each(&gic->lpi_xa, intid, lpi) {
-		if (READ_ONCE(lpi->irq.target) == from)
+		if (vhv_lpi_mapped(gic, lpi) && READ_ONCE(lpi->irq.target) == from)
 			vhv_lpi_set_target(vm, lpi, to);
 		cond_resched();
 	}
@@ -237,6 +297,8 @@ void vhv_lpi_destroy(struct vhv_vm *vm)
 {
 	struct vhv_vgic *gic = vm->vgic;
 	struct vhv_irq *irq, *tmp;
+	struct vhv_lpi *lpi;
+	unsigned long intid;
 	unsigned int i;
 
 	/* No vCPU runs and the ITSes are gone: only queued LPIs are left. */
@@ -248,6 +310,11 @@ void vhv_lpi_destroy(struct vhv_vm *vm)
 			irq->queued = NULL;
 			vhv_lpi_put(vhv_irq_to_lpi(irq));
 		}
+	}
+	/* Those unmapped while queued, now on no list. */
+	xa_for_each(&gic->lpi_xa, intid, lpi) {
+		xa_erase(&gic->lpi_xa, intid);
+		vhv_lpi_put(lpi);
 	}
 	xa_destroy(&gic->lpi_xa);
 }

@@ -4,12 +4,16 @@
  * when a MAPTI or MAPI maps an event to them, and found by INTID in the
  * VM's xarray (gic->lpi_xa).
  *
- * Lifetime: an LPI holds one reference while it is in gic->lpi_xa (while
- * at least one ITE maps it: nr_maps, under gic->lpi_lock) and one while
- * it is on a vCPU's ap_list (vgic/irq.c), so that a DISCARD while the
- * guest holds it in a list register leaves the list register's pointer
- * valid until the next fold. The last reference may go under vgic->lock:
- * kfree_rcu() neither sleeps nor takes a lock that sleeps.
+ * Lifetime: an LPI holds one reference while it is in gic->lpi_xa and one
+ * while it is on a vCPU's ap_list (vgic/irq.c). It is in gic->lpi_xa
+ * while at least one ITE maps it (nr_maps, under gic->lpi_lock) and, once
+ * unmapped, until nothing queues it: a DISCARD while the guest holds it in
+ * a list register leaves the list register's pointer valid, and a MAPTI
+ * of the same INTID meanwhile finds the same object, so one INTID is one
+ * object (as KVM's vgic_irq stays in its xarray while referenced). The
+ * unmapped one is erased in process context (vhv_lpi_mapped()); a last
+ * reference that goes under vgic->lock goes through kfree_rcu(), which
+ * neither sleeps nor takes a lock that sleeps.
  *
  * Lock order: its->cmd_lock > its->lock > gic->lpi_lock (mutex) >
  * vgic->lock.
@@ -51,6 +55,12 @@ void vhv_lpi_put(struct vhv_lpi *lpi);
 struct vhv_lpi *vhv_lpi_map(struct vhv_vm *vm, u32 intid, struct vhv_vcpu *vcpu);
 /* An ITE stops mapping it; the last one takes its pending state away. */
 void vhv_lpi_unmap(struct vhv_vm *vm, struct vhv_lpi *lpi);
+/*
+ * For walks of lpi_xa (gic->lpi_lock held): whether an ITE maps it; one
+ * that none maps and nothing queues any more is erased (it may be the
+ * walk's current entry, which xa_for_each() allows).
+ */
+bool vhv_lpi_mapped(struct vhv_vgic *gic, struct vhv_lpi *lpi);
 
 /* The largest LPI INTID + 1 that GICR_PROPBASER.IDbits lets exist. */
 u32 vhv_lpi_limit(struct vhv_vm *vm);

@@ -12,7 +12,8 @@
  *     pending state from the vCPU's queued LPIs, and RWP reads 0 as the
  *     change is complete before the write returns;
  *   - PENDBASER.PTZ reads 0; when it was 0 at enable, the pending table
- *     is read for the LPIs that target this redistributor.
+ *     gives the pending state of the LPIs that target this
+ *     redistributor; a MAPTI or MAPI reads (and consumes) its LPI's bit.
  * Writes that reach guest memory run here, outside vgic->lock.
  */
 #include <linux/kvm.h>
@@ -89,7 +90,11 @@ u64 vhv_lpi_ctlr_bits(struct vhv_vcpu *vcpu)
 	return READ_ONCE(vcpu->vgic.lpi_ctlr);
 }
 
-/* The pending table's bits for the LPIs that target vcpu, into their latches. */
+/*
+ * The pending table's bits for the LPIs that target vcpu become their
+ * latches (a clear bit clears one), as KVM's its_sync_lpi_pending_table();
+ * the table is left as it is.
+ */
 static void load_pending_table(struct vhv_vcpu *vcpu)
 {
 	struct vhv_vm *vm = vcpu->vm;
@@ -102,16 +107,15 @@ static void load_pending_table(struct vhv_vcpu *vcpu)
 
 	mutex_lock(&gic->lpi_lock);
 	xa_for_each(&gic->lpi_xa, intid, lpi) {
-		if (READ_ONCE(lpi->irq.target) != vcpu)
+		cond_resched();
+		if (!vhv_lpi_mapped(gic, lpi) || READ_ONCE(lpi->irq.target) != vcpu)
 			continue;
 		if (intid / 8 != last) {
 			last = intid / 8;
 			if (vhv_guest_read(vm, base + last, &byte, 1))
 				break;
 		}
-		if (byte & BIT(intid % 8))
-			vhv_lpi_set_pending(vm, lpi, true);
-		cond_resched();
+		vhv_lpi_set_pending(vm, lpi, byte & BIT(intid % 8));
 	}
 	mutex_unlock(&gic->lpi_lock);
 }
@@ -146,7 +150,10 @@ void vhv_lpi_disable(struct vhv_vcpu *vcpu)
 	smp_store_release(&vcpu->vgic.lpi_ctlr, 0);
 }
 
-/* INVLPIR: the low 32 bits name the LPI; without an ITS, WI (as KVM). */
+/*
+ * INVLPIR: the low 32 bits name the LPI. Without an ITS, or with
+ * EnableLPIs 0, INVLPIR and INVALLR are WI (as KVM).
+ */
 static void invlpi(struct vhv_vcpu *vcpu, u32 intid)
 {
 	struct vhv_vgic *gic = vcpu->vm->vgic;
@@ -156,7 +163,7 @@ static void invlpi(struct vhv_vcpu *vcpu, u32 intid)
 		return;
 	mutex_lock(&gic->lpi_lock);
 	lpi = xa_load(&gic->lpi_xa, intid);
-	if (lpi)
+	if (lpi && vhv_lpi_mapped(gic, lpi))
 		vhv_lpi_reload(vcpu->vm, lpi);
 	mutex_unlock(&gic->lpi_lock);
 }
@@ -176,9 +183,12 @@ bool vhv_lpi_reg_write(struct vhv_vcpu *rd, u32 off, unsigned int len, u64 val)
 	}
 	if ((off != 0x00a0 && off != 0x00b0) || (len != 4 && len != 8))
 		return false;
-	if (has_its && off == 0x00a0)
+	/* Ignored while this redistributor's LPIs are disabled, as KVM. */
+	if (!has_its || !vhv_lpis_enabled(rd))
+		return true;
+	if (off == 0x00a0)
 		invlpi(rd, (u32)val);
-	else if (has_its)
+	else
 		vhv_lpi_reload_all(rd->vm, rd);
 	return true;
 }
@@ -212,6 +222,8 @@ int vhv_lpi_save_pending(struct vhv_vm *vm)
 
 	mutex_lock(&gic->lpi_lock);
 	xa_for_each(&gic->lpi_xa, intid, lpi) {
+		if (!vhv_lpi_mapped(gic, lpi))
+			continue;
 		raw_spin_lock_irqsave(&gic->lock, flags);
 		pending = vgic_irq_pending(&lpi->irq);
 		raw_spin_unlock_irqrestore(&gic->lock, flags);

@@ -23,7 +23,6 @@
  * with LR.EOI, so its completion exits and its line is looked at again.
  */
 #include <linux/kvm.h>
-#include <linux/list_sort.h>
 #include <asm/kvm_arm.h>
 #include <asm/sysreg.h>
 
@@ -42,14 +41,47 @@
  */
 #define VGIC_HCR_TRAP_ALL	((1ULL << 10) | (1ULL << 11) | (1ULL << 12) | (1ULL << 14))
 
-static int ap_cmp(void *priv, const struct list_head *a, const struct list_head *b)
+/* Whether a goes in before b: active ones first, then by priority. */
+static bool lr_before(const struct vhv_irq *a, const struct vhv_irq *b)
 {
-	const struct vhv_irq *x = list_entry(a, struct vhv_irq, ap);
-	const struct vhv_irq *y = list_entry(b, struct vhv_irq, ap);
+	if (a->active != b->active)
+		return a->active;
+	return a->priority < b->priority;
+}
 
-	if (x->active != y->active)
-		return x->active ? -1 : 1;
-	return (int)x->priority - (int)y->priority;
+/*
+ * The nr most urgent interrupts of the list, in order, into sel[], in one
+ * pass under the VM-wide vgic->lock with interrupts masked: an entry costs
+ * one comparison with the least urgent chosen so far, and an insertion
+ * (at most nr - 1 moves, nr being at most 16 list registers) only when it
+ * beats it. The list is at most every interrupt of the VM that targets
+ * this vCPU, LPIs included (the guest chooses how many, at most 2^16 -
+ * 8192): the work is linear in it, never a sort of it. Equal ones keep
+ * their list order, as a stable sort would. fwd: the distributor forwards
+ * pending interrupts (GICD_CTLR's group enable); without it only the
+ * active ones go in. *more: some that would go in did not fit.
+ */
+static unsigned int pick_lrs(struct vhv_vgic_cpu *vc, bool fwd, struct vhv_irq **sel,
+			     unsigned int nr, bool *more)
+{
+	struct vhv_irq *irq;
+	unsigned int n = 0, i;
+
+	list_for_each_entry(irq, &vc->ap_list, ap) {
+		if (!fwd && !irq->active)
+			continue;
+		if (n == nr) {
+			*more = true;
+			if (!lr_before(irq, sel[n - 1]))
+				continue;
+			n--;
+		}
+		for (i = n; i > 0 && lr_before(irq, sel[i - 1]); i--)
+			sel[i] = sel[i - 1];
+		sel[i] = irq;
+		n++;
+	}
+	return n;
 }
 
 /*
@@ -86,32 +118,23 @@ static u64 make_lr(struct vhv_irq *irq, bool fwd)
 static u64 flush_lrs(struct vhv_vgic *gic, struct vhv_vcpu *vcpu)
 {
 	struct vhv_vgic_cpu *vc = &vcpu->vgic;
-	struct vhv_irq *irq;
-	unsigned int n = 0;
-	u64 hcr = VGIC_HCR_EN;
+	unsigned int n, i;
+	bool more = false;
 
 	raw_spin_lock(&gic->lock);
-	/* At most every interrupt of the VM: a bound on the lock's hold. */
-	list_sort(NULL, &vc->ap_list, ap_cmp);
-	list_for_each_entry(irq, &vc->ap_list, ap) {
-		/*
-		 * GICD_CTLR's group enable off: the distributor forwards
-		 * nothing pending; the active ones (sorted first) still go
-		 * in, so that the guest can complete them.
-		 */
-		if (!gic->enabled && !irq->active)
-			break;
-		if (n == vhv_vgic_hw.nr_lr) {
-			hcr |= VGIC_HCR_UIE;
-			break;
-		}
-		vhv_vgic_write_lr(n, make_lr(irq, gic->enabled));
-		irq->in_lr = true;
-		vc->lr_irq[n++] = irq;
+	/*
+	 * GICD_CTLR's group enable off: the distributor forwards nothing
+	 * pending; the active ones still go in, so that the guest can
+	 * complete them.
+	 */
+	n = pick_lrs(vc, gic->enabled, vc->lr_irq, vhv_vgic_hw.nr_lr, &more);
+	for (i = 0; i < n; i++) {
+		vhv_vgic_write_lr(i, make_lr(vc->lr_irq[i], gic->enabled));
+		vc->lr_irq[i]->in_lr = true;
 	}
 	raw_spin_unlock(&gic->lock);
 	vc->nr_lr = n;
-	return hcr;
+	return VGIC_HCR_EN | (more ? VGIC_HCR_UIE : 0);
 }
 
 /*

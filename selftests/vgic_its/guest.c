@@ -8,10 +8,10 @@
 u8 its_prop_table[0x10000] __attribute__((aligned(0x10000)));
 
 u8 its_pend_table[ITS_MAX_VCPUS][0x10000] __attribute__((aligned(0x10000)));
-static u64 dev_table[0x2000] __attribute__((aligned(0x10000)));
-static u64 coll_table[0x2000] __attribute__((aligned(0x10000)));
+u64 its_dev_table[0x2000] __attribute__((aligned(0x10000)));
+u64 its_coll_table[0x2000] __attribute__((aligned(0x10000)));
 static u64 cmdq[QUEUE_CMDS * 4] __attribute__((aligned(0x10000)));
-static u64 itt[256] __attribute__((aligned(0x100)));
+u64 its_itt[256] __attribute__((aligned(0x100)));
 static u32 cmd_next;
 
 static void barrier_dsb(void)
@@ -53,22 +53,27 @@ void its_guest_rd_lpis(void)
 	GUEST_ASSERT_EQ(readq(rd + GICR_TYPER) & 1, 1);	/* PLPIS */
 }
 
+void its_guest_tables(void)
+{
+	writeq((1ULL << 63) | (u64)(uintptr_t)its_dev_table, ITS_BASE + GITS_BASER0);
+	writeq((1ULL << 63) | (u64)(uintptr_t)its_coll_table, ITS_BASE + GITS_BASER1);
+	writeq((1ULL << 63) | (u64)(uintptr_t)cmdq, ITS_BASE + GITS_CBASER);
+	writel(1, ITS_BASE + GITS_CTLR);
+	GUEST_ASSERT_EQ(readl(ITS_BASE + GITS_CTLR) & 1, 1);
+}
+
 void its_guest_enable(void)
 {
 	its_prop_table[LPI - 8192] = PRIO | 1;
 	barrier_dsb();
-	writeq((1ULL << 63) | (u64)(uintptr_t)dev_table, ITS_BASE + GITS_BASER0);
-	writeq((1ULL << 63) | (u64)(uintptr_t)coll_table, ITS_BASE + GITS_BASER1);
-	writeq((1ULL << 63) | (u64)(uintptr_t)cmdq, ITS_BASE + GITS_CBASER);
-	writel(1, ITS_BASE + GITS_CTLR);
-	GUEST_ASSERT_EQ(readl(ITS_BASE + GITS_CTLR) & 1, 1);
+	its_guest_tables();
 	/* LPIS [17] and 16 ID bits in GICD_TYPER once there is an ITS. */
 	GUEST_ASSERT_EQ((gic_dist_read(GICD_TYPER) >> 17) & 0x7f, 1 | 15 << 2);
 }
 
 void its_guest_map(void)
 {
-	its_cmd(CMD_MAPD | (u64)DEVID << 32, 3, (1ULL << 63) | (u64)(uintptr_t)itt, 0);
+	its_cmd(CMD_MAPD | (u64)DEVID << 32, 3, (1ULL << 63) | (u64)(uintptr_t)its_itt, 0);
 	its_cmd(CMD_MAPC, 0, (1ULL << 63) | 0, 0);
 	its_cmd(CMD_MAPTI | (u64)DEVID << 32, EVENT | (u64)LPI << 32, 0, 0);
 	its_cmd(CMD_SYNC, 0, 0, 0);

@@ -60,3 +60,72 @@ void its_reg_set(int its, u32 off, u64 val)
 	ASSERT_OK(vmm_device_attr(its, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ITS_REGS, off,
 				  &val));
 }
+
+static const u32 its_saved_regs[] = {
+	GITS_IIDR, GITS_CBASER, GITS_CREADR, GITS_CWRITER, GITS_BASER0, GITS_BASER1,
+};
+
+static u64 rd_get64(int gic, u32 off)
+{
+	u32 lo, hi;
+
+	ASSERT_OK(vmm_device_attr(gic, KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS,
+				  off, &lo));
+	ASSERT_OK(vmm_device_attr(gic, KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS,
+				  off + 4, &hi));
+	return (u64)hi << 32 | lo;
+}
+
+static void rd_set32(int gic, u32 off, u32 val)
+{
+	ASSERT_OK(vmm_device_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS,
+				  off, &val));
+}
+
+void its_save(int gic, int its, struct its_saved *s)
+{
+	u32 i;
+
+	ASSERT_OK(vmm_device_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
+				  KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES, NULL));
+	ASSERT_OK(vmm_device_attr(its, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
+				  KVM_DEV_ARM_ITS_SAVE_TABLES, NULL));
+	for (i = 0; i < ARRAY_SIZE(its_saved_regs); i++)
+		s->regs[i] = its_reg_get(its, its_saved_regs[i]);
+	s->ctlr = its_reg_get(its, GITS_CTLR);
+	ASSERT_OK(vmm_device_attr(gic, KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_DIST_REGS,
+				  GICD_CTLR, &s->gicd_ctlr));
+	s->propbaser = rd_get64(gic, GICR_PROPBASER);
+	s->pendbaser = rd_get64(gic, GICR_PENDBASER);
+}
+
+void its_restore_regs(int gic, int its, const struct its_saved *s)
+{
+	u32 i;
+
+	ASSERT_OK(vmm_device_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_DIST_REGS,
+				  GICD_CTLR, (void *)&s->gicd_ctlr));
+	rd_set32(gic, GICR_PROPBASER, (u32)s->propbaser);
+	rd_set32(gic, GICR_PROPBASER + 4, s->propbaser >> 32);
+	rd_set32(gic, GICR_PENDBASER, (u32)s->pendbaser);
+	rd_set32(gic, GICR_PENDBASER + 4, s->pendbaser >> 32);
+	rd_set32(gic, GICR_CTLR, 1);
+	for (i = 0; i < ARRAY_SIZE(its_saved_regs); i++)
+		its_reg_set(its, its_saved_regs[i], s->regs[i]);
+}
+
+void its_restore(int gic, int its, const struct its_saved *s)
+{
+	u32 i;
+
+	its_restore_regs(gic, its, s);
+	ASSERT_OK(vmm_device_attr(its, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
+				  KVM_DEV_ARM_ITS_RESTORE_TABLES, NULL));
+	its_reg_set(its, GITS_CTLR, s->ctlr);
+	EXPECT_EQ(rd_get64(gic, GICR_PROPBASER), s->propbaser);
+	EXPECT_EQ(rd_get64(gic, GICR_PENDBASER), s->pendbaser);
+	EXPECT_EQ(rd_get64(gic, GICR_CTLR) & 1, 1);
+	for (i = 0; i < ARRAY_SIZE(its_saved_regs); i++)
+		EXPECT_EQ(its_reg_get(its, its_saved_regs[i]), s->regs[i]);
+	EXPECT_EQ(its_reg_get(its, GITS_CTLR), s->ctlr);
+}

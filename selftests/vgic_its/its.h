@@ -48,12 +48,19 @@
 extern u8 its_prop_table[];
 /* One 64 KB-aligned pending table per vCPU (PENDBASER.PA is [51:16]). */
 extern u8 its_pend_table[ITS_MAX_VCPUS][0x10000];
+/* GITS_BASER0 and GITS_BASER1's tables, flat, one 64 KB page each. */
+extern u64 its_dev_table[0x2000];
+extern u64 its_coll_table[0x2000];
+/* DEVID's ITT (its_guest_map()). */
+extern u64 its_itt[256];
 /* One command, then CWRITER; waits for CREADR to reach it. */
 void its_cmd(u64 w0, u64 w1, u64 w2, u64 w3);
 /* n commands written, then one CWRITER write. */
 void its_cmd_queue(const u64 (*cmds)[4], u32 n);
 /* This vCPU's redistributor: PROPBASER (16 ID bits), its PENDBASER, EnableLPIs. */
 void its_guest_rd_lpis(void);
+/* The ITS's device and collection tables and queue, then GITS_CTLR.Enabled. */
+void its_guest_tables(void);
 /* The ITS: tables, queue, enabled; LPI 8192 at PRIO enabled in the config table. */
 void its_guest_enable(void);
 /* MAPD DEVID (4 EventID bits), MAPC ICID 0 -> vCPU 0, MAPTI EVENT -> LPI, SYNC. */
@@ -70,5 +77,16 @@ void its_expect_lpis(struct vmm_vm *vm, u32 cpu, u32 nr);
 /* GRP_ITS_REGS get/set that must succeed. */
 u64 its_reg_get(int its, u32 off);
 void its_reg_set(int its, u32 off, u64 val);
+
+/* What QEMU saves of the GICv3 and the ITS, and SAVE_PENDING_TABLES, SAVE_TABLES. */
+struct its_saved {
+	u64 regs[6], ctlr, propbaser, pendbaser;
+	u32 gicd_ctlr;
+};
+void its_save(int gic, int its, struct its_saved *s);
+/* The GICv3's registers then the ITS's, as QEMU restores them first. */
+void its_restore_regs(int gic, int its, const struct its_saved *s);
+/* QEMU's order: the GICv3, then the ITS registers, RESTORE_TABLES, GITS_CTLR. */
+void its_restore(int gic, int its, const struct its_saved *s);
 
 #endif /* VHV_SELFTESTS_VGIC_ITS_H */
