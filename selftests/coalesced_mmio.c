@@ -28,11 +28,6 @@
  */
 #define SHORT_ZONE_SIZE	(ZONE_SIZE - 4)
 
-static inline void writew(uint16_t v, u64 addr)
-{
-	asm volatile("strh %w0, [%1]" : : "rZ" (v), "r" (addr) : "memory");
-}
-
 static unsigned int ring_max(void)
 {
 	return (getpagesize() - sizeof(struct kvm_coalesced_mmio_ring)) /
