@@ -222,6 +222,8 @@ int vhv_iobus_unregister_many(struct vhv_vm *vm, struct vhv_iobus_dev **devs, un
 	unsigned int i, found = 0, counted = 0;
 	int ret = 0;
 
+	if (!n)
+		return 0;
 	mutex_lock(&vm->iobus.lock);
 	old = table_locked(vm);
 	for (i = 0; old && i < old->nr; i++) {
