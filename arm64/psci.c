@@ -18,6 +18,7 @@
 #include <uapi/linux/psci.h>
 
 #include "arm64/psci.h"
+#include "arm64/smccc.h"
 #include "arm64/switch.h"
 #include "core/run.h"
 #include "core/vcpu.h"
@@ -29,16 +30,6 @@ u32 vhv_psci_version(struct vhv_vcpu *vcpu)
 	if (!(vcpu->features & BIT(KVM_ARM_VCPU_PSCI_0_2)))
 		return KVM_ARM_PSCI_0_1;
 	return vcpu->vm->psci_version ?: KVM_ARM_PSCI_1_1;
-}
-
-static void set_result(struct vhv_vcpu *vcpu, u64 a0, u64 a1, u64 a2, u64 a3)
-{
-	u64 *x = vcpu->regs.regs.regs;
-
-	x[0] = a0;
-	x[1] = a1;
-	x[2] = a2;
-	x[3] = a3;
 }
 
 static u32 fn_id(struct vhv_vcpu *vcpu)
@@ -207,7 +198,7 @@ bool vhv_smccc_fast(struct vhv_vcpu *vcpu)
 unknown:
 		ret = SMCCC_RET_NOT_SUPPORTED;
 	}
-	set_result(vcpu, ret, 0, 0, 0);
+	vhv_smccc_set_result(vcpu, ret, 0, 0, 0);
 	return true;
 }
 
@@ -290,7 +281,7 @@ static int system_event(struct vhv_vcpu *vcpu, u32 type, u64 flags)
 	if (flags & KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2)
 		vcpu->regs.regs.regs[0] = PSCI_RET_INTERNAL_FAILURE;
 	else
-		set_result(vcpu, PSCI_RET_INTERNAL_FAILURE, 0, 0, 0);
+		vhv_smccc_set_result(vcpu, PSCI_RET_INTERNAL_FAILURE, 0, 0, 0);
 	memset(&vcpu->run->system_event, 0, sizeof(vcpu->run->system_event));
 	vcpu->run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
 	vcpu->run->system_event.type = type;
@@ -325,7 +316,7 @@ static int psci_call(struct vhv_vcpu *vcpu, u32 fn)
 		 * a WFI (a pending interrupt, the timers' deadlines), as KVM
 		 * does. PSCI lets a powerdown request return as a standby one.
 		 */
-		set_result(vcpu, PSCI_RET_SUCCESS, 0, 0, 0);
+		vhv_smccc_set_result(vcpu, PSCI_RET_SUCCESS, 0, 0, 0);
 		return vhv_vcpu_wfi(vcpu);
 	case PSCI_0_2_FN_CPU_OFF:
 		spin_lock(&vcpu->power_lock);
@@ -334,11 +325,11 @@ static int psci_call(struct vhv_vcpu *vcpu, u32 fn)
 		return 1;
 	case PSCI_0_2_FN_CPU_ON:
 	case PSCI_0_2_FN64_CPU_ON:
-		set_result(vcpu, cpu_on(vcpu), 0, 0, 0);
+		vhv_smccc_set_result(vcpu, cpu_on(vcpu), 0, 0, 0);
 		return 1;
 	case PSCI_0_2_FN_AFFINITY_INFO:
 	case PSCI_0_2_FN64_AFFINITY_INFO:
-		set_result(vcpu, affinity_info(vcpu), 0, 0, 0);
+		vhv_smccc_set_result(vcpu, affinity_info(vcpu), 0, 0, 0);
 		return 1;
 	case PSCI_1_0_FN_SYSTEM_SUSPEND:
 	case PSCI_1_0_FN64_SYSTEM_SUSPEND:
@@ -352,13 +343,13 @@ static int psci_call(struct vhv_vcpu *vcpu, u32 fn)
 		/* Warm reset (0) or a vendor type (bit 31); the rest is reserved. */
 		if (lower_32_bits(vcpu->regs.regs.regs[1]) &&
 		    !(vcpu->regs.regs.regs[1] & PSCI_1_1_RESET_TYPE_VENDOR_START)) {
-			set_result(vcpu, PSCI_RET_INVALID_PARAMS, 0, 0, 0);
+			vhv_smccc_set_result(vcpu, PSCI_RET_INVALID_PARAMS, 0, 0, 0);
 			return 1;
 		}
 		return system_event(vcpu, KVM_SYSTEM_EVENT_RESET,
 				    KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2);
 	}
-	set_result(vcpu, SMCCC_RET_NOT_SUPPORTED, 0, 0, 0);
+	vhv_smccc_set_result(vcpu, SMCCC_RET_NOT_SUPPORTED, 0, 0, 0);
 	return 1;
 }
 
@@ -371,7 +362,7 @@ static int psci_0_1_call(struct vhv_vcpu *vcpu, u32 fn)
 	case KVM_PSCI_FN_CPU_ON:
 		return psci_call(vcpu, PSCI_0_2_FN64_CPU_ON);
 	}
-	set_result(vcpu, SMCCC_RET_NOT_SUPPORTED, 0, 0, 0);
+	vhv_smccc_set_result(vcpu, SMCCC_RET_NOT_SUPPORTED, 0, 0, 0);
 	return 1;
 }
 

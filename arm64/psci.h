@@ -18,12 +18,6 @@ u32 vhv_psci_version(struct vhv_vcpu *vcpu);
 bool vhv_smccc_fast(struct vhv_vcpu *vcpu);
 /* HVC SMCCC_ARCH_WORKAROUND_*: true when it was one (answered). */
 bool vhv_smccc_workaround(struct vhv_vcpu *vcpu);
-/*
- * arm64/smccc.c: the SMCCC services but PSCI. 1 when answered (x0-x3
- * set), 0 for another function id, -EAGAIN when the call cannot be
- * answered in the fast tier (fast true).
- */
-int vhv_smccc_services(struct vhv_vcpu *vcpu, bool fast);
 /* Full tier, exit handler convention (arm64/exits.h). */
 int vhv_smccc_call(struct vhv_vcpu *vcpu);
 

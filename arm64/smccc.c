@@ -13,12 +13,10 @@
 #include <linux/bits.h>
 #include <linux/errno.h>
 
-#include "arm64/psci.h"
+#include "arm64/smccc.h"
 #include "arm64/pvtime.h"
 #include "arm64/spectre.h"
 #include "core/vcpu.h"
-
-#define SMCCC_VERSION_1_1	0x10001
 
 /*
  * What ARM_SMCCC_VENDOR_HYP_KVM_FEATURES_FUNC_ID reports: bit n for the
@@ -27,16 +25,6 @@
  * whose VMM cleared the bit) and none of the pKVM calls.
  */
 #define VHV_VENDOR_HYP_FEATURES	BIT(ARM_SMCCC_KVM_FUNC_FEATURES)
-
-static void set_result(struct vhv_vcpu *vcpu, u64 a0, u64 a1, u64 a2, u64 a3)
-{
-	u64 *x = vcpu->regs.regs.regs;
-
-	x[0] = a0;
-	x[1] = a1;
-	x[2] = a2;
-	x[3] = a3;
-}
 
 /* SMCCC_ARCH_FEATURES: the workaround calls, and PV time's discovery. */
 static long arch_features(u32 fn)
@@ -57,29 +45,29 @@ int vhv_smccc_services(struct vhv_vcpu *vcpu, bool fast)
 
 	switch (fn) {
 	case ARM_SMCCC_VERSION_FUNC_ID:
-		set_result(vcpu, SMCCC_VERSION_1_1, 0, 0, 0);
+		vhv_smccc_set_result(vcpu, ARM_SMCCC_VERSION_1_1, 0, 0, 0);
 		return 1;
 	case ARM_SMCCC_ARCH_FEATURES_FUNC_ID:
-		set_result(vcpu, arch_features(arg), 0, 0, 0);
+		vhv_smccc_set_result(vcpu, arch_features(arg), 0, 0, 0);
 		return 1;
 	case ARM_SMCCC_HV_PV_TIME_FEATURES:
-		set_result(vcpu, vhv_pvtime_features(vcpu, arg), 0, 0, 0);
+		vhv_smccc_set_result(vcpu, vhv_pvtime_features(vcpu, arg), 0, 0, 0);
 		return 1;
 	case ARM_SMCCC_HV_PV_TIME_ST:
 		/* It writes the record into guest memory: not with IRQs masked. */
 		if (fast)
 			return -EAGAIN;
-		set_result(vcpu, vhv_pvtime_st(vcpu), 0, 0, 0);
+		vhv_smccc_set_result(vcpu, vhv_pvtime_st(vcpu), 0, 0, 0);
 		return 1;
 	case ARM_SMCCC_VENDOR_HYP_CALL_UID_FUNC_ID:
 		/* KVM's UID, 28b46fb6-2ec5-11e9-a9ca-4b564d003a74, in w0-w3. */
-		set_result(vcpu, ARM_SMCCC_VENDOR_HYP_UID_KVM_REG_0,
-			   ARM_SMCCC_VENDOR_HYP_UID_KVM_REG_1,
-			   ARM_SMCCC_VENDOR_HYP_UID_KVM_REG_2,
-			   ARM_SMCCC_VENDOR_HYP_UID_KVM_REG_3);
+		vhv_smccc_set_result(vcpu, ARM_SMCCC_VENDOR_HYP_UID_KVM_REG_0,
+				     ARM_SMCCC_VENDOR_HYP_UID_KVM_REG_1,
+				     ARM_SMCCC_VENDOR_HYP_UID_KVM_REG_2,
+				     ARM_SMCCC_VENDOR_HYP_UID_KVM_REG_3);
 		return 1;
 	case ARM_SMCCC_VENDOR_HYP_KVM_FEATURES_FUNC_ID:
-		set_result(vcpu, VHV_VENDOR_HYP_FEATURES, 0, 0, 0);
+		vhv_smccc_set_result(vcpu, VHV_VENDOR_HYP_FEATURES, 0, 0, 0);
 		return 1;
 	}
 	return 0;

@@ -29,7 +29,14 @@
  * Zones: KVM's pio flag (0 or 1, EINVAL otherwise) is taken as arm64 KVM
  * takes it: a PIO zone goes on a bus no arm64 vCPU uses, so it is kept,
  * unregistered like the others, and never fills the ring. A zone of size 0
- * never holds a write, and is kept the same way.
+ * goes on the MMIO bus, as in KVM, and never holds a write.
+ *
+ * Unregistering takes away every zone of the same kind that holds the
+ * whole range given, and answers 0 whether any did or not, as KVM 6.12.
+ * It is all or nothing: the zones go off the bus in one change of the
+ * bus's array, allocated before anything else changes, so no memory gives
+ * ENOMEM and leaves every zone in place (KVM answers 0 there, having taken
+ * every device off its bus).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -49,7 +56,7 @@
 			 sizeof(struct kvm_coalesced_mmio))
 
 struct coalesced_zone {
-	struct vhv_iobus_dev dev;	/* the zone, for MMIO zones of size > 0 */
+	struct vhv_iobus_dev dev;	/* the zone, for MMIO zones */
 	struct list_head node;		/* vm->coalesced.zones */
 	struct kvm_coalesced_mmio_zone z;
 	bool on_bus;
@@ -121,7 +128,7 @@ static int zone_register(struct vhv_vm *vm, const struct kvm_coalesced_mmio_zone
 	zn->z = *z;
 	zn->dev = (struct vhv_iobus_dev) { .base = z->addr, .size = z->size, .ops = &zone_ops };
 	mutex_lock(&c->lock);
-	if (!z->pio && z->size) {
+	if (!z->pio) {
 		dev = &zn->dev;
 		ret = vhv_iobus_register(vm, &dev, 1);
 		zn->on_bus = !ret;
@@ -147,31 +154,55 @@ static bool zone_holds(const struct kvm_coalesced_mmio_zone *z, u64 addr, u32 si
 	       addr + len <= z->addr + z->size;
 }
 
-/*
- * As KVM: every zone of the same kind that holds the whole range given
- * goes, and the answer is 0 whether any did or not.
- */
+static bool unregistering(const struct coalesced_zone *zn,
+			  const struct kvm_coalesced_mmio_zone *z)
+{
+	return zn->z.pio == z->pio && zone_holds(&zn->z, z->addr, z->size);
+}
+
+/* The MMIO zones that go, off the bus at once: 0 or -ENOMEM (nothing changed). */
+static int zones_off_bus(struct vhv_vm *vm, const struct kvm_coalesced_mmio_zone *z)
+{
+	struct coalesced_zone *zn;
+	struct vhv_iobus_dev **devs;
+	unsigned int n = 0;
+	int ret;
+
+	list_for_each_entry(zn, &vm->coalesced.zones, node)
+		n += zn->on_bus && unregistering(zn, z);
+	if (!n)
+		return 0;
+	devs = kvmalloc_array(n, sizeof(*devs), GFP_KERNEL_ACCOUNT);
+	if (!devs)
+		return -ENOMEM;
+	n = 0;
+	list_for_each_entry(zn, &vm->coalesced.zones, node)
+		if (zn->on_bus && unregistering(zn, z))
+			devs[n++] = &zn->dev;
+	ret = vhv_iobus_unregister_many(vm, devs, n);
+	kvfree(devs);
+	return ret;
+}
+
+/* As KVM 6.12 (see the top), all or nothing. */
 static int zone_unregister(struct vhv_vm *vm, const struct kvm_coalesced_mmio_zone *z)
 {
 	struct vhv_coalesced *c = &vm->coalesced;
 	struct coalesced_zone *zn, *tmp;
-	int ret = 0;
+	int ret;
 
 	if (z->pio != 0 && z->pio != 1)
 		return -EINVAL;
 	mutex_lock(&c->lock);
-	list_for_each_entry_safe(zn, tmp, &c->zones, node) {
-		if (zn->z.pio != z->pio || !zone_holds(&zn->z, z->addr, z->size))
-			continue;
-		if (zn->on_bus) {
-			ret = vhv_iobus_unregister(vm, &zn->dev);
-			if (ret)
-				break;	/* no memory: this one and the rest stay */
-		} else {
-			c->nr_off_bus--;
+	ret = zones_off_bus(vm, z);
+	if (!ret) {
+		list_for_each_entry_safe(zn, tmp, &c->zones, node) {
+			if (!unregistering(zn, z))
+				continue;
+			c->nr_off_bus -= !zn->on_bus;
+			list_del(&zn->node);
+			kfree(zn);
 		}
-		list_del(&zn->node);
-		kfree(zn);
 	}
 	mutex_unlock(&c->lock);
 	return ret;

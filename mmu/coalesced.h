@@ -24,7 +24,7 @@ struct vhv_coalesced {
 	spinlock_t ring_lock;			/* writers of the ring (vCPUs) */
 	struct mutex lock;			/* zones; outside vm->iobus.lock */
 	struct list_head zones;
-	unsigned int nr_off_bus;		/* PIO and empty zones */
+	unsigned int nr_off_bus;		/* PIO zones */
 };
 
 int vhv_coalesced_init(struct vhv_vm *vm);

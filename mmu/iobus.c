@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitops.h>
+#include <linux/bsearch.h>
 #include <linux/kvm.h>
 #include <linux/swab.h>
 #include <linux/mm.h>
@@ -64,13 +65,13 @@ static u64 load_val(const struct vhv_dabt *d, u64 val, bool be)
 /* One device, with its range copied so that the search stays in the array. */
 struct iobus_entry {
 	u64 base;
-	u64 size;
+	u64 size;			/* 0: the access must start at base */
 	struct vhv_iobus_dev *dev;
 };
 
 struct vhv_iobus_table {
 	unsigned int nr;
-	struct iobus_entry e[];		/* by base, ranges disjoint */
+	struct iobus_entry e[];		/* in KVM's order, see cmp_range() */
 };
 
 static struct vhv_iobus_table *table_locked(struct vhv_vm *vm)
@@ -90,30 +91,46 @@ void vhv_iobus_destroy(struct vhv_vm *vm)
 	kvfree(rcu_dereference_protected(vm->iobus.table, 1));
 }
 
-/* The index of the first entry whose base is above addr (0..nr). */
-static unsigned int first_above(const struct vhv_iobus_table *t, u64 addr)
+/* a->base + a->size > b->base + b->size, without wrapping, for a->base >= b->base. */
+static bool ends_after(const struct iobus_entry *a, const struct iobus_entry *b)
 {
-	unsigned int lo = 0, hi = t ? t->nr : 0;
+	u64 d = a->base - b->base;
 
-	while (lo < hi) {
-		unsigned int mid = lo + (hi - lo) / 2;
-
-		if (t->e[mid].base <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return d > b->size || a->size > b->size - d;
 }
 
-static bool overlaps(const struct vhv_iobus_table *t, u64 base, u64 size)
+/*
+ * KVM's kvm_io_bus_cmp(), which both orders the bus and finds an access's
+ * devices: a before b if it starts lower; otherwise a after b if it ends
+ * later (b with a size) or starts later (b of size 0); else "equal". With
+ * a the access and b a device, equal means the device holds the whole
+ * access (a device of size 0: the access starts at its base).
+ */
+static int cmp_range(const void *pa, const void *pb)
 {
-	unsigned int i = first_above(t, base);
+	const struct iobus_entry *a = pa, *b = pb;
 
-	/* The entry at or below base, and the first above it. */
-	if (i && base - t->e[i - 1].base < t->e[i - 1].size)
-		return true;
-	return t && i < t->nr && t->e[i].base - base < size;
+	if (a->base < b->base)
+		return -1;
+	if (b->size ? ends_after(a, b) : a->base > b->base)
+		return 1;
+	return 0;
+}
+
+/*
+ * Where KVM puts a new device: before the first one that compares above
+ * it, so a device registered before one that holds it stays first, and
+ * one registered after a device holding it comes after it unless both
+ * start at the same address (the shorter first).
+ */
+static unsigned int insert_pos(const struct vhv_iobus_table *t, const struct iobus_entry *n)
+{
+	unsigned int i;
+
+	for (i = 0; t && i < t->nr; i++)
+		if (cmp_range(&t->e[i], n) > 0)
+			break;
+	return i;
 }
 
 /*
@@ -133,21 +150,14 @@ static void publish(struct vhv_vm *vm, struct vhv_iobus_table *new)
 static int check_new(struct vhv_vm *vm, struct vhv_iobus_dev **devs, unsigned int n,
 		     unsigned int *counted)
 {
-	const struct vhv_iobus_table *t = table_locked(vm);
-	unsigned int i, j;
+	unsigned int i;
 
 	*counted = 0;
 	for (i = 0; i < n; i++) {
 		const struct vhv_iobus_dev *d = devs[i];
 
-		if (!d->size || d->base + d->size - 1 < d->base)
+		if (d->size && d->base + d->size - 1 < d->base)
 			return -EINVAL;
-		if (overlaps(t, d->base, d->size))
-			return -EEXIST;
-		for (j = 0; j < i; j++)
-			if (d->base - devs[j]->base < devs[j]->size ||
-			    devs[j]->base - d->base < d->size)
-				return -EEXIST;
 		*counted += !d->uncounted;
 	}
 	/* As KVM: full once the devices other than ioeventfds reach the limit. */
@@ -158,10 +168,11 @@ static int check_new(struct vhv_vm *vm, struct vhv_iobus_dev **devs, unsigned in
 
 static void insert(struct vhv_iobus_table *t, struct vhv_iobus_dev *d)
 {
-	unsigned int i = first_above(t, d->base);
+	struct iobus_entry n = { .base = d->base, .size = d->size, .dev = d };
+	unsigned int i = insert_pos(t, &n);
 
 	memmove(&t->e[i + 1], &t->e[i], (t->nr - i) * sizeof(t->e[0]));
-	t->e[i] = (struct iobus_entry) { .base = d->base, .size = d->size, .dev = d };
+	t->e[i] = n;
 	t->nr++;
 }
 
@@ -185,6 +196,7 @@ int vhv_iobus_register(struct vhv_vm *vm, struct vhv_iobus_dev **devs, unsigned 
 	new->nr = nr;
 	if (nr)
 		memcpy(new->e, old->e, nr * sizeof(old->e[0]));
+	/* One at a time, in the caller's order, as KVM registers them. */
 	for (i = 0; i < n; i++)
 		insert(new, devs[i]);
 	vm->iobus.nr_counted += counted;
@@ -194,68 +206,112 @@ out:
 	return ret;
 }
 
-int vhv_iobus_unregister(struct vhv_vm *vm, struct vhv_iobus_dev *dev)
+static bool listed(struct vhv_iobus_dev *dev, struct vhv_iobus_dev **devs, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (devs[i] == dev)
+			return true;
+	return false;
+}
+
+int vhv_iobus_unregister_many(struct vhv_vm *vm, struct vhv_iobus_dev **devs, unsigned int n)
 {
 	struct vhv_iobus_table *old, *new = NULL;
-	unsigned int i;
-	int ret = -ENOENT;
+	unsigned int i, found = 0, counted = 0;
+	int ret = 0;
 
+	if (!n)
+		return 0;
 	mutex_lock(&vm->iobus.lock);
 	old = table_locked(vm);
-	i = first_above(old, dev->base);
-	if (!i || old->e[i - 1].dev != dev)
+	for (i = 0; old && i < old->nr; i++) {
+		if (listed(old->e[i].dev, devs, n)) {
+			found++;
+			counted += !old->e[i].dev->uncounted;
+		}
+	}
+	if (found != n) {
+		ret = -ENOENT;
 		goto out;
-	i--;
-	if (old->nr > 1) {
-		new = kvmalloc(struct_size(new, e, old->nr - 1), GFP_KERNEL_ACCOUNT);
+	}
+	if (old->nr > n) {
+		new = kvmalloc(struct_size(new, e, old->nr - n), GFP_KERNEL_ACCOUNT);
 		if (!new) {
 			ret = -ENOMEM;
 			goto out;
 		}
-		new->nr = old->nr - 1;
-		memcpy(new->e, old->e, i * sizeof(old->e[0]));
-		memcpy(&new->e[i], &old->e[i + 1], (old->nr - i - 1) * sizeof(old->e[0]));
+		new->nr = 0;
+		for (i = 0; i < old->nr; i++)
+			if (!listed(old->e[i].dev, devs, n))
+				new->e[new->nr++] = old->e[i];
 	}
-	vm->iobus.nr_counted -= !dev->uncounted;
+	vm->iobus.nr_counted -= counted;
 	publish(vm, new);
-	ret = 0;
 out:
 	mutex_unlock(&vm->iobus.lock);
 	return ret;
 }
 
-/* The device whose range holds addr, or NULL; vm->srcu held. */
-static struct vhv_iobus_dev *find(struct vhv_vm *vm, u64 addr)
+int vhv_iobus_unregister(struct vhv_vm *vm, struct vhv_iobus_dev *dev)
 {
-	const struct vhv_iobus_table *t = srcu_dereference(vm->iobus.table, &vm->srcu);
-	unsigned int i = first_above(t, addr);
+	return vhv_iobus_unregister_many(vm, &dev, 1);
+}
 
-	if (!i || addr - t->e[i - 1].base >= t->e[i - 1].size)
-		return NULL;
-	return t->e[i - 1].dev;
+/*
+ * The first device that holds the access, found as KVM finds it: a binary
+ * search with cmp_range(), then back while the one before holds it too.
+ * -1 if none; vm->srcu held.
+ */
+static int first_dev(const struct vhv_iobus_table *t, const struct iobus_entry *key)
+{
+	const struct iobus_entry *e;
+	int i;
+
+	if (!t)
+		return -1;
+	e = __inline_bsearch(key, t->e, t->nr, sizeof(t->e[0]), cmp_range);
+	if (!e)
+		return -1;
+	i = e - t->e;
+	while (i > 0 && !cmp_range(key, &t->e[i - 1]))
+		i--;
+	return i;
+}
+
+/* Offers the access to each device holding it, in order, until one takes it. */
+static bool dispatch(struct vhv_vcpu *vcpu, const struct vhv_dabt *d, u64 *val)
+{
+	const struct vhv_iobus_table *t = srcu_dereference(vcpu->vm->iobus.table,
+							   &vcpu->vm->srcu);
+	const struct iobus_entry key = { .base = d->ipa, .size = d->len };
+	int i = first_dev(t, &key);
+
+	for (; i >= 0 && i < t->nr && !cmp_range(&key, &t->e[i]); i++) {
+		struct vhv_iobus_dev *dev = t->e[i].dev;
+
+		if (d->is_write ? dev->ops->write && dev->ops->write(vcpu, dev, d->ipa, d->len, *val)
+				: dev->ops->read && dev->ops->read(vcpu, dev, d->ipa, d->len, val))
+			return true;
+	}
+	return false;
 }
 
 bool vhv_iobus_mmio(struct vhv_vcpu *vcpu, const struct vhv_dabt *d)
 {
-	struct vhv_iobus_dev *dev;
-	bool be, done;
+	bool be;
 	u64 val = 0;
 
 	if (!d->isv)
 		return false;
-	dev = find(vcpu->vm, d->ipa);
-	if (!dev)
-		return false;
 	be = vhv_mmio_guest_be(vcpu);
-	if (d->is_write) {
+	if (d->is_write)
 		val = store_val(d, d->rt == 31 ? 0 : vcpu->regs.regs.regs[d->rt], be);
-		done = dev->ops->write && dev->ops->write(vcpu, dev, d->ipa, d->len, val);
-	} else {
-		done = dev->ops->read && dev->ops->read(vcpu, dev, d->ipa, d->len, &val);
-		if (done && d->rt != 31)
-			vcpu->regs.regs.regs[d->rt] = load_val(d, val, be);
-	}
-	if (done)
-		vhv_skip_instr(vcpu);
-	return done;
+	if (!dispatch(vcpu, d, &val))
+		return false;
+	if (!d->is_write && d->rt != 31)
+		vcpu->regs.regs.regs[d->rt] = load_val(d, val, be);
+	vhv_skip_instr(vcpu);
+	return true;
 }

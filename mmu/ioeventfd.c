@@ -22,19 +22,18 @@
  * guest still does not exit, as in KVM; the reference goes on deassign or
  * with the VM.
  *
- * On the bus (mmu/iobus.h), all the ioeventfds of one MMIO address are one
- * device one byte long at that address (KVM matches on the start address
- * only, so ioeventfds at 0x1000 and 0x1004 with length 8 can coexist): the
- * device's list of ioeventfds is read under vm->srcu and changed under
- * ioeventfds.lock, an entry freed only after an SRCU grace period. Such a
- * device does not count against VHV_IOBUS_MAX_DEVS: as in KVM, the
- * number of ioeventfds is bounded by the VMM's files and memory only.
+ * On the bus (mmu/iobus.h), each MMIO ioeventfd is a device of its own,
+ * [addr, addr + len) (len 0: accesses that start at addr), as in KVM, so
+ * that it takes its place among overlapping devices (a vGIC frame, a
+ * coalesced zone) in KVM's order; it takes a write that starts at its
+ * address, of its length and value. Such a device does not count against
+ * VHV_IOBUS_MAX_DEVS: as in KVM, the number of ioeventfds is bounded by
+ * the VMM's files and memory only.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/eventfd.h>
 #include <linux/kvm.h>
-#include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/srcu.h>
 #include <linux/uaccess.h>
@@ -48,12 +47,9 @@
 /* Which bus the flags name, as KVM's ioeventfd_bus_from_flags(). */
 enum io_space { SPACE_MMIO, SPACE_PIO, SPACE_CCW };
 
-struct ioeventfd_group;
-
 struct ioeventfd {
+	struct vhv_iobus_dev dev;	/* [addr, addr + len), MMIO only */
 	struct list_head all;		/* vm->ioeventfds.all */
-	struct list_head in_group;	/* group->rules, read under vm->srcu */
-	struct ioeventfd_group *group;	/* NULL off the MMIO bus */
 	struct eventfd_ctx *eventfd;
 	u64 addr;
 	u64 datamatch;
@@ -62,23 +58,17 @@ struct ioeventfd {
 	enum io_space space;
 };
 
-/* The ioeventfds of one MMIO address: one device on the bus. */
-struct ioeventfd_group {
-	struct vhv_iobus_dev dev;	/* [addr, addr + 1) */
-	struct list_head rules;
-	struct list_head node;		/* vm->ioeventfds.groups */
-};
-
 void vhv_ioeventfds_init(struct vhv_vm *vm)
 {
 	mutex_init(&vm->ioeventfds.lock);
 	INIT_LIST_HEAD(&vm->ioeventfds.all);
-	INIT_LIST_HEAD(&vm->ioeventfds.groups);
 }
 
-/* A write of len bytes whose value, read little-endian, is val. */
-static bool matches(const struct ioeventfd *p, unsigned int len, u64 val)
+/* KVM's test: a write of len bytes at addr whose value, read little-endian, is val. */
+static bool matches(const struct ioeventfd *p, u64 addr, unsigned int len, u64 val)
 {
+	if (addr != p->addr)
+		return false;
 	if (!p->len)
 		return true;
 	if (len != p->len)
@@ -86,28 +76,19 @@ static bool matches(const struct ioeventfd *p, unsigned int len, u64 val)
 	return p->wildcard || val == p->datamatch;
 }
 
-/*
- * The bus hands over accesses whose first byte is the group's address,
- * which is all KVM matches on. The assignment rules leave at most one
- * ioeventfd that matches a given write.
- */
-static bool group_write(struct vhv_vcpu *vcpu, struct vhv_iobus_dev *dev, u64 addr,
-			unsigned int len, u64 val)
+static bool ioeventfd_write(struct vhv_vcpu *vcpu, struct vhv_iobus_dev *dev, u64 addr,
+			    unsigned int len, u64 val)
 {
-	struct ioeventfd_group *g = container_of(dev, struct ioeventfd_group, dev);
-	struct ioeventfd *p;
+	struct ioeventfd *p = container_of(dev, struct ioeventfd, dev);
 
-	list_for_each_entry_srcu(p, &g->rules, in_group, srcu_read_lock_held(&vcpu->vm->srcu)) {
-		if (matches(p, len, val)) {
-			vhv_eventfd_signal(p->eventfd);
-			return true;
-		}
-	}
-	return false;
+	if (!matches(p, addr, len, val))
+		return false;
+	vhv_eventfd_signal(p->eventfd);
+	return true;
 }
 
-/* No read callback: a read of the address exits to the VMM, as in KVM. */
-static const struct vhv_iobus_ops group_ops = { .write = group_write };
+/* No read callback: a read of the address goes on to the next device, as in KVM. */
+static const struct vhv_iobus_ops ioeventfd_ops = { .write = ioeventfd_write };
 
 static bool collides(const struct ioeventfd *a, const struct ioeventfd *b)
 {
@@ -116,69 +97,22 @@ static bool collides(const struct ioeventfd *a, const struct ioeventfd *b)
 		(a->len == b->len && (a->wildcard || b->wildcard || a->datamatch == b->datamatch)));
 }
 
-static struct ioeventfd_group *group_at(struct vhv_vm *vm, u64 addr)
+/*
+ * With ioeventfds.lock: p off the bus (which waits for the vCPUs inside it)
+ * and freed. Unregistering fails only for memory: p then stays assigned.
+ */
+static int detach_and_free(struct vhv_vm *vm, struct ioeventfd *p)
 {
-	struct ioeventfd_group *g;
+	if (p->space == SPACE_MMIO) {
+		int ret = vhv_iobus_unregister(vm, &p->dev);
 
-	list_for_each_entry(g, &vm->ioeventfds.groups, node)
-		if (g->dev.base == addr)
-			return g;
-	return NULL;
-}
-
-/* With ioeventfds.lock: p into its address's group, made if need be. */
-static int attach(struct vhv_vm *vm, struct ioeventfd *p)
-{
-	struct ioeventfd_group *g = group_at(vm, p->addr);
-	struct vhv_iobus_dev *dev;
-	int ret;
-
-	if (g) {
-		p->group = g;
-		list_add_tail_rcu(&p->in_group, &g->rules);
-		return 0;
+		if (ret)
+			return ret;
 	}
-	g = kzalloc(sizeof(*g), GFP_KERNEL_ACCOUNT);
-	if (!g)
-		return -ENOMEM;
-	g->dev = (struct vhv_iobus_dev) {
-		.base = p->addr, .size = 1, .ops = &group_ops, .uncounted = true,
-	};
-	INIT_LIST_HEAD(&g->rules);
-	list_add_tail(&p->in_group, &g->rules);
-	dev = &g->dev;
-	ret = vhv_iobus_register(vm, &dev, 1);
-	if (ret) {
-		kfree(g);
-		return ret;
-	}
-	p->group = g;
-	list_add_tail(&g->node, &vm->ioeventfds.groups);
-	return 0;
-}
-
-/* With ioeventfds.lock: p out of its group, and freed once no vCPU sees it. */
-static void detach_and_free(struct vhv_vm *vm, struct ioeventfd *p)
-{
-	struct ioeventfd_group *g = p->group;
-
 	list_del(&p->all);
-	if (g) {
-		list_del_rcu(&p->in_group);
-		/*
-		 * The last one takes its device off the bus, which waits for
-		 * the vCPUs inside it; if that fails (no memory), the empty
-		 * group stays there, matching nothing, for the next one.
-		 */
-		if (list_empty(&g->rules) && !vhv_iobus_unregister(vm, &g->dev)) {
-			list_del(&g->node);
-			kfree(g);
-		} else {
-			synchronize_srcu_expedited(&vm->srcu);
-		}
-	}
 	eventfd_ctx_put(p->eventfd);
 	kfree(p);
+	return 0;
 }
 
 static enum io_space space_of(u32 flags)
@@ -231,6 +165,9 @@ static int assign(struct vhv_vm *vm, const struct kvm_ioeventfd *args)
 	};
 	if (!p->wildcard)
 		p->datamatch = args->datamatch;
+	p->dev = (struct vhv_iobus_dev) {
+		.base = p->addr, .size = p->len, .ops = &ioeventfd_ops, .uncounted = true,
+	};
 	mutex_lock(&io->lock);
 	list_for_each_entry(q, &io->all, all) {
 		if (collides(p, q)) {
@@ -238,8 +175,11 @@ static int assign(struct vhv_vm *vm, const struct kvm_ioeventfd *args)
 			goto out;
 		}
 	}
-	if (p->space == SPACE_MMIO)
-		ret = attach(vm, p);
+	if (p->space == SPACE_MMIO) {
+		struct vhv_iobus_dev *dev = &p->dev;
+
+		ret = vhv_iobus_register(vm, &dev, 1);
+	}
 	if (!ret)
 		list_add_tail(&p->all, &io->all);
 out:
@@ -270,8 +210,7 @@ static int deassign(struct vhv_vm *vm, const struct kvm_ioeventfd *args)
 		    p->len != args->len || p->wildcard != wildcard ||
 		    (!wildcard && p->datamatch != args->datamatch))
 			continue;
-		detach_and_free(vm, p);
-		ret = 0;
+		ret = detach_and_free(vm, p);
 		break;
 	}
 	mutex_unlock(&io->lock);
@@ -293,13 +232,10 @@ int vhv_ioeventfd(struct vhv_vm *vm, void __user *argp)
 /* No vCPU runs and no ioctl is in flight: nothing to unpublish. */
 void vhv_ioeventfds_destroy(struct vhv_vm *vm)
 {
-	struct ioeventfd_group *g, *gn;
 	struct ioeventfd *p, *pn;
 
 	list_for_each_entry_safe(p, pn, &vm->ioeventfds.all, all) {
 		eventfd_ctx_put(p->eventfd);
 		kfree(p);
 	}
-	list_for_each_entry_safe(g, gn, &vm->ioeventfds.groups, node)
-		kfree(g);
 }

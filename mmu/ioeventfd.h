@@ -14,9 +14,8 @@ struct vhv_vm;
 
 /* Per VM (vm->ioeventfds). */
 struct vhv_ioeventfds {
-	struct mutex lock;		/* both lists; outside vm->iobus.lock */
+	struct mutex lock;		/* the list; outside vm->iobus.lock */
 	struct list_head all;		/* every KVM_IOEVENTFD, by assignment */
-	struct list_head groups;	/* the bus devices, one per MMIO address */
 };
 
 void vhv_ioeventfds_init(struct vhv_vm *vm);

@@ -4,9 +4,10 @@
  * (the vCPU mmap's second page) with their exact address, length and
  * data, in order, without an exit; reads, writes outside the zone or
  * across its end exit; a full ring makes the write exit, and a VMM that
- * drains the ring at each exit sees every write once, in order;
- * unregistering (KVM's rule: the zones holding the range given) makes
- * writes exit again. KVM ABI only: passes on the KVM oracle too.
+ * drains the ring at each exit sees every write once, in order; zones
+ * that nest take a write once; unregistering (KVM's rule: every zone
+ * holding the range given, at once) makes writes exit again. KVM ABI
+ * only: passes on the KVM oracle too.
  */
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -27,11 +28,6 @@
  * enforces it) before it could reach stage 2.
  */
 #define SHORT_ZONE_SIZE	(ZONE_SIZE - 4)
-
-static inline void writew(uint16_t v, u64 addr)
-{
-	asm volatile("strh %w0, [%1]" : : "rZ" (v), "r" (addr) : "memory");
-}
 
 static unsigned int ring_max(void)
 {
@@ -250,6 +246,43 @@ TEST(unregister_removes_the_zones_holding_the_range)
 	ASSERT_EQ(run->mmio.phys_addr, ZONE + 0x100);
 	vmm_run_to_done(vcpu);
 	ASSERT_EQ(drain(ring, e, 4), 0);
+}
+
+static void guest_nested(u64 unused)
+{
+	writel(1, ZONE + 0x100);
+	writel(2, ZONE + 0x200);
+	GUEST_SYNC(0);
+	writel(3, ZONE + 0x100);
+	writel(4, ZONE + 0x200);
+	GUEST_DONE();
+}
+
+/*
+ * Zones may nest, as on KVM: a write lands in the ring once. Unregistering
+ * a range takes every zone holding it at once, and only those.
+ */
+TEST(nested_zones_take_a_write_once_and_unregister_together)
+{
+	struct vmm_vm *vm = vmm_vm_new();
+	struct vmm_vcpu *vcpu = vmm_vcpu_new(vm, 0, guest_nested, 0);
+	struct kvm_coalesced_mmio_ring *ring = ring_of(vcpu);
+	struct kvm_coalesced_mmio e[4];
+
+	ASSERT_EQ(zone_ioctl(vm, KVM_REGISTER_COALESCED_MMIO, ZONE, ZONE_SIZE, 0), 0);
+	ASSERT_EQ(zone_ioctl(vm, KVM_REGISTER_COALESCED_MMIO, ZONE + 0x100, 8, 0), 0);
+	ASSERT_EQ(zone_ioctl(vm, KVM_REGISTER_COALESCED_MMIO, ZONE + 0x200, 4, 0), 0);
+	vmm_expect_sync(vcpu, 0);
+	ASSERT_EQ(drain(ring, e, 4), 2);
+	ASSERT_EQ(e[0].phys_addr, ZONE + 0x100);
+	ASSERT_EQ(e[1].phys_addr, ZONE + 0x200);
+	/* Held by the first two zones, not by the third. */
+	ASSERT_EQ(zone_ioctl(vm, KVM_UNREGISTER_COALESCED_MMIO, ZONE + 0x100, 4, 0), 0);
+	vmm_expect_mmio_write(vcpu, ZONE + 0x100, 4, 3);
+	vmm_run_to_done(vcpu);
+	ASSERT_EQ(drain(ring, e, 4), 1);
+	ASSERT_EQ(e[0].phys_addr, ZONE + 0x200);
+	ASSERT_EQ(e[0].data[0], 4);
 }
 
 static void guest_one_write(u64 unused)

@@ -11,7 +11,6 @@
  */
 #include <fcntl.h>
 #include <pthread.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <linux/kvm.h>
@@ -23,11 +22,6 @@
 /* In the guest's Device range, outside every memory slot. */
 #define IOEV_BASE	0x20000000ULL
 
-static inline void writew(uint16_t v, u64 addr)
-{
-	asm volatile("strh %w0, [%1]" : : "rZ" (v), "r" (addr) : "memory");
-}
-
 static void guest_write(unsigned int len, u64 addr, u64 val)
 {
 	switch (len) {
@@ -36,58 +30,6 @@ static void guest_write(unsigned int len, u64 addr, u64 val)
 	case 4: writel(val, addr); break;
 	default: writeq(val, addr); break;
 	}
-}
-
-static int new_eventfd(void)
-{
-	int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-
-	ASSERT_GE(fd, 0);
-	return fd;
-}
-
-/* The counter, reset by the read; 0 if nothing was signalled. */
-static u64 take_count(int efd)
-{
-	u64 v = 0;
-
-	if (read(efd, &v, sizeof(v)) != sizeof(v)) {
-		ASSERT_EQ(errno, EAGAIN);
-		return 0;
-	}
-	return v;
-}
-
-static int ioev(struct vmm_vm *vm, int efd, u64 addr, u32 len, u32 flags, u64 datamatch)
-{
-	struct kvm_ioeventfd io = {
-		.datamatch = datamatch, .addr = addr, .len = len, .fd = efd, .flags = flags,
-	};
-
-	return ioctl(vm->fd, KVM_IOEVENTFD, &io);
-}
-
-/* The next exit is a guest write the VMM sees, exactly this one. */
-static void expect_write_exit(struct vmm_vcpu *vcpu, u64 addr, unsigned int len, u64 val)
-{
-	struct kvm_run *run = vcpu->run;
-	u64 data = 0;
-
-	ASSERT_EQ(vmm_run(vcpu), 0);
-	ASSERT_EQ(run->exit_reason, KVM_EXIT_MMIO);
-	ASSERT_EQ(run->mmio.phys_addr, addr);
-	ASSERT_EQ(run->mmio.is_write, 1);
-	ASSERT_EQ(run->mmio.len, len);
-	memcpy(&data, run->mmio.data, len);
-	ASSERT_EQ(data, val);
-}
-
-static void expect_sync(struct vmm_vcpu *vcpu, u64 tag)
-{
-	struct ucall uc;
-
-	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
-	ASSERT_EQ(uc.args[0], tag);
 }
 
 /* Three writes of each length at IOEV_BASE + 0x100 * i, then a sync. */
@@ -113,16 +55,16 @@ TEST(matching_writes_of_each_length_signal_and_never_exit)
 	unsigned int i;
 
 	for (i = 0; i < 4; i++) {
-		efd[i] = new_eventfd();
-		ASSERT_EQ(ioev(vm, efd[i], IOEV_BASE + 0x100 * i, lens[i], 0, 0), 0);
+		efd[i] = vmm_eventfd();
+		ASSERT_EQ(vmm_ioeventfd(vm, efd[i], IOEV_BASE + 0x100 * i, lens[i], 0, 0), 0);
 	}
 	for (i = 0; i < 4; i++) {
-		expect_sync(vcpu, i);
-		ASSERT_EQ(take_count(efd[i]), 3);
+		vmm_expect_sync(vcpu, i);
+		ASSERT_EQ(vmm_eventfd_take(efd[i]), 3);
 	}
 	vmm_run_to_done(vcpu);
 	for (i = 0; i < 4; i++)
-		ASSERT_EQ(take_count(efd[i]), 0);
+		ASSERT_EQ(vmm_eventfd_take(efd[i]), 0);
 }
 
 /*
@@ -152,15 +94,15 @@ TEST(datamatch_signals_only_its_value_length_and_address)
 	struct kvm_run *run = vcpu->run;
 	struct ucall uc;
 	u32 answer = 0xcafef00d;
-	int efd = new_eventfd(), efd_b = new_eventfd();
+	int efd = vmm_eventfd(), efd_b = vmm_eventfd();
 
-	ASSERT_EQ(ioev(vm, efd, A, 4, KVM_IOEVENTFD_FLAG_DATAMATCH, 0x1234), 0);
-	ASSERT_EQ(ioev(vm, efd_b, B, 1, KVM_IOEVENTFD_FLAG_DATAMATCH, 0x101), 0);
-	expect_write_exit(vcpu, A, 4, 0x1235);
-	ASSERT_EQ(take_count(efd), 1);
-	expect_write_exit(vcpu, A, 2, 0x1234);
-	ASSERT_EQ(take_count(efd), 1);
-	expect_write_exit(vcpu, A + 4, 4, 0x1234);
+	ASSERT_EQ(vmm_ioeventfd(vm, efd, A, 4, KVM_IOEVENTFD_FLAG_DATAMATCH, 0x1234), 0);
+	ASSERT_EQ(vmm_ioeventfd(vm, efd_b, B, 1, KVM_IOEVENTFD_FLAG_DATAMATCH, 0x101), 0);
+	vmm_expect_mmio_write(vcpu, A, 4, 0x1235);
+	ASSERT_EQ(vmm_eventfd_take(efd), 1);
+	vmm_expect_mmio_write(vcpu, A, 2, 0x1234);
+	ASSERT_EQ(vmm_eventfd_take(efd), 1);
+	vmm_expect_mmio_write(vcpu, A + 4, 4, 0x1234);
 	/* The read exits too, and completes with the VMM's data. */
 	ASSERT_EQ(vmm_run(vcpu), 0);
 	ASSERT_EQ(run->exit_reason, KVM_EXIT_MMIO);
@@ -170,10 +112,10 @@ TEST(datamatch_signals_only_its_value_length_and_address)
 	memcpy(run->mmio.data, &answer, sizeof(answer));
 	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
 	ASSERT_EQ(uc.args[0], answer);
-	expect_write_exit(vcpu, B, 1, 0x01);
-	ASSERT_EQ(take_count(efd_b), 0);
+	vmm_expect_mmio_write(vcpu, B, 1, 0x01);
+	ASSERT_EQ(vmm_eventfd_take(efd_b), 0);
 	vmm_run_to_done(vcpu);
-	ASSERT_EQ(take_count(efd), 0);
+	ASSERT_EQ(vmm_eventfd_take(efd), 0);
 }
 
 /* Len 0: any length at the address signals; the next byte does not. */
@@ -192,12 +134,12 @@ TEST(length_zero_matches_a_write_of_any_length_at_its_address)
 {
 	struct vmm_vm *vm = vmm_vm_new();
 	struct vmm_vcpu *vcpu = vmm_vcpu_new(vm, 0, guest_any_length, 0);
-	int efd = new_eventfd();
+	int efd = vmm_eventfd();
 
-	ASSERT_EQ(ioev(vm, efd, A, 0, 0, 0), 0);
-	expect_write_exit(vcpu, A + 1, 1, 5);
-	ASSERT_EQ(take_count(efd), 4);
-	expect_sync(vcpu, 0);
+	ASSERT_EQ(vmm_ioeventfd(vm, efd, A, 0, 0, 0), 0);
+	vmm_expect_mmio_write(vcpu, A + 1, 1, 5);
+	ASSERT_EQ(vmm_eventfd_take(efd), 4);
+	vmm_expect_sync(vcpu, 0);
 	vmm_run_to_done(vcpu);
 }
 
@@ -214,63 +156,63 @@ TEST(deassigned_ioeventfd_exits_again_and_deassign_matches_exactly)
 	struct vmm_vm *vm = vmm_vm_new();
 	struct vmm_vcpu *vcpu = vmm_vcpu_new(vm, 0, guest_twice, 0);
 	u32 dm = KVM_IOEVENTFD_FLAG_DATAMATCH, de = KVM_IOEVENTFD_FLAG_DEASSIGN;
-	int efd = new_eventfd(), other = new_eventfd();
+	int efd = vmm_eventfd(), other = vmm_eventfd();
 
-	ASSERT_EQ(ioev(vm, efd, A, 4, dm, 7), 0);
-	expect_sync(vcpu, 1);
-	ASSERT_EQ(take_count(efd), 1);
+	ASSERT_EQ(vmm_ioeventfd(vm, efd, A, 4, dm, 7), 0);
+	vmm_expect_sync(vcpu, 1);
+	ASSERT_EQ(vmm_eventfd_take(efd), 1);
 	/* Anything but the same eventfd, address, length and value: ENOENT. */
-	ASSERT_ERRNO(ioev(vm, other, A, 4, de | dm, 7), ENOENT);
-	ASSERT_ERRNO(ioev(vm, efd, A + 4, 4, de | dm, 7), ENOENT);
-	ASSERT_ERRNO(ioev(vm, efd, A, 8, de | dm, 7), ENOENT);
-	ASSERT_ERRNO(ioev(vm, efd, A, 4, de | dm, 8), ENOENT);
-	ASSERT_ERRNO(ioev(vm, efd, A, 4, de, 7), ENOENT);
-	ASSERT_ERRNO(ioev(vm, efd, A, 4, de | dm | KVM_IOEVENTFD_FLAG_PIO, 7), ENOENT);
-	ASSERT_ERRNO(ioev(vm, -1, A, 4, de | dm, 7), EBADF);
-	ASSERT_EQ(ioev(vm, efd, A, 4, de | dm, 7), 0);
-	ASSERT_ERRNO(ioev(vm, efd, A, 4, de | dm, 7), ENOENT);
-	expect_write_exit(vcpu, A, 4, 7);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, other, A, 4, de | dm, 7), ENOENT);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, efd, A + 4, 4, de | dm, 7), ENOENT);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, efd, A, 8, de | dm, 7), ENOENT);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, efd, A, 4, de | dm, 8), ENOENT);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, efd, A, 4, de, 7), ENOENT);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, efd, A, 4, de | dm | KVM_IOEVENTFD_FLAG_PIO, 7), ENOENT);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, -1, A, 4, de | dm, 7), EBADF);
+	ASSERT_EQ(vmm_ioeventfd(vm, efd, A, 4, de | dm, 7), 0);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, efd, A, 4, de | dm, 7), ENOENT);
+	vmm_expect_mmio_write(vcpu, A, 4, 7);
 	vmm_run_to_done(vcpu);
-	ASSERT_EQ(take_count(efd), 0);
+	ASSERT_EQ(vmm_eventfd_take(efd), 0);
 }
 
 TEST(bad_assignments_get_kvm_errnos)
 {
 	struct vmm_vm *vm = vmm_vm_new();
 	u32 dm = KVM_IOEVENTFD_FLAG_DATAMATCH;
-	int efd = new_eventfd(), devnull;
+	int efd = vmm_eventfd(), devnull;
 
-	ASSERT_ERRNO(ioev(vm, efd, A, 3, 0, 0), EINVAL);
-	ASSERT_ERRNO(ioev(vm, efd, A, 16, 0, 0), EINVAL);
-	ASSERT_ERRNO(ioev(vm, efd, A, 0, dm, 0), EINVAL);
-	ASSERT_ERRNO(ioev(vm, efd, ~0ULL - 2, 4, 0, 0), EINVAL);
-	ASSERT_ERRNO(ioev(vm, efd, A, 4, 1u << 5, 0), EINVAL);
-	ASSERT_ERRNO(ioev(vm, -1, A, 4, 0, 0), EBADF);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, efd, A, 3, 0, 0), EINVAL);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, efd, A, 16, 0, 0), EINVAL);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, efd, A, 0, dm, 0), EINVAL);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, efd, ~0ULL - 2, 4, 0, 0), EINVAL);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, efd, A, 4, 1u << 5, 0), EINVAL);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, -1, A, 4, 0, 0), EBADF);
 	devnull = open("/dev/null", O_RDWR);
 	ASSERT_GE(devnull, 0);
-	ASSERT_ERRNO(ioev(vm, devnull, A, 4, 0, 0), EINVAL);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, devnull, A, 4, 0, 0), EINVAL);
 	ASSERT_ERRNO(ioctl(vm->fd, KVM_IOEVENTFD, NULL), EFAULT);
 	/* Nothing was assigned by any of them. */
-	ASSERT_ERRNO(ioev(vm, efd, A, 4, KVM_IOEVENTFD_FLAG_DEASSIGN, 0), ENOENT);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, efd, A, 4, KVM_IOEVENTFD_FLAG_DEASSIGN, 0), ENOENT);
 }
 
 TEST(an_ioeventfd_that_could_match_the_same_write_is_eexist)
 {
 	struct vmm_vm *vm = vmm_vm_new();
 	u32 dm = KVM_IOEVENTFD_FLAG_DATAMATCH;
-	int efd = new_eventfd(), e2 = new_eventfd();
+	int efd = vmm_eventfd(), e2 = vmm_eventfd();
 
-	ASSERT_EQ(ioev(vm, efd, A, 4, dm, 1), 0);
-	ASSERT_ERRNO(ioev(vm, efd, A, 4, dm, 1), EEXIST);
-	ASSERT_ERRNO(ioev(vm, e2, A, 4, dm, 1), EEXIST);
-	ASSERT_ERRNO(ioev(vm, e2, A, 4, 0, 0), EEXIST);
-	ASSERT_ERRNO(ioev(vm, e2, A, 0, 0, 0), EEXIST);
+	ASSERT_EQ(vmm_ioeventfd(vm, efd, A, 4, dm, 1), 0);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, efd, A, 4, dm, 1), EEXIST);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, e2, A, 4, dm, 1), EEXIST);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, e2, A, 4, 0, 0), EEXIST);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, e2, A, 0, 0, 0), EEXIST);
 	/* Another value, another length, an overlapping address: fine. */
-	ASSERT_EQ(ioev(vm, e2, A, 4, dm, 2), 0);
-	ASSERT_EQ(ioev(vm, e2, A, 8, 0, 0), 0);
-	ASSERT_EQ(ioev(vm, e2, A + 4, 4, 0, 0), 0);
-	ASSERT_EQ(ioev(vm, efd, B, 0, 0, 0), 0);
-	ASSERT_ERRNO(ioev(vm, e2, B, 1, dm, 1), EEXIST);
+	ASSERT_EQ(vmm_ioeventfd(vm, e2, A, 4, dm, 2), 0);
+	ASSERT_EQ(vmm_ioeventfd(vm, e2, A, 8, 0, 0), 0);
+	ASSERT_EQ(vmm_ioeventfd(vm, e2, A + 4, 4, 0, 0), 0);
+	ASSERT_EQ(vmm_ioeventfd(vm, efd, B, 0, 0, 0), 0);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, e2, B, 1, dm, 1), EEXIST);
 }
 
 static void guest_pio_addr(u64 unused)
@@ -289,17 +231,17 @@ TEST(pio_and_ccw_ioeventfds_are_taken_and_never_fire)
 	struct vmm_vm *vm = vmm_vm_new();
 	struct vmm_vcpu *vcpu = vmm_vcpu_new(vm, 0, guest_pio_addr, 0);
 	u32 pio = KVM_IOEVENTFD_FLAG_PIO, ccw = KVM_IOEVENTFD_FLAG_VIRTIO_CCW_NOTIFY;
-	int efd = new_eventfd();
+	int efd = vmm_eventfd();
 
-	ASSERT_EQ(ioev(vm, efd, A, 4, pio, 0), 0);
-	ASSERT_ERRNO(ioev(vm, efd, A, 4, pio, 0), EEXIST);
-	ASSERT_ERRNO(ioev(vm, efd, A, 0, pio, 0), EEXIST);
-	ASSERT_EQ(ioev(vm, efd, A, 4, ccw, 0), 0);
-	expect_write_exit(vcpu, A, 4, 9);
+	ASSERT_EQ(vmm_ioeventfd(vm, efd, A, 4, pio, 0), 0);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, efd, A, 4, pio, 0), EEXIST);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, efd, A, 0, pio, 0), EEXIST);
+	ASSERT_EQ(vmm_ioeventfd(vm, efd, A, 4, ccw, 0), 0);
+	vmm_expect_mmio_write(vcpu, A, 4, 9);
 	vmm_run_to_done(vcpu);
-	ASSERT_EQ(take_count(efd), 0);
-	ASSERT_EQ(ioev(vm, efd, A, 4, pio | KVM_IOEVENTFD_FLAG_DEASSIGN, 0), 0);
-	ASSERT_EQ(ioev(vm, efd, A, 4, ccw | KVM_IOEVENTFD_FLAG_DEASSIGN, 0), 0);
+	ASSERT_EQ(vmm_eventfd_take(efd), 0);
+	ASSERT_EQ(vmm_ioeventfd(vm, efd, A, 4, pio | KVM_IOEVENTFD_FLAG_DEASSIGN, 0), 0);
+	ASSERT_EQ(vmm_ioeventfd(vm, efd, A, 4, ccw | KVM_IOEVENTFD_FLAG_DEASSIGN, 0), 0);
 }
 
 static void guest_after_close(u64 unused)
@@ -319,12 +261,12 @@ TEST(eventfd_closed_while_assigned_still_takes_writes_without_exit)
 {
 	struct vmm_vm *vm = vmm_vm_new();
 	struct vmm_vcpu *vcpu = vmm_vcpu_new(vm, 0, guest_after_close, 0);
-	int efd = new_eventfd();
+	int efd = vmm_eventfd();
 
-	ASSERT_EQ(ioev(vm, efd, A, 4, 0, 0), 0);
+	ASSERT_EQ(vmm_ioeventfd(vm, efd, A, 4, 0, 0), 0);
 	ASSERT_EQ(close(efd), 0);
-	expect_sync(vcpu, 3);
-	ASSERT_ERRNO(ioev(vm, efd, A, 4, KVM_IOEVENTFD_FLAG_DEASSIGN, 0), EBADF);
+	vmm_expect_sync(vcpu, 3);
+	ASSERT_ERRNO(vmm_ioeventfd(vm, efd, A, 4, KVM_IOEVENTFD_FLAG_DEASSIGN, 0), EBADF);
 	vmm_run_to_done(vcpu);
 }
 
@@ -368,9 +310,9 @@ static void *toggle(void *arg)
 	struct race *r = arg;
 
 	while (!r->stop) {
-		if (ioev(r->vm, r->efd, A, 4, 0, 0))
+		if (vmm_ioeventfd(r->vm, r->efd, A, 4, 0, 0))
 			return (void *)1;
-		if (ioev(r->vm, r->efd, A, 4, KVM_IOEVENTFD_FLAG_DEASSIGN, 0))
+		if (vmm_ioeventfd(r->vm, r->efd, A, 4, KVM_IOEVENTFD_FLAG_DEASSIGN, 0))
 			return (void *)2;
 	}
 	return NULL;
@@ -378,7 +320,7 @@ static void *toggle(void *arg)
 
 TEST(assign_and_deassign_while_the_guest_writes_lose_no_write)
 {
-	struct race r = { .vm = vmm_vm_new(), .efd = new_eventfd() };
+	struct race r = { .vm = vmm_vm_new(), .efd = vmm_eventfd() };
 	struct vmm_vcpu *vcpu = vmm_vcpu_new(r.vm, 0, guest_writes, RACE_WRITES);
 	struct kvm_run *run = vcpu->run;
 	u64 exits = 0, signalled;
@@ -397,7 +339,7 @@ TEST(assign_and_deassign_while_the_guest_writes_lose_no_write)
 	r.stop = true;
 	ASSERT_EQ(pthread_join(t, &res), 0);
 	ASSERT_EQ((long)res, 0);
-	signalled = take_count(r.efd);
+	signalled = vmm_eventfd_take(r.efd);
 	vt_note("%llu signalled, %llu exits", (unsigned long long)signalled,
 		(unsigned long long)exits);
 	ASSERT_EQ(signalled + exits, RACE_WRITES);

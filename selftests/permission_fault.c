@@ -55,20 +55,6 @@ static void guest_ro_writes(u64 unused)
 	GUEST_SYNC2(SYNC_END, *alias);
 }
 
-static void expect_write(struct vmm_vcpu *vcpu, u64 gpa, u32 len, u64 val)
-{
-	struct kvm_run *run = vcpu->run;
-	u64 data = 0;
-
-	ASSERT_EQ(vmm_run(vcpu), 0);
-	ASSERT_EQ(run->exit_reason, KVM_EXIT_MMIO);
-	ASSERT_EQ(run->mmio.phys_addr, gpa);
-	ASSERT_EQ(run->mmio.is_write, 1);
-	ASSERT_EQ(run->mmio.len, len);
-	memcpy(&data, run->mmio.data, len);
-	ASSERT_EQ(data, val);
-}
-
 TEST(read_only_slot_writes_exit_with_the_exact_ipa)
 {
 	struct vmm_vm *vm = vmm_vm_new();
@@ -87,10 +73,10 @@ TEST(read_only_slot_writes_exit_with_the_exact_ipa)
 	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
 	ASSERT_EQ(uc.args[0], SYNC_READ);
 	ASSERT_EQ(uc.args[1], PATTERN);
-	expect_write(vcpu, RO_GPA + 0x1238, 8, 0x1111111111111111ULL);	/* VA != IPA */
-	expect_write(vcpu, RO_GPA + 0x123454, 4, 0x22222222);		/* VA == IPA */
-	expect_write(vcpu, RO_GPA + 0x2001, 1, 0x33);			/* another page */
-	expect_write(vcpu, RO_GPA + 0x3ff8, 8, 0x4444444444444444ULL);	/* MMU off */
+	vmm_expect_mmio_write(vcpu, RO_GPA + 0x1238, 8, 0x1111111111111111ULL);	/* VA != IPA */
+	vmm_expect_mmio_write(vcpu, RO_GPA + 0x123454, 4, 0x22222222);		/* VA == IPA */
+	vmm_expect_mmio_write(vcpu, RO_GPA + 0x2001, 1, 0x33);			/* another page */
+	vmm_expect_mmio_write(vcpu, RO_GPA + 0x3ff8, 8, 0x4444444444444444ULL);	/* MMU off */
 	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
 	ASSERT_EQ(uc.args[0], SYNC_END);
 	ASSERT_EQ(uc.args[1], PATTERN);

@@ -48,16 +48,8 @@ static const u64 query_results[] = {
 static void check_queries(u64 use_smc)
 {
 	struct vmm_vcpu *vcpu = vmm_vcpu_new(vmm_vm_new(), 0, guest_queries, use_smc);
-	struct ucall uc;
-	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(query_results); i++) {
-		ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
-		if (uc.args[0] != query_results[i])
-			vt_fail(__FILE__, __LINE__, "query %u: %#llx, want %#llx", i,
-				(unsigned long long)uc.args[0],
-				(unsigned long long)query_results[i]);
-	}
+	vmm_expect_syncs(vcpu, query_results, ARRAY_SIZE(query_results), "query");
 	vmm_run_to_done(vcpu);
 }
 
@@ -90,12 +82,9 @@ static void guest_unknown_clears_x1_to_x3(u64 unused)
 TEST(unknown_function_returns_not_supported_and_zeroes_x1_to_x3)
 {
 	struct vmm_vcpu *vcpu = vmm_vcpu_new(vmm_vm_new(), 0, guest_unknown_clears_x1_to_x3, 0);
-	struct ucall uc;
 
-	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
-	ASSERT_EQ(uc.args[0], NOT_SUPPORTED);
-	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
-	ASSERT_EQ(uc.args[0], 0);
+	vmm_expect_sync(vcpu, NOT_SUPPORTED);
+	vmm_expect_sync(vcpu, 0);
 }
 
 static void guest_system_event(u64 fn)
@@ -185,7 +174,6 @@ static void *run_secondary(void *arg)
 static void start_secondary(struct vmm_vcpu *boot, struct vmm_vcpu *second)
 {
 	struct kvm_mp_state stopped = { .mp_state = KVM_MP_STATE_STOPPED }, mp;
-	struct ucall uc;
 	u64 *context;
 	pthread_t thread;
 
@@ -194,10 +182,8 @@ static void start_secondary(struct vmm_vcpu *boot, struct vmm_vcpu *second)
 	ASSERT_EQ(mp.mp_state, KVM_MP_STATE_STOPPED);
 	ASSERT_EQ(pthread_create(&thread, NULL, run_secondary, second), 0);
 
-	ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
-	ASSERT_EQ(uc.args[0], PSCI_0_2_AFFINITY_LEVEL_OFF);
-	ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
-	ASSERT_EQ(uc.args[0], PSCI_RET_SUCCESS);
+	vmm_expect_sync(boot, PSCI_0_2_AFFINITY_LEVEL_OFF);
+	vmm_expect_sync(boot, PSCI_RET_SUCCESS);
 	ASSERT_EQ(pthread_join(thread, (void **)&context), 0);
 	ASSERT_TRUE(context);
 	ASSERT_EQ(*context, 0xc0ffee);
@@ -209,15 +195,11 @@ TEST(cpu_on_starts_a_stopped_vcpu_at_its_entry_with_its_context)
 	struct vmm_vm *vm = vmm_vm_new();
 	struct vmm_vcpu *boot = vmm_vcpu_new(vm, 0, guest_boot_cpu, 0);
 	struct vmm_vcpu *second = vmm_vcpu_new(vm, 1, guest_nothing_fn, 0);
-	struct ucall uc;
 
 	start_secondary(boot, second);
-	ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
-	ASSERT_EQ(uc.args[0], (u64)(s64)PSCI_RET_ALREADY_ON);
-	ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
-	ASSERT_EQ(uc.args[0], PSCI_0_2_AFFINITY_LEVEL_ON);
-	ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
-	ASSERT_EQ(uc.args[0], (u64)(s64)PSCI_RET_INVALID_PARAMS);
+	vmm_expect_sync(boot, (u64)(s64)PSCI_RET_ALREADY_ON);
+	vmm_expect_sync(boot, PSCI_0_2_AFFINITY_LEVEL_ON);
+	vmm_expect_sync(boot, (u64)(s64)PSCI_RET_INVALID_PARAMS);
 }
 
 static void guest_odd_calls(u64 unused)
@@ -249,14 +231,10 @@ TEST(reserved_smc_immediates_bad_affinities_and_reset2)
 	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
 	ASSERT_EQ(uc.args[0], NOT_SUPPORTED);
 	ASSERT_EQ(uc.args[1], 0x55);
-	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
-	ASSERT_EQ(uc.args[0], (u64)(s64)PSCI_RET_INVALID_PARAMS);
-	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
-	ASSERT_EQ(uc.args[0], PSCI_0_2_AFFINITY_LEVEL_ON);
-	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
-	ASSERT_EQ(uc.args[0], (u64)(s64)PSCI_RET_INVALID_PARAMS);
-	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
-	ASSERT_EQ(uc.args[0], (u64)(s64)PSCI_RET_INVALID_PARAMS);
+	vmm_expect_sync(vcpu, (u64)(s64)PSCI_RET_INVALID_PARAMS);
+	vmm_expect_sync(vcpu, PSCI_0_2_AFFINITY_LEVEL_ON);
+	vmm_expect_sync(vcpu, (u64)(s64)PSCI_RET_INVALID_PARAMS);
+	vmm_expect_sync(vcpu, (u64)(s64)PSCI_RET_INVALID_PARAMS);
 	ASSERT_EQ(vmm_run(vcpu), 0);
 	ASSERT_EQ(run->exit_reason, KVM_EXIT_SYSTEM_EVENT);
 	ASSERT_EQ(run->system_event.type, KVM_SYSTEM_EVENT_RESET);
@@ -286,11 +264,9 @@ TEST(smc32_psci_calls_ignore_the_upper_halves_of_x1_to_x3)
 	struct vmm_vm *vm = vmm_vm_new();
 	struct vmm_vcpu *boot = vmm_vcpu_new(vm, 0, guest_boot_cpu32, 0);
 	struct vmm_vcpu *second = vmm_vcpu_new(vm, 1, guest_nothing_fn, 0);
-	struct ucall uc;
 
 	start_secondary(boot, second);
-	ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
-	ASSERT_EQ(uc.args[0], PSCI_0_2_AFFINITY_LEVEL_ON);
+	vmm_expect_sync(boot, PSCI_0_2_AFFINITY_LEVEL_ON);
 	ASSERT_EQ(vmm_run(boot), 0);
 	ASSERT_EQ(boot->run->exit_reason, KVM_EXIT_SYSTEM_EVENT);
 	ASSERT_EQ(boot->run->system_event.type, KVM_SYSTEM_EVENT_RESET);

@@ -65,17 +65,9 @@ TEST(cpu_on_and_affinity_info_error_codes)
 	struct vmm_vcpu *boot = vmm_vcpu_new(vm, 0, guest_errors, 0);
 	struct vmm_vcpu *second = vmm_vcpu_new(vm, 1, guest_nothing, 0);
 	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_STOPPED };
-	struct ucall uc;
-	unsigned int i;
 
 	ASSERT_OK(ioctl(second->fd, KVM_SET_MP_STATE, &mp));
-	for (i = 0; i < ARRAY_SIZE(error_results); i++) {
-		ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
-		if (uc.args[0] != error_results[i])
-			vt_fail(__FILE__, __LINE__, "call %u: %#llx, want %#llx", i,
-				(unsigned long long)uc.args[0],
-				(unsigned long long)error_results[i]);
-	}
+	vmm_expect_syncs(boot, error_results, ARRAY_SIZE(error_results), "call");
 	/* CPU_ON made it runnable at once. */
 	ASSERT_OK(ioctl(second->fd, KVM_GET_MP_STATE, &mp));
 	ASSERT_EQ(mp.mp_state, KVM_MP_STATE_RUNNABLE);
@@ -152,7 +144,6 @@ TEST(cpu_off_and_cpu_on_again_cycle_a_vcpu)
 	struct vmm_vcpu *boot = vmm_vcpu_new(vm, 0, guest_hotplug, 0);
 	struct hotplug h = { .vcpu = vmm_vcpu_new(vm, 1, guest_nothing, 0) };
 	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_STOPPED };
-	struct ucall uc;
 	pthread_t thread;
 	void *ret;
 	unsigned int i;
@@ -160,8 +151,7 @@ TEST(cpu_off_and_cpu_on_again_cycle_a_vcpu)
 	ASSERT_OK(sigaction(SIGUSR1, &sa, NULL));
 	ASSERT_OK(ioctl(h.vcpu->fd, KVM_SET_MP_STATE, &mp));
 	ASSERT_EQ(pthread_create(&thread, NULL, run_hotplugged, &h), 0);
-	ASSERT_EQ(vmm_run_ucall(boot, &uc), UCALL_SYNC);
-	ASSERT_EQ(uc.args[0], HOTPLUG_CYCLES);
+	vmm_expect_sync(boot, HOTPLUG_CYCLES);
 	/* The target is off, blocked in KVM_RUN: a signal ends that. */
 	h.stop = true;
 	while (pthread_tryjoin_np(thread, &ret)) {
@@ -206,12 +196,9 @@ static struct vmm_vcpu *system_suspend_vcpu(u64 fn, bool cap)
 TEST(system_suspend_without_the_cap_is_not_supported)
 {
 	struct vmm_vcpu *vcpu = system_suspend_vcpu(PSCI_1_0_FN64_SYSTEM_SUSPEND, false);
-	struct ucall uc;
 
-	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
-	ASSERT_EQ(uc.args[0], RET(PSCI_RET_NOT_SUPPORTED));
-	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
-	ASSERT_EQ(uc.args[0], RET(PSCI_RET_NOT_SUPPORTED));
+	vmm_expect_sync(vcpu, RET(PSCI_RET_NOT_SUPPORTED));
+	vmm_expect_sync(vcpu, RET(PSCI_RET_NOT_SUPPORTED));
 	vmm_run_to_done(vcpu);
 }
 
@@ -221,10 +208,8 @@ static void check_system_suspend(u64 fn, u64 upper)
 	struct vmm_vcpu *vcpu = system_suspend_vcpu(fn, true);
 	struct kvm_run *run = vcpu->run;
 	struct kvm_mp_state mp;
-	struct ucall uc;
 
-	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
-	ASSERT_EQ(uc.args[0], PSCI_RET_SUCCESS);
+	vmm_expect_sync(vcpu, PSCI_RET_SUCCESS);
 	ASSERT_EQ(vmm_run(vcpu), 0);
 	ASSERT_EQ(run->exit_reason, KVM_EXIT_SYSTEM_EVENT);
 	ASSERT_EQ(run->system_event.type, KVM_SYSTEM_EVENT_SUSPEND);
@@ -236,8 +221,7 @@ static void check_system_suspend(u64 fn, u64 upper)
 	ASSERT_OK(ioctl(vcpu->fd, KVM_GET_MP_STATE, &mp));
 	ASSERT_EQ(mp.mp_state, KVM_MP_STATE_RUNNABLE);
 	vmm_set_reg(vcpu, REG_X(0), RET(PSCI_RET_DENIED));
-	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
-	ASSERT_EQ(uc.args[0], RET(PSCI_RET_DENIED));
+	vmm_expect_sync(vcpu, RET(PSCI_RET_DENIED));
 	vmm_run_to_done(vcpu);
 }
 

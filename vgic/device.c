@@ -355,9 +355,9 @@ void vhv_vgic_vcpu_init(struct vhv_vcpu *vcpu)
  * The first KVM_RUN with a vGIC: KVM's checks, in its order. Every frame
  * placed, not overlapping now that the vCPUs are all there, and
  * CTRL_INIT done; then the frames go on the MMIO bus (as KVM maps its
- * vGIC's resources at the first run). That fails only on no memory, or
- * where the VMM put an ioeventfd or a coalesced MMIO zone over a frame:
- * EEXIST (KVM's bus would take the overlap and the vGIC would win it).
+ * vGIC's resources at the first run). That fails only on no memory: an
+ * ioeventfd or a coalesced MMIO zone over a frame shares the bus with it,
+ * in KVM's order (mmu/iobus.h).
  */
 int vhv_vgic_run_check(struct vhv_vm *vm)
 {

@@ -51,4 +51,9 @@ static inline void writeb(u8 v, u64 addr)
 	asm volatile("strb %w0, [%1]" : : "rZ" (v), "r" (addr) : "memory");
 }
 
+static inline void writew(uint16_t v, u64 addr)
+{
+	asm volatile("strh %w0, [%1]" : : "rZ" (v), "r" (addr) : "memory");
+}
+
 #endif /* VHV_SELFTESTS_MMIO_H */

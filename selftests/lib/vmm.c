@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -333,4 +334,69 @@ void vmm_run_to_done(struct vmm_vcpu *vcpu)
 	struct ucall uc;
 
 	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_DONE);
+}
+
+void vmm_expect_sync(struct vmm_vcpu *vcpu, uint64_t tag)
+{
+	struct ucall uc;
+
+	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], tag);
+}
+
+void vmm_expect_syncs(struct vmm_vcpu *vcpu, const uint64_t *want, unsigned int n,
+		      const char *what)
+{
+	struct ucall uc;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
+		if (uc.args[0] != want[i])
+			vt_fail(__FILE__, __LINE__, "%s %u: %#llx, want %#llx", what, i,
+				(unsigned long long)uc.args[0], (unsigned long long)want[i]);
+	}
+}
+
+void vmm_expect_mmio_write(struct vmm_vcpu *vcpu, uint64_t addr, unsigned int len, uint64_t val)
+{
+	struct kvm_run *run = vcpu->run;
+	uint64_t data = 0;
+
+	ASSERT_EQ(vmm_run(vcpu), 0);
+	ASSERT_EQ(run->exit_reason, KVM_EXIT_MMIO);
+	ASSERT_EQ(run->mmio.phys_addr, addr);
+	ASSERT_EQ(run->mmio.is_write, 1);
+	ASSERT_EQ(run->mmio.len, len);
+	memcpy(&data, run->mmio.data, len);
+	ASSERT_EQ(data, val);
+}
+
+int vmm_eventfd(void)
+{
+	int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+
+	ASSERT_GE(fd, 0);
+	return fd;
+}
+
+uint64_t vmm_eventfd_take(int efd)
+{
+	uint64_t v = 0;
+
+	if (read(efd, &v, sizeof(v)) != sizeof(v)) {
+		ASSERT_EQ(errno, EAGAIN);
+		return 0;
+	}
+	return v;
+}
+
+int vmm_ioeventfd(struct vmm_vm *vm, int efd, uint64_t addr, uint32_t len, uint32_t flags,
+		  uint64_t datamatch)
+{
+	struct kvm_ioeventfd io = {
+		.datamatch = datamatch, .addr = addr, .len = len, .fd = efd, .flags = flags,
+	};
+
+	return ioctl(vm->fd, KVM_IOEVENTFD, &io);
 }

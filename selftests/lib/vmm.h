@@ -96,5 +96,20 @@ uint64_t vmm_run_ucall(struct vmm_vcpu *vcpu, struct ucall *uc);
 /* Runs to the guest's UCALL_DONE. */
 void vmm_run_to_done(struct vmm_vcpu *vcpu);
 const char *vmm_exit_reason_name(uint32_t reason);
+/* The next exit is the guest's GUEST_SYNC(tag). */
+void vmm_expect_sync(struct vmm_vcpu *vcpu, uint64_t tag);
+/* The next n exits are GUEST_SYNCs of want[0..n) in order; what names them in a failure. */
+void vmm_expect_syncs(struct vmm_vcpu *vcpu, const uint64_t *want, unsigned int n,
+		      const char *what);
+/* The next exit is a guest write for the VMM: len bytes of val (little-endian) at addr. */
+void vmm_expect_mmio_write(struct vmm_vcpu *vcpu, uint64_t addr, unsigned int len, uint64_t val);
+
+/* A non-blocking eventfd. */
+int vmm_eventfd(void);
+/* Its counter, reset by the read; 0 if nothing was signalled. */
+uint64_t vmm_eventfd_take(int efd);
+/* KVM_IOEVENTFD: 0, or -1 with errno. */
+int vmm_ioeventfd(struct vmm_vm *vm, int efd, uint64_t addr, uint32_t len, uint32_t flags,
+		  uint64_t datamatch);
 
 #endif /* VHV_SELFTESTS_VMM_H */

@@ -35,9 +35,9 @@ struct iothread *iothread_create(void)
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
 
 	io->epfd = epoll_create1(EPOLL_CLOEXEC);
-	io->stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (io->epfd < 0 || io->stop_fd < 0)
-		die_errno("epoll_create1/eventfd");
+	if (io->epfd < 0)
+		die_errno("epoll_create1");
+	io->stop_fd = xeventfd(0);
 	if (epoll_ctl(io->epfd, EPOLL_CTL_ADD, io->stop_fd, &ev))
 		die_errno("epoll_ctl");
 	return io;

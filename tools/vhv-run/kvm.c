@@ -111,8 +111,8 @@ void vm_destroy(struct vm *vm)
 	if (vm->io)
 		iothread_destroy(vm->io);
 	for (i = 0; i < vm->nr_mmio; i++)
-		if (vm->mmio[i].destroy)
-			vm->mmio[i].destroy(vm->mmio[i].opaque);
+		if (vm->mmio[i].ops->destroy)
+			vm->mmio[i].ops->destroy(vm->mmio[i].opaque);
 	for (i = 0; vm->vcpus && i < vm->cfg->cpus; i++) {
 		munmap(vm->vcpus[i].run, vm->run_size);
 		close(vm->vcpus[i].fd);
@@ -146,9 +146,11 @@ void vm_irq_line(struct vm *vm, unsigned int spi, int level)
 	kvm_ioctl(vm->fd, KVM_IRQ_LINE, &irq);
 }
 
-void vm_add_mmio(struct vm *vm, const struct mmio_dev *dev)
+void vm_add_mmio(struct vm *vm, u64 base, u64 size, void *opaque, const struct mmio_ops *ops)
 {
 	if (vm->nr_mmio == MAX_MMIO_DEVS)
 		die("too many devices");
-	vm->mmio[vm->nr_mmio++] = *dev;
+	vm->mmio[vm->nr_mmio++] = (struct mmio_dev) {
+		.base = base, .size = size, .opaque = opaque, .ops = ops,
+	};
 }

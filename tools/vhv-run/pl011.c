@@ -213,17 +213,13 @@ static void tty_raw(void)
 		atexit(restore_tty);
 }
 
+static const struct mmio_ops pl011_ops = {
+	.read = pl011_read, .write = pl011_write, .destroy = pl011_destroy,
+};
+
 void pl011_create(struct vm *vm)
 {
 	struct pl011 *u = xzalloc(sizeof(*u));
-	struct mmio_dev dev = {
-		.base = UART_BASE,
-		.size = UART_SIZE,
-		.opaque = u,
-		.read = pl011_read,
-		.write = pl011_write,
-		.destroy = pl011_destroy,
-	};
 	int err;
 
 	u->vm = vm;
@@ -231,14 +227,12 @@ void pl011_create(struct vm *vm)
 	u->ifls = 0x12;		/* UARTIFLS reset: both FIFOs half full */
 	pthread_mutex_init(&u->lock, NULL);
 	pthread_cond_init(&u->rx_space, NULL);
-	u->stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (u->stop_fd < 0)
-		die_errno("eventfd");
+	u->stop_fd = xeventfd(0);
 	tty_raw();
 	err = pthread_create(&u->stdin_thread, NULL, stdin_thread, u);
 	if (err) {
 		errno = err;
 		die_errno("pthread_create");
 	}
-	vm_add_mmio(vm, &dev);
+	vm_add_mmio(vm, UART_BASE, UART_SIZE, u, &pl011_ops);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -49,6 +50,15 @@ void *xzalloc(size_t size)
 	if (!p)
 		die("out of memory");
 	return p;
+}
+
+int xeventfd(int flags)
+{
+	int fd = eventfd(0, EFD_CLOEXEC | flags);
+
+	if (fd < 0)
+		die_errno("eventfd");
+	return fd;
 }
 
 /*

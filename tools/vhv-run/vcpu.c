@@ -111,9 +111,9 @@ static void handle_mmio(struct vm *vm, struct kvm_run *run)
 		if (addr < dev->base || addr - dev->base >= dev->size)
 			continue;
 		if (run->mmio.is_write)
-			dev->write(dev->opaque, addr - dev->base, run->mmio.data, run->mmio.len);
+			dev->ops->write(dev->opaque, addr - dev->base, run->mmio.data, run->mmio.len);
 		else
-			dev->read(dev->opaque, addr - dev->base, run->mmio.data, run->mmio.len);
+			dev->ops->read(dev->opaque, addr - dev->base, run->mmio.data, run->mmio.len);
 		return;
 	}
 	/* Nothing there: reads as zero, writes ignored, a few said. */

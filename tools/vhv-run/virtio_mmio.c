@@ -249,44 +249,38 @@ static void add_queue(struct virtio_dev *d, unsigned int i, u64 base)
 
 	q->dev = d;
 	q->index = i;
-	q->notify_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (q->notify_fd < 0)
-		die_errno("eventfd");
+	q->notify_fd = xeventfd(EFD_NONBLOCK);
 	ev.fd = q->notify_fd;
 	kvm_ioctl(d->vm->fd, KVM_IOEVENTFD, &ev);
 	iothread_add(d->vm->io, q->notify_fd, queue_notified, q);
 }
+
+static const struct mmio_ops virtio_mmio_ops = {
+	.read = mmio_read, .write = mmio_write, .destroy = mmio_destroy,
+};
 
 /* The next virtio-mmio slot, its irqfd and one ioeventfd per queue. */
 struct virtio_dev *virtio_mmio_create(struct vm *vm, const struct virtio_ops *ops, void *priv)
 {
 	struct virtio_dev *d = xzalloc(sizeof(*d));
 	struct kvm_irqfd irqfd = { 0 };
-	struct mmio_dev dev = {
-		.size = VIRTIO_SLOT_SIZE,
-		.opaque = d,
-		.read = mmio_read,
-		.write = mmio_write,
-		.destroy = mmio_destroy,
-	};
+	u64 base;
 	unsigned int i;
 
 	d->vm = vm;
 	d->ops = ops;
 	d->priv = priv;
 	d->slot = vm->nr_virtio++;
-	dev.base = VIRTIO_BASE + d->slot * VIRTIO_SLOT_SIZE;
+	base = VIRTIO_BASE + d->slot * VIRTIO_SLOT_SIZE;
 	pthread_mutex_init(&d->lock, NULL);
 	reset(d);
 
-	d->irq_fd = eventfd(0, EFD_CLOEXEC);
-	if (d->irq_fd < 0)
-		die_errno("eventfd");
+	d->irq_fd = xeventfd(0);
 	irqfd.fd = d->irq_fd;
 	irqfd.gsi = VIRTIO_SPI_BASE + d->slot;
 	kvm_ioctl(vm->fd, KVM_IRQFD, &irqfd);
 	for (i = 0; i < ops->nr_queues; i++)
-		add_queue(d, i, dev.base);
-	vm_add_mmio(vm, &dev);
+		add_queue(d, i, base);
+	vm_add_mmio(vm, base, VIRTIO_SLOT_SIZE, d, &virtio_mmio_ops);
 	return d;
 }

@@ -73,13 +73,17 @@ struct config {
 struct vm;
 
 /* A device behind MMIO exits: accesses of len bytes at offset off. */
+struct mmio_ops {
+	void (*read)(void *opaque, u64 off, u8 *data, u32 len);
+	void (*write)(void *opaque, u64 off, const u8 *data, u32 len);
+	void (*destroy)(void *opaque);		/* may be NULL */
+};
+
 struct mmio_dev {
 	u64 base;
 	u64 size;
 	void *opaque;
-	void (*read)(void *opaque, u64 off, u8 *data, u32 len);
-	void (*write)(void *opaque, u64 off, const u8 *data, u32 len);
-	void (*destroy)(void *opaque);
+	const struct mmio_ops *ops;
 };
 
 struct vcpu {
@@ -134,6 +138,8 @@ void __attribute__((noreturn)) die_errno(const char *what);
 int kvm_ioctl_named(int fd, unsigned long req, void *arg, const char *name);
 #define kvm_ioctl(fd, req, arg)	kvm_ioctl_named(fd, req, arg, #req)
 void *xzalloc(size_t size);
+/* An eventfd with EFD_CLOEXEC and flags, or die. */
+int xeventfd(int flags);
 u64 read_cntvct(void);
 void console_out(struct vm *vm, const u8 *buf, size_t len);
 void stdout_setup(void);
@@ -144,7 +150,7 @@ void vm_create_gic(struct vm *vm);
 void vm_destroy(struct vm *vm);
 void *gpa_to_hva(struct vm *vm, u64 gpa, u64 len);
 void vm_irq_line(struct vm *vm, unsigned int spi, int level);
-void vm_add_mmio(struct vm *vm, const struct mmio_dev *dev);
+void vm_add_mmio(struct vm *vm, u64 base, u64 size, void *opaque, const struct mmio_ops *ops);
 
 /* loader.c */
 struct boot_info {
