@@ -146,17 +146,24 @@ static int map_locked(struct vhv_vm *vm, u64 ipa, struct page *page, bool writab
 	return ret;
 }
 
-/* Maps the page behind the fault; 0, or a negative errno for KVM_RUN. */
+/*
+ * Maps the page behind the fault; 0, or a negative errno for KVM_RUN.
+ * The pages for new tables come from the vCPU's cache, which keeps what
+ * a fault did not use for the next one: topping it up is then nothing
+ * but a test on most faults, where allocating (and zeroing) a page per
+ * level and freeing them again used to cost more than the rest of the
+ * fault (Documentation/benchmarks.rst, "Booting Linux").
+ */
 static int map_ram(struct vhv_vcpu *vcpu, const struct ram_fault *f)
 {
+	struct vhv_s2_cache *mc = &vcpu->s2_cache;
 	struct vhv_vm *vm = vcpu->vm;
-	struct vhv_s2_cache mc = { 0 };
 	struct page *page;
 	unsigned long seq;
 	bool writable;
 	int ret;
 
-	ret = vhv_s2_cache_topup(&mc);
+	ret = vhv_s2_cache_topup(mc);
 	if (ret)
 		return ret;
 	for (;;) {
@@ -173,13 +180,12 @@ static int map_ram(struct vhv_vcpu *vcpu, const struct ram_fault *f)
 			unpin_user_page(page);
 			continue;
 		}
-		ret = map_locked(vm, f->ipa, page, writable, &mc);
+		ret = map_locked(vm, f->ipa, page, writable, mc);
 		spin_unlock(&vm->mmu_lock);
 		/* Dirty only if the guest may have written it. */
 		unpin_user_pages_dirty_lock(&page, 1, writable);
 		break;
 	}
-	vhv_s2_cache_free(&mc);
 	return ret;
 }
 
