@@ -205,6 +205,7 @@ static struct vhv_vcpu *vcpu_alloc(struct vhv_vm *vm, unsigned int id)
 
 void vhv_vcpu_free(struct vhv_vcpu *vcpu)
 {
+	vhv_s2_cache_free(&vcpu->s2_cache);
 	vhv_timer_vcpu_destroy(vcpu);
 	free_page((unsigned long)vcpu->run);
 	kfree(vcpu);

@@ -20,6 +20,7 @@
 #include "arm64/sysregs.h"
 #include "core/mpidr.h"
 #include "mmu/mmio.h"
+#include "mmu/stage2.h"
 #include "timer/timer.h"
 #include "vgic/vgic.h"
 
@@ -80,6 +81,7 @@ struct vhv_vcpu {
 
 	struct vhv_exit exit;
 	struct vhv_mmio_pending mmio;	/* a load to complete on the next run */
+	struct vhv_s2_cache s2_cache;	/* table pages for its stage-2 faults */
 	struct vhv_vgic_cpu vgic;	/* its redistributor and CPU interface */
 	struct vhv_vcpu_timer timer;	/* its EL1 virtual and physical timers */
 	struct vhv_pvtime pvtime;	/* its stolen-time record (arm64/pvtime.c) */

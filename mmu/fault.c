@@ -114,72 +114,205 @@ static void log_pin_failure(const struct ram_fault *f)
 		readable ? "mapped read-only" : "not mapped or not accessible");
 }
 
+/* What a fault maps: the page, or the block around it. */
+struct s2_target {
+	u64 ipa;		/* aligned to size */
+	phys_addr_t pa;
+	u64 size;		/* PAGE_SIZE or VHV_S2_BLOCK_SIZE */
+	bool writable;
+};
+
 /*
- * Under mmu_lock: maps the pinned page at the fault's IPA. Over an entry
- * for the same page this only adds write permission, which needs no
+ * Whether the VMM's page table maps hva with a PMD leaf (a transparent or
+ * hugetlb huge page), and the block's physical address. A lockless walk as
+ * GUP-fast does it, with interrupts masked: the kernel frees page tables
+ * only after an IPI or an RCU grace period, which this holds off.
+ */
+static bool host_block(struct mm_struct *mm, unsigned long hva, phys_addr_t *pa)
+{
+	unsigned long flags;
+	bool leaf = false;
+	pgd_t *pgdp, pgd;
+	p4d_t *p4dp, p4d;
+	pud_t *pudp, pud;
+	pmd_t pmd;
+
+	local_irq_save(flags);
+	pgdp = pgd_offset(mm, hva);
+	pgd = READ_ONCE(*pgdp);
+	if (pgd_none(pgd) || pgd_bad(pgd))
+		goto out;
+	p4dp = p4d_offset_lockless(pgdp, pgd, hva);
+	p4d = READ_ONCE(*p4dp);
+	if (p4d_none(p4d) || p4d_bad(p4d))
+		goto out;
+	pudp = pud_offset_lockless(p4dp, p4d, hva);
+	pud = READ_ONCE(*pudp);
+	if (pud_none(pud) || pud_leaf(pud) || pud_bad(pud))
+		goto out;
+	pmd = READ_ONCE(*pmd_offset_lockless(pudp, pud, hva));
+	leaf = pmd_present(pmd) && pmd_leaf(pmd);
+	if (leaf)
+		*pa = __pfn_to_phys(pmd_pfn(pmd));
+out:
+	local_irq_restore(flags);
+	return leaf;
+}
+
+/*
+ * The block around the fault when the slot holds all of it, the VMM's
+ * mapping is aligned alike (IPA and HVA equal modulo the block size), and
+ * the VMM maps it with one PMD leaf of its page table, of which the pinned
+ * page is the right one; else the page. A stage-2 block is the host's PMD
+ * size (VHV_S2_BLOCK_SHIFT == PMD_SHIFT) where the host has that level.
+ */
+static void fault_target(const struct ram_fault *f, struct page *page, struct s2_target *t)
+{
+	u64 off = f->ipa & (VHV_S2_BLOCK_SIZE - 1);
+	u64 slot_ipa = f->slot->base_gfn << PAGE_SHIFT;
+	u64 slot_end = slot_ipa + (f->slot->npages << PAGE_SHIFT);
+	phys_addr_t block;
+
+	t->ipa = f->ipa;
+	t->pa = page_to_phys(page);
+	t->size = PAGE_SIZE;
+	if (PMD_SHIFT != VHV_S2_BLOCK_SHIFT || CONFIG_PGTABLE_LEVELS < 3)
+		return;
+	if (f->ipa - off < slot_ipa || f->ipa - off + VHV_S2_BLOCK_SIZE > slot_end ||
+	    ((f->ipa ^ f->hva) & (VHV_S2_BLOCK_SIZE - 1)))
+		return;
+	if (!host_block(current->mm, f->hva, &block) || block + off != t->pa)
+		return;
+	t->ipa -= off;
+	t->pa = block;
+	t->size = VHV_S2_BLOCK_SIZE;
+}
+
+/*
+ * Under mmu_lock, over whatever is at the target's IPA. Over an entry for
+ * the same page or block this only adds write permission, which needs no
  * break-before-make (Arm ARM D8.16.1 requires it for a change of output
  * address, memory type, shareability or block size, not of permissions);
  * but a TLB may still hold the read-only entry, which would fault again:
- * invalidate it. Over another page (the VMM's memory changed under a
- * mapping the notifier has not cleared yet): break, invalidate, make.
+ * invalidate it. Over another page or block (the VMM's memory changed
+ * under a mapping the notifier has not cleared yet), or a block where a
+ * page goes: break (the old entry goes whole), invalidate, make.
  */
-static int map_locked(struct vhv_vm *vm, u64 ipa, struct page *page, bool writable,
-		      struct vhv_s2_cache *mc)
+static int map_over(struct vhv_vm *vm, const struct s2_target *t, unsigned int prot,
+		    struct vhv_s2_cache *mc)
 {
-	unsigned int prot = VHV_S2_READ | VHV_S2_EXEC | (writable ? VHV_S2_WRITE : 0);
-	phys_addr_t pa = page_to_phys(page), old_pa;
 	struct vhv_s2_cleared c;
+	phys_addr_t old_pa;
 	bool old_writable;
+	u64 old_size;
 	int ret;
 
-	if (!vhv_s2_get(&vm->s2, ipa, &old_pa, &old_writable))
-		return vhv_s2_map(&vm->s2, ipa, pa, prot, mc);
-	if (old_pa == pa && (old_writable || !writable))
-		return 0;	/* another vCPU mapped it first */
-	if (old_pa != pa) {
-		vhv_s2_clear_chunk(&vm->s2, ipa, ipa + PAGE_SIZE, &c);
-		vhv_tlb_flush_vm_ipas(vm, &ipa, 1);
+	if (!vhv_s2_get(&vm->s2, t->ipa, &old_pa, &old_writable, &old_size))
+		return vhv_s2_map(&vm->s2, t->ipa, t->pa, t->size, prot, mc);
+	if (old_pa == t->pa && old_size == t->size) {
+		if (old_writable || !t->writable)
+			return 0;	/* another vCPU mapped it first */
+		ret = vhv_s2_map(&vm->s2, t->ipa, t->pa, t->size, prot, mc);
+		if (!ret)
+			vhv_tlb_flush_vm_ipas(vm, &t->ipa, 1);
+		return ret;
 	}
-	ret = vhv_s2_map(&vm->s2, ipa, pa, prot, mc);
-	if (!ret && old_pa == pa)
-		vhv_tlb_flush_vm_ipas(vm, &ipa, 1);
-	return ret;
+	vhv_s2_clear_chunk(&vm->s2, t->ipa, t->ipa + PAGE_SIZE, &c);
+	vhv_tlb_flush_vm_ipas(vm, c.ipa, min_t(unsigned long, c.nr, ARRAY_SIZE(c.ipa)));
+	return vhv_s2_map(&vm->s2, t->ipa, t->pa, t->size, prot, mc);
 }
 
-/* Maps the page behind the fault; 0, or a negative errno for KVM_RUN. */
+/*
+ * Under mmu_lock: maps the target. A block goes where the level-2 entry
+ * is invalid, or holds a table with nothing valid in it (the notifier
+ * cleared its pages): the table is a change of block size away, so
+ * break-before-make (D8.16.1): unlinked, then TLBI IPAS2E1IS of the
+ * block's IPA, which also removes walk-cache entries of the table for
+ * the whole block as it is not the last-level form, and VMALLE1IS for
+ * the combined entries (D8.13.6), then the block; the table is freed
+ * once no walk can reach it. Where the table still maps pages, the
+ * fault maps its own page only.
+ */
+static int map_locked(struct vhv_vm *vm, const struct ram_fault *f, struct s2_target *t,
+		      struct vhv_s2_cache *mc)
+{
+	unsigned int prot = VHV_S2_READ | VHV_S2_EXEC | (t->writable ? VHV_S2_WRITE : 0);
+	phys_addr_t pa;
+	bool writable;
+	void *table;
+	u64 size;
+
+	if (t->size != PAGE_SIZE) {
+		table = vhv_s2_unlink_empty_table(&vm->s2, t->ipa);
+		if (!IS_ERR(table)) {
+			if (table) {
+				vhv_tlb_flush_vm_ipas(vm, &t->ipa, 1);
+				free_page((unsigned long)table);
+			}
+			return vhv_s2_map(&vm->s2, t->ipa, t->pa, t->size, prot, mc);
+		}
+		if (!vhv_s2_get(&vm->s2, t->ipa, &pa, &writable, &size) || size != t->size) {
+			t->pa += f->ipa - t->ipa;
+			t->ipa = f->ipa;
+			t->size = PAGE_SIZE;
+		}
+	}
+	return map_over(vm, t, prot, mc);
+}
+
+/* Under mmu_lock: whether the VMM still maps the target as it did. */
+static bool target_current(const struct ram_fault *f, const struct s2_target *t)
+{
+	phys_addr_t block;
+	bool is_block = host_block(current->mm, f->hva, &block);
+
+	return t->size == PAGE_SIZE || (is_block && block == t->pa);
+}
+
+/*
+ * Maps the page or block behind the fault; 0, or a negative errno for
+ * KVM_RUN. The pages for new tables come from the vCPU's cache, which
+ * keeps what a fault did not use for the next one: topping it up is then
+ * nothing but a test on most faults, where allocating (and zeroing) a
+ * page per level and freeing them again used to cost more than the rest
+ * of the fault (Documentation/benchmarks.rst, "Booting Linux").
+ */
 static int map_ram(struct vhv_vcpu *vcpu, const struct ram_fault *f)
 {
+	struct vhv_s2_cache *mc = &vcpu->s2_cache;
 	struct vhv_vm *vm = vcpu->vm;
-	struct vhv_s2_cache mc = { 0 };
+	struct s2_target t;
 	struct page *page;
 	unsigned long seq;
-	bool writable;
 	int ret;
 
-	ret = vhv_s2_cache_topup(&mc);
+	/* Pins and walks are of current->mm; the slot's notifier watches vm->mm. */
+	if (current->mm != vm->mm)
+		return -EIO;
+	ret = vhv_s2_cache_topup(mc);
 	if (ret)
 		return ret;
 	for (;;) {
 		seq = mmu_interval_read_begin(&f->slot->mni);
-		ret = pin_ram(f, &page, &writable);
+		ret = pin_ram(f, &page, &t.writable);
 		if (ret) {
 			log_pin_failure(f);
 			break;
 		}
-		vhv_cache_prepare_page(page_address(page), true);
+		fault_target(f, page, &t);
+		vhv_cache_prepare(phys_to_virt(t.pa), t.size, true);
 		spin_lock(&vm->mmu_lock);
-		if (mmu_interval_read_retry(&f->slot->mni, seq)) {
+		if (mmu_interval_read_retry(&f->slot->mni, seq) || !target_current(f, &t)) {
 			spin_unlock(&vm->mmu_lock);
 			unpin_user_page(page);
 			continue;
 		}
-		ret = map_locked(vm, f->ipa, page, writable, &mc);
+		ret = map_locked(vm, f, &t, mc);
 		spin_unlock(&vm->mmu_lock);
 		/* Dirty only if the guest may have written it. */
-		unpin_user_pages_dirty_lock(&page, 1, writable);
+		unpin_user_pages_dirty_lock(&page, 1, t.writable);
 		break;
 	}
-	vhv_s2_cache_free(&mc);
 	return ret;
 }
 
@@ -230,6 +363,7 @@ static bool perm_fault_stale(struct vhv_vm *vm, const struct vhv_dabt *d, bool w
 {
 	phys_addr_t pa;
 	bool valid, writable;
+	u64 size;
 
 	if (d->s1ptw || (d->fsc & S2_FSC_TYPE_MASK) != S2_FSC_PERMISSION)
 		return false;
@@ -237,7 +371,7 @@ static bool perm_fault_stale(struct vhv_vm *vm, const struct vhv_dabt *d, bool w
 	if (d->ipa >> vhv_vm_ipa_bits(vm))
 		return true;
 	spin_lock(&vm->mmu_lock);
-	valid = vhv_s2_get(&vm->s2, d->ipa, &pa, &writable);
+	valid = vhv_s2_get(&vm->s2, d->ipa, &pa, &writable, &size);
 	spin_unlock(&vm->mmu_lock);
 	/* Stage 2 grants read and execute wherever it maps: only writes fault. */
 	return !valid || writable || !write;

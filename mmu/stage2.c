@@ -9,6 +9,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -21,7 +22,7 @@
 #include "mmu/vmid.h"
 
 #define DESC_VALID		(1ULL << 0)
-#define DESC_TABLE		(1ULL << 1)	/* levels 0-2; a page at level 3 */
+#define DESC_TABLE		(1ULL << 1)	/* levels 0-2; a page at level 3; clear: a block */
 #define DESC_OA_MASK		GENMASK_ULL(47, PAGE_SHIFT)
 /* Stage-2 lower attributes (D8.3.2): MemAttr[5:2], S2AP[7:6], SH[9:8], AF. */
 #define S2_MEMATTR_NORMAL_WB	(0xfULL << 2)	/* Outer and Inner Write-Back */
@@ -138,6 +139,11 @@ static bool desc_is_table(u64 desc, unsigned int level)
 	return level < 3 && (desc & (DESC_VALID | DESC_TABLE)) == (DESC_VALID | DESC_TABLE);
 }
 
+static u64 level_size(unsigned int level)
+{
+	return 1ULL << level_shift(level);
+}
+
 /* The table and index of ipa's entry at the start level. */
 static u64 *pgd_entry(struct vhv_stage2 *s2, u64 ipa)
 {
@@ -145,15 +151,17 @@ static u64 *pgd_entry(struct vhv_stage2 *s2, u64 ipa)
 }
 
 /*
- * The level-3 entry of ipa, creating missing tables from mc when it is
- * given; NULL when a table is missing and mc is not.
+ * The entry of ipa at *levelp, creating missing tables from mc when it is
+ * given; NULL when a table is missing and mc is not. A block above that
+ * level ends the descent: *levelp then says at which level it is.
  */
-static u64 *s2_leaf(struct vhv_stage2 *s2, u64 ipa, struct vhv_s2_cache *mc)
+static u64 *s2_entry(struct vhv_stage2 *s2, u64 ipa, unsigned int *levelp,
+		     struct vhv_s2_cache *mc)
 {
 	u64 *ptep = pgd_entry(s2, ipa);
 	unsigned int level;
 
-	for (level = s2->start_level; level < 3; level++) {
+	for (level = s2->start_level; level < *levelp; level++) {
 		u64 desc = READ_ONCE(*ptep);
 
 		if (!(desc & DESC_VALID)) {
@@ -171,23 +179,35 @@ static u64 *s2_leaf(struct vhv_stage2 *s2, u64 ipa, struct vhv_s2_cache *mc)
 			 * B2.3, ordering of translation table walks).
 			 */
 			smp_store_release(ptep, desc);
+		} else if (!desc_is_table(desc, level)) {
+			break;		/* a block */
 		}
 		ptep = desc_table(desc) + ((ipa >> level_shift(level + 1)) & (PTRS_PER_TABLE - 1));
 	}
+	*levelp = level;
 	return ptep;
 }
 
-int vhv_s2_map(struct vhv_stage2 *s2, u64 ipa, phys_addr_t pa, unsigned int prot,
+int vhv_s2_map(struct vhv_stage2 *s2, u64 ipa, phys_addr_t pa, u64 size, unsigned int prot,
 	       struct vhv_s2_cache *mc)
 {
+	unsigned int level = size == VHV_S2_BLOCK_SIZE ? VHV_S2_BLOCK_LEVEL : 3;
 	u64 desc, *ptep;
 
 	if (pa & ~DESC_OA_MASK & ~(PAGE_SIZE - 1))
 		return -EFAULT;		/* above 48 bits: needs FEAT_LPA2 */
-	ptep = s2_leaf(s2, ipa, mc);
+	/* A block's output address and IPA are aligned to its size (D8.3). */
+	if ((size != PAGE_SIZE && level == 3) || ((ipa | pa) & (size - 1)))
+		return -EINVAL;
+	ptep = s2_entry(s2, ipa, &level, mc);
 	if (!ptep)
 		return -ENOMEM;
-	desc = pa | DESC_TABLE | DESC_VALID | S2_MEMATTR_NORMAL_WB | S2_SH_INNER | S2_AF;
+	desc = READ_ONCE(*ptep);
+	/* A block over the page, or a table where the block goes: break it first. */
+	if (level_size(level) != size || desc_is_table(desc, level))
+		return -EEXIST;
+	desc = pa | (level == 3 ? DESC_TABLE : 0) | DESC_VALID | S2_MEMATTR_NORMAL_WB |
+	       S2_SH_INNER | S2_AF;
 	if (prot & VHV_S2_READ)
 		desc |= S2_AP_R;
 	if (prot & VHV_S2_WRITE)
@@ -197,8 +217,8 @@ int vhv_s2_map(struct vhv_stage2 *s2, u64 ipa, phys_addr_t pa, unsigned int prot
 	/*
 	 * Invalid to valid needs no TLB maintenance, but a valid entry
 	 * changed in place would need break-before-make (Arm ARM D8.16.1):
-	 * callers only map over invalid entries or the same page with more
-	 * permissions (mmu/fault.c).
+	 * callers only map over invalid entries or the same page or block
+	 * with more permissions (mmu/fault.c).
 	 */
 	WRITE_ONCE(*ptep, desc);
 	/* Complete the table writes before a walk from any CPU (B2.3). */
@@ -206,26 +226,55 @@ int vhv_s2_map(struct vhv_stage2 *s2, u64 ipa, phys_addr_t pa, unsigned int prot
 	return 0;
 }
 
-bool vhv_s2_get(struct vhv_stage2 *s2, u64 ipa, phys_addr_t *pa, bool *writable)
+void *vhv_s2_unlink_empty_table(struct vhv_stage2 *s2, u64 ipa)
 {
-	u64 *ptep = s2_leaf(s2, ipa, NULL);
+	unsigned int level = VHV_S2_BLOCK_LEVEL, i;
+	u64 *ptep = s2_entry(s2, ipa, &level, NULL);
+	u64 desc, *table;
+
+	if (!ptep)
+		return NULL;		/* no table down to that level */
+	desc = READ_ONCE(*ptep);
+	if (!(desc & DESC_VALID))
+		return NULL;
+	if (level != VHV_S2_BLOCK_LEVEL || !desc_is_table(desc, level))
+		return ERR_PTR(-EBUSY);	/* a block already */
+	table = desc_table(desc);
+	for (i = 0; i < PTRS_PER_TABLE; i++)
+		if (READ_ONCE(table[i]) & DESC_VALID)
+			return ERR_PTR(-EBUSY);
+	WRITE_ONCE(*ptep, 0);
+	/*
+	 * The break of break-before-make (D8.16.1): the invalid entry
+	 * visible to every walker before the caller's TLBI, and before it
+	 * reads the VMID (a full DSB, as in vhv_s2_clear_chunk()).
+	 */
+	dsb(ish);
+	return table;
+}
+
+bool vhv_s2_get(struct vhv_stage2 *s2, u64 ipa, phys_addr_t *pa, bool *writable, u64 *size)
+{
+	unsigned int level = 3;
+	u64 *ptep = s2_entry(s2, ipa, &level, NULL);
 	u64 desc = ptep ? READ_ONCE(*ptep) : 0;
 
-	*pa = desc & DESC_OA_MASK;
+	*size = level_size(level);
+	*pa = (desc & DESC_OA_MASK) + (ipa & (*size - 1) & PAGE_MASK);
 	*writable = desc & S2_AP_W;
 	return desc & DESC_VALID;
 }
 
 /*
- * The range walker: calls leaf() on each valid level-3 entry in
- * [start, end) and, when set, table_post() on each table descriptor
+ * The range walker: calls leaf() on each valid page or block entry that
+ * overlaps [start, end) and, when set, table_post() on each table descriptor
  * whose subtree it has walked whole. A walker without leaf() does not
  * look inside last-level tables. The work is bounded: each entry looked
  * at costs one from budget, and leaf() may charge more. Once the budget
  * is spent the walk stops at an entry boundary, next says where to go on.
  */
 struct s2_walker {
-	void (*leaf)(struct s2_walker *w, u64 *ptep, u64 ipa);
+	void (*leaf)(struct s2_walker *w, u64 *ptep, u64 ipa, unsigned int level);
 	void (*table_post)(struct s2_walker *w, u64 *ptep);
 	long budget;
 	u64 next;
@@ -262,8 +311,8 @@ static bool walk_level(struct s2_walker *w, u64 *table, unsigned long nr, unsign
 				return false;
 			if (w->table_post)
 				w->table_post(w, &table[i]);
-		} else if (level == 3 && w->leaf) {
-			w->leaf(w, &table[i], lo);
+		} else if (w->leaf) {
+			w->leaf(w, &table[i], lo, level);
 		}
 	}
 	return true;
@@ -285,7 +334,8 @@ struct clear_walker {
 	struct vhv_s2_cleared *c;
 };
 
-static void clear_leaf(struct s2_walker *w, u64 *ptep, u64 ipa)
+/* A block goes whole, even where the range covers part of it. */
+static void clear_leaf(struct s2_walker *w, u64 *ptep, u64 ipa, unsigned int level)
 {
 	struct vhv_s2_cleared *c = container_of(w, struct clear_walker, w)->c;
 
@@ -317,10 +367,15 @@ struct page_walker {
 	void (*fn)(phys_addr_t pa);
 };
 
-static void page_leaf(struct s2_walker *w, u64 *ptep, u64 ipa)
+/* Every page of a block at once: a chunk ends on an entry boundary. */
+static void page_leaf(struct s2_walker *w, u64 *ptep, u64 ipa, unsigned int level)
 {
-	container_of(w, struct page_walker, w)->fn(READ_ONCE(*ptep) & DESC_OA_MASK);
-	w->budget -= VHV_S2_PAGE_COST;
+	phys_addr_t pa = READ_ONCE(*ptep) & DESC_OA_MASK;
+	u64 off, size = level_size(level);
+
+	for (off = 0; off < size; off += PAGE_SIZE)
+		container_of(w, struct page_walker, w)->fn(pa + off);
+	w->budget -= (size >> PAGE_SHIFT) * VHV_S2_PAGE_COST;
 }
 
 u64 vhv_s2_for_each_page_chunk(struct vhv_stage2 *s2, u64 start, void (*fn)(phys_addr_t pa))

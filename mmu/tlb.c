@@ -197,20 +197,20 @@ static void poc_clean_inval(unsigned long va, unsigned long size)
 	dsb(sy);
 }
 
-void vhv_cache_prepare_page(void *va, bool exec)
+void vhv_cache_prepare(void *va, unsigned long size, bool exec)
 {
 	/*
 	 * A guest with its MMU or caches off reads memory as Non-cacheable
 	 * and would miss what the host left dirty in the caches: clean the
-	 * page to the PoC before mapping it. Stage-2 attributes do not
+	 * page or block to the PoC before mapping it. Stage-2 attributes do not
 	 * force cacheability here (no FEAT_S2FWB use).
 	 */
-	poc_clean_inval((unsigned long)va, PAGE_SIZE);
+	poc_clean_inval((unsigned long)va, size);
 	/* Instructions fetched from the page must see its data (D7.5.9);
 	 * caches_clean_inval_pou() honours CTR_EL0.IDC and DIC.
 	 */
 	if (exec)
-		caches_clean_inval_pou((unsigned long)va, (unsigned long)va + PAGE_SIZE);
+		caches_clean_inval_pou((unsigned long)va, (unsigned long)va + size);
 }
 
 void vhv_cache_clean_page(phys_addr_t pa)

@@ -22,10 +22,10 @@ void vhv_tlb_flush_vm_local(struct vhv_vm *vm);
 /* Invalidates every EL1&0 entry of every VMID, on all CPUs. */
 void vhv_tlb_flush_all_vmids(void);
 
-/* Makes a page the guest may access with its MMU off, or execute,
- * coherent with what the host wrote through its cacheable mapping.
+/* Makes a page or block the guest may access with its MMU off, or
+ * execute, coherent with what the host wrote through its cacheable mapping.
  */
-void vhv_cache_prepare_page(void *va, bool exec);
+void vhv_cache_prepare(void *va, unsigned long size, bool exec);
 /* Cleans and invalidates one mapped guest page to the PoC. */
 void vhv_cache_clean_page(phys_addr_t pa);
 
