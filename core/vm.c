@@ -244,8 +244,10 @@ static struct vhv_vm *vm_alloc(unsigned int ipa_bits)
 		goto free_vm;
 	for_each_possible_cpu(cpu)
 		*per_cpu_ptr(vm->last_vcpu_ran, cpu) = -1;
-	if (vhv_coalesced_init(vm))
+	if (vhv_irqfds_init(vm))
 		goto free_percpu;
+	if (vhv_coalesced_init(vm))
+		goto free_irqfds;
 	if (vhv_mmu_init_vm(vm, ipa_bits))
 		goto free_ring;
 	kref_init(&vm->ref);
@@ -253,7 +255,6 @@ static struct vhv_vm *vm_alloc(unsigned int ipa_bits)
 	vhv_iobus_init(vm);
 	vhv_ioeventfds_init(vm);
 	vhv_timer_vm_init(vm);
-	vhv_irqfds_init(vm);
 	INIT_LIST_HEAD(&vm->its_list);
 	vhv_idregs_init(&vm->idregs, ipa_bits);
 	vm->mm = current->mm;
@@ -262,6 +263,8 @@ static struct vhv_vm *vm_alloc(unsigned int ipa_bits)
 
 free_ring:
 	vhv_coalesced_destroy(vm);
+free_irqfds:
+	vhv_irqfds_destroy(vm);
 free_percpu:
 	free_percpu(vm->last_vcpu_ran);
 free_vm:

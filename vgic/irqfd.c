@@ -10,9 +10,10 @@
  * then vhv_irqfd_ack() lowers it and signals the resample eventfd, and
  * the device raises it again if it still needs service.
  *
- * The route is read under RCU (vgic/route.c): a copy, so a
- * KVM_SET_GSI_ROUTING racing with a signal delivers it by the old route
- * or the new one, never by a freed one.
+ * The route is read and the interrupt injected under irqfds.srcu
+ * (vgic/route.c): a KVM_SET_GSI_ROUTING racing with a signal delivers it
+ * by the old route or the new one, and returns only once no delivery by
+ * the old one is still in flight.
  *
  * Teardown (deassign, the eventfd closed, the VM destroyed) unlinks the
  * irqfd and queues its shutdown on vhv's own workqueue, which the VM's
@@ -83,7 +84,11 @@ static int irqfd_inject_route(struct vhv_irqfd *fd, bool atomic)
 /* In process context: an MSI the cache did not have, or a signal at assign. */
 static void irqfd_inject(struct work_struct *work)
 {
-	irqfd_inject_route(container_of(work, struct vhv_irqfd, inject), false);
+	struct vhv_irqfd *fd = container_of(work, struct vhv_irqfd, inject);
+	int idx = srcu_read_lock(&fd->vm->irqfds.srcu);
+
+	irqfd_inject_route(fd, false);
+	srcu_read_unlock(&fd->vm->irqfds.srcu, idx);
 }
 
 static void irqfd_shutdown(struct work_struct *work)
@@ -119,12 +124,16 @@ static int irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode, int sync, v
 	struct vhv_irqfd *fd = container_of(wait, struct vhv_irqfd, wait);
 	__poll_t flags = key_to_poll(key);
 	unsigned long irqflags;
+	int idx, ret;
 	u64 cnt;
 
 	if (flags & EPOLLIN) {
 		/* Consume the count, so writes never block on a full eventfd. */
 		eventfd_ctx_do_read(fd->eventfd, &cnt);
-		if (irqfd_inject_route(fd, true) == -EWOULDBLOCK)
+		idx = srcu_read_lock(&fd->vm->irqfds.srcu);
+		ret = irqfd_inject_route(fd, true);
+		srcu_read_unlock(&fd->vm->irqfds.srcu, idx);
+		if (ret == -EWOULDBLOCK)
 			schedule_work(&fd->inject);
 	}
 	if (flags & EPOLLHUP) {
@@ -293,11 +302,11 @@ void vhv_irqfd_ack(struct vhv_vm *vm, u32 intid)
 		return;
 	mutex_lock(&irqfds->resample_lock);
 	list_for_each_entry(fd, &irqfds->resamplers, resample_link) {
+		int idx = srcu_read_lock(&irqfds->srcu);
 		u32 pin;
 
-		rcu_read_lock();
 		pin = vhv_route_pin(vm, fd->gsi);
-		rcu_read_unlock();
+		srcu_read_unlock(&irqfds->srcu, idx);
 		if (pin + VHV_VGIC_NR_PRIVATE != intid)
 			continue;
 		/* Lowered first: the device raises it again if it must. */
@@ -309,15 +318,19 @@ void vhv_irqfd_ack(struct vhv_vm *vm, u32 intid)
 	mutex_unlock(&irqfds->resample_lock);
 }
 
-void vhv_irqfds_init(struct vhv_vm *vm)
+int vhv_irqfds_init(struct vhv_vm *vm)
 {
 	struct vhv_irqfds *irqfds = &vm->irqfds;
+	int ret = init_srcu_struct(&irqfds->srcu);
 
+	if (ret)
+		return ret;
 	mutex_init(&irqfds->assign_lock);
 	spin_lock_init(&irqfds->lock);
 	INIT_LIST_HEAD(&irqfds->items);
 	mutex_init(&irqfds->resample_lock);
 	INIT_LIST_HEAD(&irqfds->resamplers);
+	return 0;
 }
 
 /* The VM is going away: every irqfd shut down before the vGIC is freed. */
@@ -332,6 +345,9 @@ void vhv_irqfds_destroy(struct vhv_vm *vm)
 	spin_unlock_irq(&irqfds->lock);
 	flush_workqueue(cleanup_wq);
 	kvfree(rcu_dereference_protected(irqfds->routes, true));
+	/* Tables replaced earlier are freed by call_srcu(): wait for them. */
+	srcu_barrier(&irqfds->srcu);
+	cleanup_srcu_struct(&irqfds->srcu);
 }
 
 int vhv_irqfd_module_init(void)

@@ -18,6 +18,7 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
+#include <linux/srcu.h>
 #include <linux/types.h>
 
 struct vhv_vm;
@@ -50,15 +51,17 @@ struct vhv_irqfds {
 	struct list_head resamplers;
 	unsigned int nr_resamplers;
 	struct vhv_routes __rcu *routes;
+	/* Readers of routes and what they inject (vgic/route.c). */
+	struct srcu_struct srcu;
 };
 
-void vhv_irqfds_init(struct vhv_vm *vm);
+int vhv_irqfds_init(struct vhv_vm *vm);
 void vhv_irqfds_destroy(struct vhv_vm *vm);
 int vhv_irqfd(struct vhv_vm *vm, void __user *argp);
 int vhv_set_gsi_routing(struct vhv_vm *vm, void __user *argp);
 /* CTRL_INIT: gsi n -> SPI n + 32 for every SPI, replacing the table. */
 int vhv_routes_set_default(struct vhv_vm *vm, unsigned int nr_spis);
-/* The pin a GSI routes to, or VHV_ROUTE_NONE; under rcu_read_lock(). */
+/* Under srcu_read_lock(&vm->irqfds.srcu), both. The pin a GSI routes to, or VHV_ROUTE_NONE. */
 u32 vhv_route_pin(struct vhv_vm *vm, u32 gsi);
 /* A copy of the GSI's route (pin VHV_ROUTE_NONE, msi false: none). */
 void vhv_route_get(struct vhv_vm *vm, u32 gsi, struct vhv_route *out);

@@ -102,6 +102,13 @@ void vhv_lpi_set_target(struct vhv_vm *vm, struct vhv_lpi *lpi, struct vhv_vcpu 
 
 static void set_latch(struct vhv_irq *irq, void *arg)
 {
+	/*
+	 * Not on a redistributor whose EnableLPIs is 0: a disable clears the
+	 * enable before it sweeps its list under vgic->lock, so an MSI that
+	 * passed its enable check just before is either swept or stops here.
+	 */
+	if (arg && (!irq->target || !vhv_lpis_enabled(irq->target)))
+		return;
 	irq->latch = arg != NULL;
 	/* CLEAR: a pending state already in a list register goes too at the fold. */
 	if (!arg)

@@ -3,8 +3,13 @@
  * KVM_SET_GSI_ROUTING: the table from GSI to irqchip pin that irqfds go
  * through, with KVM's checks: irqchip routes to SPIs, and MSI routes
  * (KVM_IRQ_ROUTING_MSI, flags 0 or KVM_MSI_VALID_DEVID) that an irqfd
- * delivers through an ITS (vgic/msi.c). Readers look the table up under
- * RCU; a new table replaces the old one whole.
+ * delivers through an ITS (vgic/msi.c). A new table replaces the old one
+ * whole. Readers (an irqfd's wake-up or work item, the resample ack) look
+ * it up and inject under irqfds.srcu, a VM's own SRCU so that nothing else
+ * (a vCPU's fault in guest memory) delays a writer: KVM_SET_GSI_ROUTING
+ * returns once no injection by the old table is in flight, as KVM's
+ * (synchronize_srcu_expedited on its irq_srcu), so a VMM that moves a GSI
+ * and then lowers the old line never sees a late raise of it.
  */
 #include <linux/kvm.h>
 #include <linux/slab.h>
@@ -35,14 +40,14 @@ static void routes_free_rcu(struct rcu_head *head)
 	kvfree(container_of(head, struct vhv_routes, rcu));
 }
 
-/* Called with vm->lock held. */
+/* Called with vm->lock held; the old table freed after its readers. */
 static void routes_install(struct vhv_vm *vm, struct vhv_routes *r)
 {
 	struct vhv_routes *old = rcu_replace_pointer(vm->irqfds.routes, r,
 						     lockdep_is_held(&vm->lock));
 
 	if (old)
-		call_rcu(&old->rcu, routes_free_rcu);
+		call_srcu(&vm->irqfds.srcu, &old->rcu, routes_free_rcu);
 }
 
 int vhv_routes_set_default(struct vhv_vm *vm, unsigned int nr_spis)
@@ -60,7 +65,7 @@ int vhv_routes_set_default(struct vhv_vm *vm, unsigned int nr_spis)
 
 u32 vhv_route_pin(struct vhv_vm *vm, u32 gsi)
 {
-	struct vhv_routes *r = rcu_dereference(vm->irqfds.routes);
+	struct vhv_routes *r = srcu_dereference(vm->irqfds.routes, &vm->irqfds.srcu);
 
 	return r && gsi < r->nr_gsi ? r->e[gsi].pin : VHV_ROUTE_NONE;
 }
@@ -69,13 +74,11 @@ void vhv_route_get(struct vhv_vm *vm, u32 gsi, struct vhv_route *out)
 {
 	struct vhv_routes *r;
 
-	rcu_read_lock();
-	r = rcu_dereference(vm->irqfds.routes);
+	r = srcu_dereference(vm->irqfds.routes, &vm->irqfds.srcu);
 	if (r && gsi < r->nr_gsi)
 		*out = r->e[gsi];
 	else
 		*out = (struct vhv_route){ .pin = VHV_ROUTE_NONE };
-	rcu_read_unlock();
 }
 
 /* KVM's checks: an MSI's flags, an irqchip's chip and pin. */
@@ -160,5 +163,7 @@ int vhv_set_gsi_routing(struct vhv_vm *vm, void __user *argp)
 	mutex_lock(&vm->lock);
 	routes_install(vm, r);
 	mutex_unlock(&vm->lock);
+	/* No lock held: a reader may be an irqfd's work item, which sleeps. */
+	synchronize_srcu_expedited(&vm->irqfds.srcu);
 	return 0;
 }
