@@ -76,7 +76,14 @@ void vhv_vgic_irq_update(struct vhv_vgic *gic, struct vhv_irq *irq, struct vgic_
 		__set_bit(irq->queued->idx, k->mask);
 		return;
 	}
-	target = irq->target;
+	/*
+	 * An active interrupt stays with the vCPU that took it until that
+	 * vCPU deactivates it: only its CPU interface holds the active
+	 * priority and can complete it (GICv3, IHI 0069, 4.1 "interrupt
+	 * lifecycle"). A new target (IROUTER, MOVI, MAPTI) applies once
+	 * the fold finds it inactive, which updates it again (vgic/lr.c).
+	 */
+	target = irq->active && irq->queued ? irq->queued : irq->target;
 	if (!target || !wants_queue(irq)) {
 		unqueue(irq);
 		return;
