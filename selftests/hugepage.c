@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
+#include "lib/mem.h"
 #include "lib/test.h"
 #include "lib/vmm.h"
 
@@ -58,28 +59,6 @@ static u64 block_size(void)
 	return page * (page / 8);
 }
 
-/* AnonHugePages of the mapping that starts at addr, in kB (smaps). */
-static long anon_huge_kb(void *addr)
-{
-	char line[256], want[32];
-	bool in = false;
-	long kb = -1;
-	FILE *f;
-
-	snprintf(want, sizeof(want), "%lx-", (unsigned long)addr);
-	f = fopen("/proc/self/smaps", "r");
-	ASSERT_TRUE(f);
-	while (fgets(line, sizeof(line), f)) {
-		if (strchr(line, '-') && strchr(line, '-') < strchr(line, ' '))
-			in = !strncmp(line, want, strlen(want));
-		else if (in && !strncmp(line, "AnonHugePages:", 14))
-			kb = strtol(line + 14, NULL, 10);
-	}
-	fclose(f);
-	ASSERT_GE(kb, 0);
-	return kb;
-}
-
 /*
  * Two blocks of huge-page memory, block aligned (a mapping of its own:
  * MADV_HUGEPAGE splits it off), each 4K of it holding tag(off, 0) if
@@ -105,7 +84,7 @@ static u8 *huge_memory(struct vmm_vm *vm, bool fill)
 		*(u64 *)(mem + off) = tag(off, 0);
 	/* Else the test would not be about blocks. */
 	if (fill)
-		ASSERT_GE(anon_huge_kb(mem), (long)(block / 1024));
+		ASSERT_GE(smaps_kb(mem, "AnonHugePages:"), (long)(block / 1024));
 	memcpy(vmm_gpa(vm, PARAMS), &p, sizeof(p));
 	return mem;
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
+#include "lib/mem.h"
 #include "lib/test.h"
 #include "lib/vmm.h"
 
@@ -204,28 +205,6 @@ TEST(writable_slot_over_read_only_memory_reads_and_its_writes_fail_the_run)
 	ASSERT_EQ(mem[0x1008 / 8], 0xfeedface00c0ffeeULL);
 }
 
-/* Rss of the VMM's mapping that starts at addr, in kB (/proc/self/smaps). */
-static long rss_kb(void *addr)
-{
-	char line[256], want[32];
-	bool in = false;
-	long kb = -1;
-	FILE *f;
-
-	snprintf(want, sizeof(want), "%lx-", (unsigned long)addr);
-	f = fopen("/proc/self/smaps", "r");
-	ASSERT_TRUE(f);
-	while (fgets(line, sizeof(line), f)) {
-		if (strchr(line, '-') && strchr(line, '-') < strchr(line, ' '))
-			in = !strncmp(line, want, strlen(want));
-		else if (in && !strncmp(line, "Rss:", 4))
-			kb = strtol(line + 4, NULL, 10);
-	}
-	fclose(f);
-	ASSERT_GE(kb, 0);
-	return kb;
-}
-
 #define UNTOUCHED_GPA	0x0c000000ULL
 #define UNTOUCHED_SIZE	(16ULL << 20)
 
@@ -256,10 +235,10 @@ TEST(guest_reads_of_untouched_memory_allocate_none_and_a_write_lands)
 	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
 	ASSERT_EQ(uc.args[0], 0);
 	/* 16 MB read: at most a few pages of it may have been allocated. */
-	ASSERT_LE(rss_kb(mem), 256);
+	ASSERT_LE(smaps_kb(mem, "Rss:"), 256);
 	ASSERT_EQ(vmm_run_ucall(vcpu, &uc), UCALL_SYNC);
 	ASSERT_EQ(uc.args[0], 0xabcdef);
 	ASSERT_EQ(mem[0x5008 / 8], 0xabcdef);
-	ASSERT_GE(rss_kb(mem), getpagesize() / 1024);
-	ASSERT_LE(rss_kb(mem), 256);
+	ASSERT_GE(smaps_kb(mem, "Rss:"), getpagesize() / 1024);
+	ASSERT_LE(smaps_kb(mem, "Rss:"), 256);
 }

@@ -2,7 +2,9 @@
 /* The kernel's memory counters, for leak tests: see mem.h. */
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/membarrier.h>
@@ -129,4 +131,25 @@ void mem_quiesce(int timeout_s)
 		pages = p;
 	}
 	vt_note("Slab still moving after %d s", timeout_s);
+}
+
+long smaps_kb(void *addr, const char *field)
+{
+	char line[256], want[32];
+	bool in = false;
+	long kb = -1;
+	FILE *f;
+
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)addr);
+	f = fopen("/proc/self/smaps", "r");
+	ASSERT_TRUE(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (strchr(line, '-') && strchr(line, '-') < strchr(line, ' '))
+			in = !strncmp(line, want, strlen(want));
+		else if (in && !strncmp(line, field, strlen(field)))
+			kb = strtol(line + strlen(field), NULL, 10);
+	}
+	fclose(f);
+	ASSERT_GE(kb, 0);
+	return kb;
 }

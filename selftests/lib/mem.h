@@ -8,6 +8,8 @@
 
 /* A field of /proc/meminfo, in kB. */
 long meminfo_kb(const char *field);
+/* A field ("Rss:", "AnonHugePages:") of the mapping at addr in /proc/self/smaps, in kB. */
+long smaps_kb(void *addr, const char *field);
 /*
  * Pages allocated and not freed since boot, from the exact event counters
  * of /proc/vmstat: the sum of pgalloc_* less pgfree.
