@@ -9,6 +9,8 @@
  *    registers) come in priority order, once each; SGIs between 2 and 4
  *    vCPUs, targeted and broadcast, reach exactly their targets; a PPI
  *    reaches only the vCPU it was raised for; an SPI wakes a vCPU in WFI;
+ *    an SPI retargeted while active is deactivated by the vCPU that took
+ *    it and reaches the new target next time;
  *  - the distributor's and redistributors' identification registers;
  *  - KVM_ARM_IRQ_TYPE_CPU lines of a VM without a vGIC: the guest's IRQ
  *    and FIQ exceptions;
@@ -577,6 +579,99 @@ TEST(ppi_raised_for_vcpu_n_reaches_only_vcpu_n)
 		vmm_run_to_done(g.vcpu[i]);
 		expect_log(g.vm, i, i == target, want);
 	}
+}
+
+/* ---- an SPI retargeted while active ---- */
+
+#define MOVED_SPI	45
+#define POLL_MS		2000
+#define ICC_IAR1_EL1	"s3_0_c12_c12_0"
+#define ICC_EOIR1_EL1	"s3_0_c12_c12_1"
+
+static u64 guest_ms(void)
+{
+	return read_sysreg(cntvct_el0) * 1000 / read_sysreg(cntfrq_el0);
+}
+
+/* Acknowledges with PSTATE.I set: the INTID, or 1023 if none came within ms. */
+static u32 poll_iar(u32 ms)
+{
+	u64 end = guest_ms() + ms, iar;
+
+	do {
+		asm volatile("mrs %0, " ICC_IAR1_EL1 : "=r" (iar) : : "memory");
+		iar &= 0xffffff;
+	} while (iar == GIC_SPURIOUS && guest_ms() < end);
+	return iar;
+}
+
+/* EOImode 0 (gic_cpu_init()): drops the priority and deactivates. */
+static void eoi(u32 intid)
+{
+	asm volatile("msr " ICC_EOIR1_EL1 ", %x0\n isb" : : "r" ((u64)intid) : "memory");
+}
+
+static u32 spi_active(u32 intid)
+{
+	return gic_dist_read(GICD_ISACTIVER + intid / 32 * 4) >> (intid % 32) & 1;
+}
+
+/*
+ * vCPU 0 takes MOVED_SPI, routes it to vCPU 1 (masked around the write, as
+ * Linux's irq_set_affinity does) while it is still active, then EOIs it.
+ * vCPU 1 waits for the next edge. IRQs stay masked: both poll ICC_IAR1_EL1.
+ */
+static void guest_moved_spi(u64 unused)
+{
+	u32 intid;
+
+	if (gic_cpu_index() == 1) {
+		gic_cpu_init();
+		GUEST_SYNC(SYNC_READY);
+		intid = poll_iar(POLL_MS);
+		if (intid != GIC_SPURIOUS)
+			eoi(intid);
+		ucall(UCALL_SYNC, SYNC_CHECK, intid, spi_active(MOVED_SPI), 0);
+		return;
+	}
+	guest_gic_up();
+	gic_spi_setup(MOVED_SPI, PRIO_DEFAULT, true);
+	GUEST_SYNC(SYNC_READY);
+	GUEST_ASSERT_EQ(poll_iar(POLL_MS), MOVED_SPI);
+	GUEST_ASSERT_EQ(spi_active(MOVED_SPI), 1);
+	gic_irq_disable(MOVED_SPI);
+	gic_spi_route(MOVED_SPI, 1);	/* vCPU 1: Aff0 = 1 */
+	gic_irq_enable(MOVED_SPI);
+	GUEST_ASSERT_EQ(spi_active(MOVED_SPI), 1);
+	eoi(MOVED_SPI);
+	GUEST_SYNC2(SYNC_CHECK, spi_active(MOVED_SPI));
+	/* The host raised it again, for vCPU 1 now. */
+	GUEST_SYNC2(SYNC_CHECK, poll_iar(SETTLE_MS));
+}
+
+/*
+ * An active interrupt stays with the CPU interface that acknowledged it
+ * until deactivated there (GICv3, IHI 0069, 4.1); a new GICD_IROUTER
+ * applies to its next activation. The EOI on vCPU 0 must deactivate it,
+ * and the next edge must reach vCPU 1 only.
+ */
+TEST(spi_retargeted_while_active_is_deactivated_by_the_old_target_then_moves)
+{
+	struct gic_vm g;
+	struct ucall uc;
+
+	gic_vm_new(&g, 2, guest_moved_spi, 0);
+	expect_sync(g.vcpu[0], SYNC_READY);
+	expect_sync(g.vcpu[1], SYNC_READY);
+	raise_edge(g.vm, MOVED_SPI);
+	ASSERT_EQ(expect_sync(g.vcpu[0], SYNC_CHECK).args[1], 0);
+	raise_edge(g.vm, MOVED_SPI);
+	ASSERT_EQ(expect_sync(g.vcpu[0], SYNC_CHECK).args[1], GIC_SPURIOUS);
+	uc = expect_sync(g.vcpu[1], SYNC_CHECK);
+	ASSERT_EQ(uc.args[1], MOVED_SPI);
+	ASSERT_EQ(uc.args[2], 0);
+	vmm_run_to_done(g.vcpu[0]);
+	vmm_run_to_done(g.vcpu[1]);
 }
 
 /* ---- KVM_ARM_IRQ_TYPE_CPU, no vGIC ---- */
