@@ -144,8 +144,9 @@ static void load_use_unload(void)
  * use (counted exactly from /proc/vmstat) and Slab move by -48 to +20 kB.
  * MemAvailable drifts by up to 4 MB, as freed pages wait in per-CPU lists
  * that MemFree does not count, and by 8.7 MB once (11 MB with the build
- * machine loaded) while the exact page count moved by +16 to +36 kB: it
- * is only a coarse bound, at 16 MB. One page or 650
+ * machine loaded; 22 MB once on the Neoverse-N1 host) while the exact page
+ * count moved by -20 to +36 kB: the pages in those lists (/proc/zoneinfo)
+ * are added back before comparing, and it stays a coarse bound, at 16 MB. One page or 650
  * bytes of slab leaked per cycle fails. Small leaks per VM are the
  * business of lifecycle.c, which creates thousands.
  */
@@ -167,15 +168,15 @@ TEST_TIMEOUT(load_unload_cycles_leave_no_memory_behind, 600)
 	meminfo_settle(30);
 	mem_quiesce(30);
 	slab0 = meminfo_kb("Slab");
-	avail0 = meminfo_kb("MemAvailable");
+	avail0 = meminfo_kb("MemAvailable") + pcp_free_kb();
 	pages0 = pages_in_use_kb();
 	for (i = 0; i < CYCLES; i++)
 		load_use_unload();
 	mem_quiesce(30);
 	pages1 = pages_in_use_kb();
 	slab1 = meminfo_kb("Slab");
-	avail1 = meminfo_kb("MemAvailable");
-	vt_note("over %d cycles: pages in use %+ld kB, Slab %+ld kB, MemAvailable %+ld kB",
+	avail1 = meminfo_kb("MemAvailable") + pcp_free_kb();
+	vt_note("over %d cycles: pages in use %+ld kB, Slab %+ld kB, MemAvailable + per-CPU free %+ld kB",
 		CYCLES, pages1 - pages0, slab1 - slab0, avail1 - avail0);
 	ASSERT_EQ(vmod_load(NULL), 0);
 	EXPECT_LE(pages1 - pages0, PAGES_NOISE_KB);

@@ -51,6 +51,25 @@ long meminfo_kb(const char *field)
 	return kb;
 }
 
+long pcp_free_kb(void)
+{
+	char line[256];
+	long pages = 0;
+	FILE *f;
+
+	vmstat_refresh();
+	f = fopen("/proc/zoneinfo", "r");
+	ASSERT_TRUE(f);
+	while (fgets(line, sizeof(line), f)) {
+		const char *p = line + strspn(line, " ");
+
+		if (!strncmp(p, "count:", 6))
+			pages += strtol(p + 6, NULL, 10);
+	}
+	fclose(f);
+	return pages * (getpagesize() / 1024);
+}
+
 long pages_in_use_events(void)
 {
 	char name[64];

@@ -8,6 +8,11 @@
 
 /* A field of /proc/meminfo, in kB. */
 long meminfo_kb(const char *field);
+/*
+ * Pages waiting in the per-CPU free lists (the "count:" of every pageset
+ * in /proc/zoneinfo), in kB: freed, but not counted by MemFree.
+ */
+long pcp_free_kb(void);
 /* A field ("Rss:", "AnonHugePages:") of the mapping at addr in /proc/self/smaps, in kB. */
 long smaps_kb(void *addr, const char *field);
 /*
